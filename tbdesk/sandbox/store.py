@@ -1,0 +1,421 @@
+"""SQLite storage for the sandbox: people, service accounts and tests.
+
+Every write is one transaction behind one lock, so parallel requests can never leave a half-done row,
+and the partial unique index on the normalised identifier makes "exactly one account" hold even if two
+creates race past the application-level check.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    first_name TEXT NOT NULL, last_name TEXT NOT NULL, email TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'viewer')),
+    key TEXT NOT NULL UNIQUE, secret TEXT NOT NULL,
+    created_at REAL NOT NULL, last_login REAL
+);
+CREATE TABLE IF NOT EXISTS service_accounts (
+    id INTEGER PRIMARY KEY,
+    identifier TEXT NOT NULL, identifier_norm TEXT NOT NULL,
+    key TEXT NOT NULL UNIQUE, secret TEXT NOT NULL,
+    created_at REAL NOT NULL, updated_at REAL NOT NULL, deleted_at REAL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS sa_live_identifier
+    ON service_accounts(identifier_norm) WHERE deleted_at IS NULL;
+CREATE TABLE IF NOT EXISTS tests (
+    id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL, state TEXT NOT NULL, success INTEGER NOT NULL, status_id INTEGER NOT NULL,
+    status_message TEXT NOT NULL DEFAULT '',
+    browser TEXT NOT NULL, browser_version TEXT NOT NULL, os TEXT NOT NULL,
+    platform_name TEXT, device_name TEXT,
+    duration INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL, updated_at REAL NOT NULL, completed_at REAL,
+    build TEXT, groups TEXT NOT NULL DEFAULT '[]', extra TEXT,
+    sb_type TEXT NOT NULL CHECK (sb_type IN ('service_account', 'user')), sb_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tests_created ON tests(created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS tests_updated ON tests(updated_at);
+CREATE INDEX IF NOT EXISTS tests_started_by ON tests(sb_type, sb_id);
+"""
+
+ADMIN_ROLES = frozenset({"owner", "admin"})
+IDENTIFIER_MIN, IDENTIFIER_MAX = 3, 100
+MAX_SQL_INT = 2**63 - 1
+
+
+class StoreError(Exception):
+    """A rule was broken; `status` is the HTTP status the API answers with."""
+
+    def __init__(self, status: int, message: str, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.fields = fields
+
+
+def new_key() -> str:
+    return secrets.token_hex(16)
+
+
+def normalise_identifier(value: object) -> str:
+    """Trim and validate an identifier; raise a 400 StoreError naming the field otherwise."""
+    if not isinstance(value, str):
+        raise _invalid("Identifier must be a string.")
+    text = value.strip()
+    if len(text) < IDENTIFIER_MIN:
+        raise _invalid(f"Identifier must be at least {IDENTIFIER_MIN} characters.")
+    if len(text) > IDENTIFIER_MAX:
+        raise _invalid(f"Identifier must be at most {IDENTIFIER_MAX} characters.")
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in text):
+        raise _invalid("Identifier must not contain control characters.")
+    return text
+
+
+def _invalid(message: str) -> StoreError:
+    return StoreError(400, message, {"identifier": [message]})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Whoever a key belongs to."""
+
+    kind: str  # "user" or "service_account"
+    id: int
+    role: str  # owner/admin/member/viewer, or "service_account"
+    key: str
+    secret: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+
+class Store:
+    def __init__(self, path: str = ":memory:") -> None:
+        self.path = path
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        if path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _one(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Row | None:
+        with self._lock:
+            return self._db.execute(sql, tuple(args)).fetchone()
+
+    def _all(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, tuple(args)).fetchall()
+
+    # -- meta ------------------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        return self._one("SELECT 1 FROM users LIMIT 1") is None
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self._one("SELECT v FROM meta WHERE k = ?", (key,))
+        return row["v"] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)", (key, value))
+
+    # -- authentication --------------------------------------------------------------------------
+
+    def authenticate(self, key: str, secret: str) -> Principal | None:
+        row = self._one("SELECT id, role, key, secret FROM users WHERE key = ?", (key,))
+        if row is not None:
+            if secrets.compare_digest(row["secret"], secret):
+                return Principal("user", row["id"], row["role"], row["key"], row["secret"])
+            return None
+        row = self._one(
+            "SELECT id, key, secret FROM service_accounts WHERE key = ? AND deleted_at IS NULL", (key,)
+        )
+        if row is not None and secrets.compare_digest(row["secret"], secret):
+            return Principal("service_account", row["id"], "service_account", row["key"], row["secret"])
+        return None
+
+    # -- people ----------------------------------------------------------------------------------
+
+    def owner(self) -> sqlite3.Row:
+        row = self._one("SELECT * FROM users WHERE role = 'owner' ORDER BY id LIMIT 1")
+        assert row is not None, "the sandbox is always seeded with an owner"
+        return row
+
+    def user(self, user_id: int) -> sqlite3.Row:
+        row = self._one("SELECT * FROM users WHERE id = ?", (_check_id(user_id),))
+        if row is None:
+            raise StoreError(404, f"User {user_id} not found.")
+        return row
+
+    def sub_accounts(self, offset: int, count: int) -> tuple[list[sqlite3.Row], int]:
+        rows = self._all(
+            "SELECT * FROM users WHERE role != 'owner' ORDER BY id LIMIT ? OFFSET ?", (count, offset)
+        )
+        total = self._one("SELECT COUNT(*) AS n FROM users WHERE role != 'owner'")
+        return rows, total["n"] if total else 0
+
+    def add_user(self, first: str, last: str, email: str, role: str, key: str, secret: str) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO users (first_name, last_name, email, role, key, secret, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (first, last, email, role, key, secret, time.time()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def reset_user_keys(self, user_id: int) -> sqlite3.Row:
+        self.user(user_id)
+        with self.transaction() as db:
+            db.execute("UPDATE users SET key = ?, secret = ? WHERE id = ?", (new_key(), new_key(), user_id))
+        return self.user(user_id)
+
+    def touch_login(self, user_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE users SET last_login = ? WHERE id = ?", (time.time(), user_id))
+
+    # -- service accounts ------------------------------------------------------------------------
+
+    def service_accounts(self, offset: int, count: int) -> tuple[list[sqlite3.Row], int]:
+        rows = self._all(
+            "SELECT * FROM service_accounts WHERE deleted_at IS NULL ORDER BY id LIMIT ? OFFSET ?",
+            (count, offset),
+        )
+        total = self._one("SELECT COUNT(*) AS n FROM service_accounts WHERE deleted_at IS NULL")
+        return rows, total["n"] if total else 0
+
+    def service_account(self, account_id: int) -> sqlite3.Row:
+        row = self._one(
+            "SELECT * FROM service_accounts WHERE id = ? AND deleted_at IS NULL", (_check_id(account_id),)
+        )
+        if row is None:
+            raise StoreError(404, f"Service account {account_id} not found.")
+        return row
+
+    def create_service_account(self, identifier: object) -> sqlite3.Row:
+        text = normalise_identifier(identifier)
+        now = time.time()
+        try:
+            with self.transaction() as db:
+                self._check_unique(db, text, None)
+                cur = db.execute(
+                    "INSERT INTO service_accounts"
+                    " (identifier, identifier_norm, key, secret, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (text, text.casefold(), new_key(), new_key(), now, now),
+                )
+                new_id = int(cur.lastrowid or 0)
+        except sqlite3.IntegrityError:
+            raise _duplicate(text) from None
+        return self.service_account(new_id)
+
+    def rename_service_account(self, account_id: int, identifier: object) -> sqlite3.Row:
+        text = normalise_identifier(identifier)
+        _check_id(account_id)
+        try:
+            with self.transaction() as db:
+                self._check_unique(db, text, account_id)
+                cur = db.execute(
+                    "UPDATE service_accounts SET identifier = ?, identifier_norm = ?, updated_at = ?"
+                    " WHERE id = ? AND deleted_at IS NULL",
+                    (text, text.casefold(), time.time(), account_id),
+                )
+                if cur.rowcount == 0:
+                    raise StoreError(404, f"Service account {account_id} not found.")
+        except sqlite3.IntegrityError:
+            raise _duplicate(text) from None
+        return self.service_account(account_id)
+
+    def rotate_service_account(self, account_id: int) -> sqlite3.Row:
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE service_accounts SET key = ?, secret = ?, updated_at = ?"
+                " WHERE id = ? AND deleted_at IS NULL",
+                (new_key(), new_key(), time.time(), _check_id(account_id)),
+            )
+            if cur.rowcount == 0:
+                raise StoreError(404, f"Service account {account_id} not found.")
+        return self.service_account(account_id)
+
+    def delete_service_account(self, account_id: int) -> None:
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE service_accounts SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL",
+                (time.time(), time.time(), _check_id(account_id)),
+            )
+            if cur.rowcount == 0:
+                raise StoreError(404, f"Service account {account_id} not found.")
+
+    @staticmethod
+    def _check_unique(db: sqlite3.Connection, text: str, own_id: int | None) -> None:
+        row = db.execute(
+            "SELECT id FROM service_accounts WHERE identifier_norm = ? AND deleted_at IS NULL",
+            (text.casefold(),),
+        ).fetchone()
+        if row is not None and row["id"] != own_id:
+            raise _duplicate(text)
+
+    # -- tests -----------------------------------------------------------------------------------
+
+    _TEST_SELECT = """
+        SELECT t.*, sa.identifier AS sa_identifier, sa.deleted_at AS sa_deleted_at,
+               u.first_name AS u_first, u.last_name AS u_last
+        FROM tests t
+        LEFT JOIN service_accounts sa ON t.sb_type = 'service_account' AND sa.id = t.sb_id
+        LEFT JOIN users u ON t.sb_type = 'user' AND u.id = t.sb_id
+    """
+
+    def tests(
+        self,
+        offset: int,
+        count: int,
+        since: float | None = None,
+        build: str | None = None,
+        group: str | None = None,
+    ) -> tuple[list[sqlite3.Row], int]:
+        where, args = [], []
+        if since is not None:
+            where.append("t.updated_at >= ?")
+            args.append(since)
+        if build is not None:
+            where.append("t.build = ?")
+            args.append(build)
+        if group is not None:
+            where.append("EXISTS (SELECT 1 FROM json_each(t.groups) WHERE json_each.value = ?)")
+            args.append(group)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        rows = self._all(
+            self._TEST_SELECT + clause + " ORDER BY t.created_at DESC, t.id DESC LIMIT ? OFFSET ?",
+            [*args, count, offset],
+        )
+        total = self._one("SELECT COUNT(*) AS n FROM tests t" + clause, args)
+        return rows, total["n"] if total else 0
+
+    def test(self, test_id: int) -> sqlite3.Row:
+        row = self._one(self._TEST_SELECT + " WHERE t.id = ?", (_check_id(test_id),))
+        if row is None:
+            raise StoreError(404, f"Test {test_id} not found.")
+        return row
+
+    def test_by_session(self, session_id: str) -> sqlite3.Row:
+        row = self._one(self._TEST_SELECT + " WHERE t.session_id = ?", (session_id,))
+        if row is None:
+            raise StoreError(404, "No such session.")
+        return row
+
+    def start_test(
+        self, principal: Principal, name: str, browser: str, version: str, os_name: str,
+        build: str | None = None,
+    ) -> sqlite3.Row:
+        now = time.time()
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO tests (session_id, name, state, success, status_id, browser, browser_version,"
+                " os, created_at, updated_at, build, sb_type, sb_id)"
+                " VALUES (?, ?, 'RUNNING', 0, 2, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (secrets.token_hex(16), name, browser, version, os_name, now, now, build,
+                 principal.kind, principal.id),
+            )
+            new_id = int(cur.lastrowid or 0)
+        return self.test(new_id)
+
+    def update_test(self, test_id: int, changes: dict[str, Any]) -> sqlite3.Row:
+        allowed = {"name", "success", "status_message", "build", "extra"}
+        cols = {k: v for k, v in changes.items() if k in allowed}
+        if "success" in cols:
+            cols["status_id"] = 1 if cols["success"] else 0
+        with self.transaction() as db:
+            sets = ", ".join(f"{k} = ?" for k in cols)
+            sql = f"UPDATE tests SET {sets + ', ' if sets else ''}updated_at = ? WHERE id = ?"
+            cur = db.execute(sql, (*cols.values(), time.time(), _check_id(test_id)))
+            if cur.rowcount == 0:
+                raise StoreError(404, f"Test {test_id} not found.")
+        return self.test(test_id)
+
+    def finish_test(self, test_id: int, success: bool | None = None) -> sqlite3.Row:
+        row = self.test(test_id)
+        if row["state"] != "RUNNING":
+            return row
+        now = time.time()
+        with self.transaction() as db:
+            if success is None:
+                db.execute(
+                    "UPDATE tests SET state = 'COMPLETE', completed_at = ?, updated_at = ?, duration = ?"
+                    " WHERE id = ?",
+                    (now, now, int(now - row["created_at"]), test_id),
+                )
+            else:
+                db.execute(
+                    "UPDATE tests SET state = 'COMPLETE', success = ?, status_id = ?, completed_at = ?,"
+                    " updated_at = ?, duration = ? WHERE id = ?",
+                    (int(success), int(success), now, now, int(now - row["created_at"]), test_id),
+                )
+        return self.test(test_id)
+
+    def delete_test(self, test_id: int) -> None:
+        with self.transaction() as db:
+            if db.execute("DELETE FROM tests WHERE id = ?", (_check_id(test_id),)).rowcount == 0:
+                raise StoreError(404, f"Test {test_id} not found.")
+
+    def running_tests(self) -> list[sqlite3.Row]:
+        return self._all("SELECT id FROM tests WHERE state = 'RUNNING'")
+
+    def live_principals(self) -> list[Principal]:
+        people = self._all("SELECT id, role, key, secret FROM users")
+        robots = self._all("SELECT id, key, secret FROM service_accounts WHERE deleted_at IS NULL")
+        return [Principal("user", r["id"], r["role"], r["key"], r["secret"]) for r in people] + [
+            Principal("service_account", r["id"], "service_account", r["key"], r["secret"]) for r in robots
+        ]
+
+    def bulk_insert(self, table: str, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """Seeding path: one transaction, executemany (100,000 tests in about a second)."""
+        assert table in {"users", "service_accounts", "tests"}
+        marks = ", ".join("?" for _ in columns)
+        with self.transaction() as db:
+            db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def _duplicate(text: str) -> StoreError:
+    return _invalid(f"A service account named “{text}” already exists.")
+
+
+def _check_id(value: int) -> int:
+    # SQLite integers are 64-bit; a larger id from a URL must be "not found", never an OverflowError.
+    if not 0 < value <= MAX_SQL_INT:
+        raise StoreError(404, "Not found.")
+    return value
+
+
+def dumps_groups(groups: list[str]) -> str:
+    return json.dumps(groups)
