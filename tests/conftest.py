@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -21,3 +23,62 @@ def sandbox(request) -> Sandbox:
     if request.param == "asgi":
         return asgi_sandbox()
     return request.getfixturevalue("socket_sandbox")
+
+
+class LeakCheck:
+    """Collects every log record and the exceptions a test hands it; at teardown none may hold a secret."""
+
+    def __init__(self) -> None:
+        self.records: list[logging.LogRecord] = []
+        self.exceptions: list[BaseException] = []
+        self.values: set[str] = set()
+
+    def watch(self, *values: str | None) -> None:
+        self.values.update(v for v in values if v)
+
+    @contextlib.contextmanager
+    def raises(self, kind: type[BaseException]):
+        with pytest.raises(kind) as info:
+            yield info
+        self.exceptions.append(info.value)
+
+    def leaks(self, secrets: set[str]) -> list[tuple[str, str]]:
+        return [(s[:4] + "…", t[:120]) for t in self.texts() for s in secrets if s in t]
+
+    def texts(self) -> list[str]:
+        out = []
+        for r in self.records:
+            out.append(r.getMessage())
+            if r.exc_info:
+                out.append(logging.Formatter().formatException(r.exc_info))
+        for e in self.exceptions:
+            out += [str(e), repr(e), getattr(e, "message", "")]
+        return out
+
+
+class _Collector(logging.Handler):
+    def __init__(self, sink: list[logging.LogRecord]) -> None:
+        super().__init__(logging.DEBUG)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(record)
+
+
+@pytest.fixture
+def leakcheck():
+    from tbdesk.redact import SECRETS
+
+    check = LeakCheck()
+    root = logging.getLogger()
+    handler, old_level = _Collector(check.records), root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)  # httpx/httpcore debug logging too: they must not leak either
+    try:
+        yield check
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+    secrets = check.values | SECRETS._known
+    assert secrets, "the leak check saw no credentials at all"
+    assert not check.leaks(secrets), f"credentials reached a log or an exception message: {check.leaks(secrets)}"

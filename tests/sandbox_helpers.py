@@ -44,7 +44,7 @@ def asgi_sandbox(accounts: int = 6, tests: int = 300, faults: Faults | None = No
     seed(store, 1, accounts, tests, now=time.time())
     owner = store.owner()
     transport = httpx.ASGITransport(app=create_app(store, faults))
-    return Sandbox("http://sandbox.test/v1", owner["key"], owner["secret"], transport, store)
+    return Sandbox("http://127.0.0.1/v1", owner["key"], owner["secret"], transport, store)
 
 
 @contextmanager

@@ -1,0 +1,228 @@
+"""The admin's own key and secret: in the OS keyring, never in a file of ours.
+
+Profiles (a name and an API URL) are not secret and live in the app's config as JSON; each profile's pair
+lives in the keyring under service "tbdesk". The conventions of TestingBot's own tools are read too, never
+written: the environment wins over the keyring, which wins over ~/.testingbot.
+
+Keyring calls can block (D-Bus, an unlock prompt): the window calls these methods in a worker thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import keyring
+import keyring.errors
+import platformdirs
+from keyring.backend import KeyringBackend
+
+from .api import Credentials
+from .api.schema import DEFAULT_API_URL
+from .redact import SECRETS
+
+log = logging.getLogger("tbdesk.credentials")
+SERVICE = "tbdesk"
+DEFAULT_PROFILE = "default"
+ENV_PAIRS = (("TESTINGBOT_KEY", "TESTINGBOT_SECRET"), ("TB_KEY", "TB_SECRET"))
+NO_KEYRING = "No system keyring: your credentials will be kept for this session only."
+LOCKED = "The system keyring is locked: your credentials will be kept for this session only."
+
+
+class KeyringUnavailable(Exception):
+    """No usable keyring (`reason` "none"), a locked one ("locked"), or one that failed ("error")."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    api_url: str = DEFAULT_API_URL
+
+
+@dataclass(frozen=True)
+class Resolved:
+    credentials: Credentials
+    source: str  # "environment", "keyring" or "~/.testingbot"
+    profile: Profile
+
+
+def default_backend() -> KeyringBackend | None:
+    """The platform's real keyring, chosen explicitly; None rather than a plaintext or null fallback."""
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        chosen = keyring.core.load_env()
+        return None if _is_unsafe(chosen) else chosen
+    if sys.platform == "darwin":
+        from keyring.backends import macOS as module_mac
+
+        candidates: list[type[KeyringBackend]] = [module_mac.Keyring]
+    elif sys.platform == "win32":
+        from keyring.backends import Windows
+
+        candidates = [Windows.WinVaultKeyring]
+    else:
+        from keyring.backends import SecretService, kwallet
+
+        candidates = [SecretService.Keyring, kwallet.DBusKeyring]
+    for cls in candidates:
+        try:
+            if cls.priority > 0:  # type: ignore[operator]  # priority raises when the service is absent
+                return cls()
+        except Exception as exc:  # each backend signals "not here" its own way
+            log.debug("keyring backend %s unavailable: %s", cls.__module__, type(exc).__name__)
+    return None
+
+
+def _is_unsafe(backend: KeyringBackend | None) -> bool:
+    if backend is None:
+        return True
+    name = f"{type(backend).__module__}.{type(backend).__name__}".lower()
+    return any(word in name for word in ("fail", "null", "plaintext", "keyrings.alt"))
+
+
+class CredentialStore:
+    def __init__(self, config_dir: Path | None = None, backend: KeyringBackend | str | None = "auto") -> None:
+        self.config_dir = Path(config_dir or platformdirs.user_config_dir("tbdesk", appauthor=False))
+        self._backend = default_backend() if backend == "auto" else backend
+        if isinstance(self._backend, KeyringBackend) and _is_unsafe(self._backend):
+            self._backend = None
+
+    # -- the keyring -----------------------------------------------------------------------------
+
+    @property
+    def keyring_problem(self) -> str | None:
+        """Why the keyring cannot be used, for the sign-in dialog; None when it can."""
+        return NO_KEYRING if self._backend is None else None
+
+    def _keyring(self) -> KeyringBackend:
+        if not isinstance(self._backend, KeyringBackend):
+            raise KeyringUnavailable("none", NO_KEYRING)
+        return self._backend
+
+    def _call(self, what: str, fn, *args):
+        try:
+            return fn(*args)
+        except keyring.errors.KeyringLocked:
+            raise KeyringUnavailable("locked", LOCKED) from None
+        except KeyringUnavailable:
+            raise
+        except Exception as exc:  # D-Bus and backend errors: report, without their text (it may echo input)
+            log.warning("keyring %s failed: %s", what, type(exc).__name__)
+            raise KeyringUnavailable("error", f"The system keyring failed ({type(exc).__name__}): "
+                                              "your credentials will be kept for this session only.") from None
+
+    def save(self, profile: Profile, credentials: Credentials) -> None:
+        backend = self._keyring()
+        payload = json.dumps({"key": credentials.key, "secret": credentials.secret})
+        self._call("save", backend.set_password, SERVICE, profile.name, payload)
+        self._write_profiles([p for p in self.profiles() if p.name != profile.name] + [profile], last=profile.name)
+
+    def load(self, name: str) -> Credentials | None:
+        raw = self._call("read", self._keyring().get_password, SERVICE, name)
+        if not raw:
+            return None
+        try:
+            data = json.loads(raw)
+            creds = Credentials(str(data["key"]), str(data["secret"]))
+        except (ValueError, KeyError, TypeError):
+            log.warning("keyring entry for profile %r is not readable; ignoring it", name)
+            return None
+        SECRETS.register(creds.key, creds.secret)
+        return creds
+
+    def delete(self, name: str) -> None:
+        """Forget a profile and remove its pair from the keyring."""
+        if self._backend is not None:
+            self._call("delete", self._delete_entry, name)
+        self._write_profiles([p for p in self.profiles() if p.name != name], last=None)
+
+    def _delete_entry(self, name: str) -> None:
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):  # nothing was stored: fine
+            self._keyring().delete_password(SERVICE, name)
+
+    # -- profiles (not secret) -------------------------------------------------------------------
+
+    @property
+    def _profiles_file(self) -> Path:
+        return self.config_dir / "profiles.json"
+
+    def _read(self) -> dict:
+        try:
+            data = json.loads(self._profiles_file.read_text("utf-8"))
+            return data if isinstance(data, dict) else {}
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            # Keep the unreadable file for the user to inspect rather than silently overwrite it.
+            self._profiles_file.replace(self._profiles_file.with_suffix(".json.bad"))
+            log.warning("profiles.json was unreadable; moved it to profiles.json.bad")
+            return {}
+
+    def profiles(self) -> list[Profile]:
+        out = []
+        for item in self._read().get("profiles", []):
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                out.append(Profile(item["name"], str(item.get("api_url") or DEFAULT_API_URL)))
+        return out
+
+    def last_profile(self) -> str | None:
+        last = self._read().get("last")
+        return last if isinstance(last, str) else None
+
+    def _write_profiles(self, profiles: list[Profile], last: str | None) -> None:
+        self.config_dir.mkdir(parents=True, exist_ok=True)
+        data = {"profiles": [asdict(p) for p in profiles], "last": last}
+        tmp = self._profiles_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=2), "utf-8")
+        tmp.replace(self._profiles_file)
+
+    # -- resolution ------------------------------------------------------------------------------
+
+    def resolve(self, profile_name: str | None = None, environ: Mapping[str, str] | None = None,
+                home: Path | None = None, api_url: str | None = None) -> Resolved | None:
+        """The pair to sign in with: environment, else the keyring profile, else ~/.testingbot."""
+        environ = os.environ if environ is None else environ
+        name = profile_name or self.last_profile() or DEFAULT_PROFILE
+        known = {p.name: p for p in self.profiles()}
+        profile = known.get(name, Profile(name))
+        if api_url:
+            profile = Profile(profile.name, api_url)
+        for key_var, secret_var in ENV_PAIRS:
+            key, secret = environ.get(key_var, "").strip(), environ.get(secret_var, "").strip()
+            if key and secret:
+                SECRETS.register(key, secret)
+                return Resolved(Credentials(key, secret), "environment", profile)
+        if self._backend is not None:
+            try:
+                creds = self.load(name)
+            except KeyringUnavailable as exc:
+                log.warning("not using the keyring: %s", exc.message)
+                creds = None
+            if creds:
+                return Resolved(creds, "keyring", profile)
+        creds = read_dotfile((home or Path.home()) / ".testingbot")
+        return Resolved(creds, "~/.testingbot", profile) if creds else None
+
+
+def read_dotfile(path: Path) -> Credentials | None:
+    """TestingBot's CLI convention: one line `key:secret`."""
+    try:
+        text = path.read_text("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    key, sep, secret = text.partition(":")
+    if not sep or not key.strip() or not secret.strip():
+        return None
+    creds = Credentials(key.strip(), secret.strip().splitlines()[0].strip())
+    SECRETS.register(creds.key, creds.secret)
+    return creds

@@ -1,0 +1,156 @@
+"""The credential store: the real Secret Service keyring, no keyring, a locked one, and precedence."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import keyring.errors
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+
+from tbdesk.api import Credentials
+from tbdesk.credentials import (
+    LOCKED,
+    NO_KEYRING,
+    SERVICE,
+    CredentialStore,
+    KeyringUnavailable,
+    Profile,
+    default_backend,
+    read_dotfile,
+)
+
+pytestmark = pytest.mark.usefixtures("leakcheck")
+PAIR = Credentials("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210")
+
+
+class MemoryKeyring(KeyringBackend):
+    """An in-memory backend for precedence tests; the real keyring is tested separately below."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.items.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.items[(service, username)] = password
+
+    def delete_password(self, service, username):
+        if self.items.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("not found")
+
+
+class LockedKeyring(MemoryKeyring):
+    def get_password(self, service, username):
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+    def set_password(self, service, username, password):
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+
+def test_real_secret_service_keyring(tmp_path, leakcheck):
+    leakcheck.watch(PAIR.key, PAIR.secret)
+    backend = default_backend()
+    if backend is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run this under dbus-run-session with gnome-keyring (./dev test does)")
+        pytest.skip("no Secret Service here: run through ./dev test")
+    assert type(backend).__module__ == "keyring.backends.SecretService"
+    store = CredentialStore(tmp_path, backend="auto")
+    assert store.keyring_problem is None
+    store.save(Profile("work", "http://127.0.0.1:8717/v1"), PAIR)
+    # A new store (as after a restart) reads it back from the keyring, not from our files.
+    again = CredentialStore(tmp_path)
+    assert again.load("work") == PAIR
+    assert again.profiles() == [Profile("work", "http://127.0.0.1:8717/v1")]
+    assert backend.get_password(SERVICE, "work") is not None
+    for path in tmp_path.rglob("*"):
+        text = path.read_text("utf-8")
+        assert PAIR.key not in text and PAIR.secret not in text
+    again.delete("work")
+    assert backend.get_password(SERVICE, "work") is None and again.load("work") is None
+    assert again.profiles() == []
+
+
+def test_no_keyring_backend_is_a_clear_error(tmp_path, leakcheck):
+    for backend in (None, fail.Keyring()):
+        store = CredentialStore(tmp_path, backend=backend)
+        assert store.keyring_problem == NO_KEYRING
+        with leakcheck.raises(KeyringUnavailable) as info:
+            store.save(Profile("p"), PAIR)
+        assert info.value.reason == "none" and "this session only" in info.value.message
+        assert not (tmp_path / "profiles.json").exists()  # nothing written as a fallback
+
+
+def test_locked_keyring_is_a_clear_error(tmp_path, leakcheck):
+    store = CredentialStore(tmp_path, backend=LockedKeyring())
+    with leakcheck.raises(KeyringUnavailable) as info:
+        store.save(Profile("p"), PAIR)
+    assert info.value.reason == "locked" and info.value.message == LOCKED
+    with leakcheck.raises(KeyringUnavailable):
+        store.load("p")
+    # Resolution carries on without it, to the file convention.
+    (tmp_path / ".testingbot").write_text(f"{PAIR.key}:{PAIR.secret}\n")
+    assert store.resolve("p", environ={}, home=tmp_path).source == "~/.testingbot"
+
+
+def test_plaintext_backends_are_refused(tmp_path):
+    class PlaintextKeyring(MemoryKeyring):
+        pass
+
+    assert CredentialStore(tmp_path, backend=PlaintextKeyring()).keyring_problem == NO_KEYRING
+
+
+def test_environment_wins_over_keyring_wins_over_file(tmp_path, leakcheck):
+    other = Credentials("a" * 32, "b" * 32)
+    third = Credentials("c" * 32, "d" * 32)
+    leakcheck.watch(other.key, other.secret, third.key, third.secret, PAIR.key, PAIR.secret)
+    store = CredentialStore(tmp_path / "cfg", backend=MemoryKeyring())
+    (tmp_path / ".testingbot").write_text(f"{third.key}:{third.secret}")
+    assert store.resolve(environ={}, home=tmp_path).credentials == third
+    store.save(Profile("default", "https://api.testingbot.com/v1"), other)
+    got = store.resolve(environ={}, home=tmp_path)
+    assert (got.credentials, got.source) == (other, "keyring")
+    env = {"TESTINGBOT_KEY": PAIR.key, "TESTINGBOT_SECRET": PAIR.secret}
+    assert store.resolve(environ=env, home=tmp_path).source == "environment"
+    assert store.resolve(environ=env, home=tmp_path).credentials == PAIR
+    short = {"TB_KEY": PAIR.key, "TB_SECRET": PAIR.secret}
+    assert store.resolve(environ=short, home=tmp_path).credentials == PAIR
+    assert store.resolve(environ={"TESTINGBOT_KEY": "only-key"}, home=tmp_path).source == "keyring"
+    assert store.resolve("nobody", environ={}, home=tmp_path / "nowhere") is None
+
+
+def test_profiles_remember_the_last_and_delete_removes_the_secret(tmp_path, leakcheck):
+    backend = MemoryKeyring()
+    store = CredentialStore(tmp_path, backend=backend)
+    store.save(Profile("a", "http://127.0.0.1:1/v1"), PAIR)
+    store.save(Profile("b"), Credentials("1" * 32, "2" * 32))
+    assert store.last_profile() == "b" and [p.name for p in store.profiles()] == ["a", "b"]
+    assert store.resolve(environ={}, home=tmp_path).profile.name == "b"
+    store.delete("a")
+    assert (SERVICE, "a") not in backend.items and [p.name for p in store.profiles()] == ["b"]
+    store.delete("never-saved")  # nothing stored: not an error
+    saved = json.loads((tmp_path / "profiles.json").read_text())
+    assert PAIR.secret not in json.dumps(saved) and "2" * 32 not in json.dumps(saved)
+
+
+def test_unreadable_config_is_kept_aside(tmp_path, leakcheck):
+    (tmp_path / "profiles.json").write_text("{broken")
+    store = CredentialStore(tmp_path, backend=MemoryKeyring())
+    assert store.profiles() == []
+    assert (tmp_path / "profiles.json.bad").read_text() == "{broken"
+
+
+@pytest.mark.parametrize(("text", "ok"), [("k1234567:s1234567", True), ("k1234567:s1234567\nextra", True),
+                                          ("no-colon", False), (":s1234567", False), ("", False)])
+def test_dotfile_format(tmp_path, text, ok, leakcheck):
+    leakcheck.watch("k1234567", "s1234567")
+    (tmp_path / ".testingbot").write_text(text)
+    got = read_dotfile(tmp_path / ".testingbot")
+    assert (got == Credentials("k1234567", "s1234567")) is ok
