@@ -131,11 +131,15 @@ class TestingBotClient:
                                {s.Q_OFFSET: offset, s.Q_COUNT: count}, parse=_pages(ServiceAccount.parse))
 
     async def service_accounts(self, on_page: Callable[[Sequence[ServiceAccount]], None] | None = None,
-                               parallel: int = 4) -> list[ServiceAccount]:
-        """Every service account. After the first page says the total, the rest load in parallel."""
-        first = await self.service_accounts_page(0)
-        if on_page:
-            on_page(first.items)
+                               parallel: int = 4, first: Page[ServiceAccount] | None = None) -> list[ServiceAccount]:
+        """Every service account. After the first page says the total, the rest load in parallel.
+
+        `first` is a first page the caller already has (fetched alongside other first-screen requests).
+        """
+        if first is None:
+            first = await self.service_accounts_page(0)
+            if on_page:
+                on_page(first.items)
         size = max(len(first.items), 1)
         offsets = range(len(first.items), first.total, size) if first.items else range(0)
         gate = asyncio.Semaphore(parallel)

@@ -1,0 +1,84 @@
+"""tbdesk: python -m tbdesk, or the `tbdesk` launcher."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import atexit
+import signal
+import sys
+
+from . import __version__
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="tbdesk", description="Manage a TestingBot team's service accounts.")
+    p.add_argument("--sandbox", action="store_true",
+                   help="start a local sandbox server and sign in to it (no TestingBot account needed)")
+    p.add_argument("--sandbox-db", metavar="PATH",
+                   help="the sandbox's SQLite file, or :memory: (default: in the user data folder)")
+    p.add_argument("--api-url", metavar="URL", help="the API to use (default: https://api.testingbot.com/v1)")
+    p.add_argument("--profile", metavar="NAME", help="a stored profile (key and secret in the system keyring)")
+    p.add_argument("--verbose", action="store_true", help="debug logging (secrets are still redacted)")
+    p.add_argument("--version", action="version", version=f"tbdesk {__version__}")
+    p.add_argument("--exit-when-loaded", action="store_true", help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--sandbox-server"]:  # how a frozen build runs its own sandbox child
+        from .sandbox.cli import main as sandbox_main
+
+        return sandbox_main(argv[1:])
+    args = parse_args(argv)
+
+    import qasync
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from .app import Options, TbDesk
+    from .credentials import CredentialStore
+    from .gui import crash
+    from .gui.icons import app_icon
+    from .logs import setup_logging
+
+    setup_logging(args.verbose)
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("tbdesk")
+    app.setOrganizationName("tbdesk")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("tbdesk")
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)  # quitting waits for the client and the sandbox to close
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    sandbox_args = ["--db", args.sandbox_db] if args.sandbox_db else []
+    options = Options(api_url=args.api_url, profile=args.profile, sandbox=args.sandbox,
+                      sandbox_args=sandbox_args, exit_when_loaded=args.exit_when_loaded)
+    desk = TbDesk(options, CredentialStore(), QSettings())
+    crash.install(lambda: desk.window)
+    loop.set_exception_handler(lambda _loop, ctx: sys.excepthook(
+        type(ctx.get("exception") or RuntimeError()), ctx.get("exception") or RuntimeError(ctx["message"]), None))
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: desk.window.close())
+    wake = QTimer()  # lets Python run its signal handlers while Qt waits
+    wake.start(250)
+    wake.timeout.connect(lambda: None)
+    atexit.register(lambda: desk.sandbox.kill_now() if desk.sandbox else None)
+
+    async def run() -> int:
+        try:
+            await desk.start()
+        except Exception as exc:  # the sandbox failed to start, or a bug: say so, then wait for the user
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+        await desk.closed.wait()
+        return 0
+
+    with loop:
+        return loop.run_until_complete(run())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

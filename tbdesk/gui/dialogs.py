@@ -1,0 +1,317 @@
+"""Dialogs: sign in, add, rename, rotate, delete, test details, error report.
+
+Layouts come from ui/*.ui. An action dialog never calls the API: OK emits `submitted`, the controller
+does the request and answers with accept() or show_error(). `submissions()` turns that into a plain
+`async for` loop without nested event loops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import unicodedata
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..api import ServiceAccount, Test, check_base_url
+from . import format as fmt
+from .forms import child, embed
+from .icons import icon
+from .models import Usage
+
+_CLOSED = object()
+
+
+async def submissions(dialog: ActionDialog) -> AsyncIterator[Any]:
+    """Open the dialog; yield each value the user submits until it closes."""
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+
+    def closed(_result: int) -> None:
+        queue.put_nowait(_CLOSED)
+
+    dialog.submitted.connect(queue.put_nowait)
+    dialog.finished.connect(closed)
+    dialog.open()
+    try:
+        while (item := await queue.get()) is not _CLOSED:
+            yield item
+    finally:
+        dialog.submitted.disconnect(queue.put_nowait)
+        dialog.finished.disconnect(closed)
+
+
+class ActionDialog(QDialog):
+    submitted = Signal(object)
+    UI = ""
+
+    def __init__(self, parent: QWidget | None, title: str, ok_text: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.content = embed(self.UI, self)
+        self.buttons = child(self.content, QDialogButtonBox, "buttonBox")
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.ok.setText(ok_text)
+        self.ok.clicked.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        self.busy = False
+        self.setMinimumWidth(460)
+
+    def value(self) -> Any:
+        return None
+
+    def _submit(self) -> None:
+        if self.ok.isEnabled() and not self.busy:
+            self.submitted.emit(self.value())
+
+    def set_busy(self, busy: bool) -> None:
+        """While a request runs, nothing can be changed or sent again."""
+        self.busy = busy
+        self.content.setEnabled(not busy)
+        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    def reject(self) -> None:
+        if not self.busy:  # let a running request finish, so its outcome can be shown
+            super().reject()
+
+    def show_error(self, text: str) -> None:
+        label = self.content.findChild(QLabel, "errorLabel")
+        if label is not None:
+            label.setText(text)
+            label.setVisible(bool(text))
+
+
+def identifier_problem(text: str, taken: Iterable[str], current: str | None = None) -> str | None:
+    """The same rules as the server, checked as the user types: a message, or None when valid."""
+    name = text.strip()
+    if len(name) < 3:
+        return "At least 3 characters (spaces at either end do not count)."
+    if len(name) > 100:
+        return "At most 100 characters."
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in name):
+        return "Control characters are not allowed."
+    if current is not None and name == current:
+        return "This is the current identifier."
+    own = current.casefold() if current is not None else None
+    if name.casefold() != own and name.casefold() in {t.casefold() for t in taken}:
+        return f"“{name}” is already used by another service account."
+    return None
+
+
+class IdentifierDialog(ActionDialog):
+    UI = "identifier.ui"
+
+    def __init__(self, parent: QWidget | None, taken: Iterable[str], account: ServiceAccount | None = None) -> None:
+        renaming = account is not None
+        super().__init__(parent, f"Rename “{account.identifier}”" if account else "Add a service account",
+                         "Rename" if renaming else "Add")
+        self.taken = list(taken)
+        self.current = account.identifier if account else None
+        self.edit = child(self.content, QLineEdit, "identifierEdit")
+        self.hint = child(self.content, QLabel, "hintLabel")
+        child(self.content, QLabel, "introLabel").setText(
+            "Renaming changes only the label. The key and secret do not change, so the pipelines that use "
+            "them keep working." if renaming else
+            "Name it after the pipeline that will use it: the name marks every test it starts (“Started by”). "
+            "Its key and secret are made for you.")
+        self.edit.textChanged.connect(self._validate)
+        if account:
+            self.edit.setText(account.identifier)
+            self.edit.selectAll()
+        self._validate()
+        self.ok.setDefault(True)
+
+    def value(self) -> str:
+        return self.edit.text().strip()
+
+    def _validate(self) -> None:
+        problem = identifier_problem(self.edit.text(), self.taken, self.current)
+        self.ok.setEnabled(problem is None)
+        # An empty field is not an error yet; say nothing until the user has typed.
+        self._set_hint(problem if self.edit.text() else "", error=False)
+
+    def _set_hint(self, text: str, error: bool) -> None:
+        self.hint.setText(text)
+        self.hint.setStyleSheet("color: #d64545;" if error else "")
+
+    def show_error(self, text: str) -> None:
+        self._set_hint(text, error=True)
+        self.edit.setFocus()
+
+
+class RotateDialog(ActionDialog):
+    UI = "rotate.ui"
+
+    def __init__(self, parent: QWidget | None, account: ServiceAccount, usage: Usage | None) -> None:
+        super().__init__(parent, "Rotate access key", "Rotate access key")
+        self.account = account
+        child(self.content, QLabel, "titleLabel").setText(f"Rotate the access key of “{account.identifier}”?")
+        child(self.content, QLabel, "titleLabel").setStyleSheet("font-weight: 600;")
+        if usage is None:
+            values = ("not loaded yet", "not loaded yet", "not loaded yet")
+        else:
+            last = f"{fmt.local(usage.last_test)} ({fmt.relative(usage.last_test)})" if usage.last_test else "none"
+            values = (last, str(usage.last_24h), str(usage.last_7d))
+        for name, text in zip(("lastTestValue", "dayValue", "weekValue"), values, strict=True):
+            child(self.content, QLabel, name).setText(text)
+        _cancel_is_default(self)
+
+    def value(self) -> int:
+        return self.account.id
+
+
+class DeleteDialog(ActionDialog):
+    UI = "delete.ui"
+
+    def __init__(self, parent: QWidget | None, account: ServiceAccount) -> None:
+        super().__init__(parent, "Delete service account", "Delete")
+        self.account = account
+        child(self.content, QLabel, "titleLabel").setText(f"Delete “{account.identifier}”?")
+        child(self.content, QLabel, "titleLabel").setStyleSheet("font-weight: 600;")
+        child(self.content, QLabel, "promptLabel").setText(f"Type {account.identifier} to confirm:")
+        self.confirm = child(self.content, QLineEdit, "confirmEdit")
+        self.confirm.setAccessibleName("Type the identifier to confirm")
+        self.confirm.textChanged.connect(lambda text: self.ok.setEnabled(text == account.identifier))
+        self.ok.setEnabled(False)
+        _cancel_is_default(self)
+        self.confirm.setFocus()
+
+    def value(self) -> int:
+        return self.account.id
+
+
+def _cancel_is_default(dialog: ActionDialog) -> None:
+    dialog.ok.setAutoDefault(False)
+    dialog.ok.setDefault(False)
+    dialog.cancel.setAutoDefault(True)
+    dialog.cancel.setDefault(True)
+    dialog.cancel.setFocus()
+
+
+class SignInDialog(ActionDialog):
+    UI = "sign_in.ui"
+
+    def __init__(self, parent: QWidget | None, api_url: str, keyring_problem: str | None,
+                 message: str | None = None) -> None:
+        super().__init__(parent, "Sign in to TestingBot", "Sign in")
+        self.key = child(self.content, QLineEdit, "keyEdit")
+        self.secret = child(self.content, QLineEdit, "secretEdit")
+        self.api_url = child(self.content, QLineEdit, "apiUrlEdit")
+        self.advanced = child(self.content, QGroupBox, "advancedBox")
+        self.remember = child(self.content, QCheckBox, "rememberCheck")
+        self.api_url.setText(api_url)
+        self._eye = QAction(icon("eye"), "Show the secret", self.secret)
+        self._eye.setCheckable(True)
+        self._eye.toggled.connect(self._toggle_secret)
+        self.secret.addAction(self._eye, QLineEdit.ActionPosition.TrailingPosition)
+        for edit in (self.key, self.secret, self.api_url):
+            edit.textChanged.connect(self._validate)
+            edit.returnPressed.connect(self._submit)
+        if keyring_problem:
+            self.remember.setChecked(False)
+            self.remember.setEnabled(False)
+            self.remember.setToolTip(keyring_problem)
+            note = child(self.content, QLabel, "keyringNote")
+            note.setText(keyring_problem)
+            note.setVisible(True)
+        if message:
+            self.show_error(message)
+        self.ok.setDefault(True)
+        self._validate()
+        self.setMinimumWidth(440)
+
+    def _toggle_secret(self, shown: bool) -> None:
+        self.secret.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self._eye.setIcon(icon("eye-off" if shown else "eye"))
+        self._eye.setText("Hide the secret" if shown else "Show the secret")
+
+    def _validate(self) -> None:
+        self.ok.setEnabled(bool(self.key.text().strip() and self.secret.text().strip() and self.api_url.text().strip()))
+
+    def value(self) -> tuple[str, str, str, bool]:
+        return (self.key.text().strip(), self.secret.text().strip(), self.api_url.text().strip(),
+                self.remember.isChecked())
+
+    def _submit(self) -> None:
+        try:
+            check_base_url(self.api_url.text())
+        except ValueError as exc:
+            self.advanced.setChecked(True)
+            self.show_error(str(exc))
+            return
+        super()._submit()
+
+
+class TestDetailsDialog(QDialog):
+    __test__ = False
+
+    def __init__(self, parent: QWidget | None, test: Test) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Test {test.id}")
+        self.content = embed("test_details.ui", self)
+        child(self.content, QLabel, "titleLabel").setText(test.name or test.session_id)
+        child(self.content, QDialogButtonBox, "buttonBox").rejected.connect(self.reject)
+        self.table = child(self.content, QTableWidget, "fieldsTable")
+        rows = [("Started by", test.started_by.label if test.started_by else "unknown"), ("Status", test.status)]
+        rows += flatten(dict(test.raw))
+        self.table.setRowCount(len(rows))
+        for r, (name, value) in enumerate(rows):
+            for c, text in enumerate((name, value)):
+                self.table.setItem(r, c, QTableWidgetItem(text))  # items show plain text, never markup
+        self.table.resizeColumnToContents(0)
+        self.resize(640, 520)
+
+
+def flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out += flatten(value, name + ".")
+        elif isinstance(value, list):
+            out.append((name, ", ".join(v if isinstance(v, str) else json.dumps(v) for v in value)))
+        else:
+            out.append((name, "" if value is None else str(value)))
+    return out
+
+
+class ErrorReportDialog(QDialog):
+    """An unexpected error, with a report the user can copy (already redacted)."""
+
+    def __init__(self, parent: QWidget | None, summary: str, report: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("tbdesk hit an unexpected error")
+        layout = QVBoxLayout(self)
+        label = QLabel(f"{summary}\n\nYour data is safe. If this keeps happening, copy the report below into "
+                       "a bug report. Keys and secrets have been removed from it.")
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.report = QPlainTextEdit(report)
+        self.report.setReadOnly(True)
+        layout.addWidget(self.report)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = QPushButton("Copy report")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.report.toPlainText()))
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(620, 420)

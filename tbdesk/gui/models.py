@@ -1,0 +1,513 @@
+"""Table models for service accounts and tests. They hold API objects and never call the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QIcon, QPainter, QPixmap
+
+from ..api import ServiceAccount, Test
+from . import format as fmt
+from .icons import icon
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole row object
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a Python value the proxy compares
+REVEALED_ROLE = Qt.ItemDataRole.UserRole + 3
+BUSY_ROLE = Qt.ItemDataRole.UserRole + 4
+Index = QModelIndex | QPersistentModelIndex
+
+
+class AccountCol(IntEnum):
+    IDENTIFIER = 0
+    KEY = 1
+    SECRET = 2
+    CREATED = 3
+    LAST_TEST = 4
+    TESTS_7D = 5
+    MORE = 6  # the per-row "…" actions button
+
+
+ACCOUNT_HEADERS = ["Identifier", "Key", "Secret", "Created", "Last test", "Tests (7 days)", ""]
+CREDENTIAL_COLUMNS = (AccountCol.KEY, AccountCol.SECRET)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """How much a service account was used recently, from the tests it started."""
+
+    last_test: datetime | None = None
+    last_24h: int = 0
+    last_7d: int = 0
+
+
+def service_account_start(test: Test) -> tuple[int, datetime] | None:
+    """(account id, created) when a live or deleted service account started this test."""
+    sb = test.started_by
+    if sb is None or not sb.is_service_account or sb.id is None or test.created_at is None:
+        return None
+    return sb.id, test.created_at
+
+
+def usage_of(starts: Iterable[tuple[int, datetime]], now: datetime | None = None) -> dict[int, Usage]:
+    """Per account: its newest test, and how many it started in the last 24 hours and 7 days."""
+    now = now or datetime.now(UTC)
+    day_ago, week_ago = now - timedelta(days=1), now - timedelta(days=7)
+    last: dict[int, datetime] = {}
+    day_counts: dict[int, int] = {}
+    week_counts: dict[int, int] = {}
+    for account_id, created in starts:
+        if account_id not in last or created > last[account_id]:
+            last[account_id] = created
+        if created >= week_ago:
+            week_counts[account_id] = week_counts.get(account_id, 0) + 1
+            if created >= day_ago:
+                day_counts[account_id] = day_counts.get(account_id, 0) + 1
+    return {i: Usage(last[i], day_counts.get(i, 0), week_counts.get(i, 0)) for i in last}
+
+
+class AccountsModel(QAbstractTableModel):
+    """Service accounts. Secrets are fetched on demand and kept in memory only while the app runs."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ServiceAccount] = []
+        self._row_of: dict[int, int] = {}
+        self._secrets: dict[int, str] = {}
+        self._revealed: set[tuple[int, int]] = set()
+        self._busy: set[tuple[int, int]] = set()
+        self._usage: dict[int, Usage] = {}
+        self.usage_loaded = False
+        self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+    # -- Qt model interface ----------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(ACCOUNT_HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(ACCOUNT_HEADERS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return ACCOUNT_HEADERS[section]
+            if role == Qt.ItemDataRole.ToolTipRole and section >= AccountCol.LAST_TEST:
+                return "From the tests whose “Started by” is this account"
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        account = self._rows[index.row()]
+        col = AccountCol(index.column())
+        if role == ROW_ROLE:
+            return account
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(account, col, accessible=role == Qt.ItemDataRole.AccessibleTextRole)
+        if role == SORT_ROLE:
+            return self._sort_value(account, col)
+        if role == REVEALED_ROLE:
+            return (account.id, col) in self._revealed
+        if role == BUSY_ROLE:
+            return (account.id, col) in self._busy
+        if role == Qt.ItemDataRole.FontRole and col in CREDENTIAL_COLUMNS:
+            return self._mono
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(account, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == AccountCol.TESTS_7D:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, a: ServiceAccount, col: AccountCol, accessible: bool = False) -> str:
+        if col == AccountCol.IDENTIFIER:
+            return a.identifier
+        if col in CREDENTIAL_COLUMNS:
+            what = "Key" if col == AccountCol.KEY else "Secret"
+            if (a.id, col) in self._busy:
+                return f"{what} loading" if accessible else "loading…"
+            if (a.id, col) not in self._revealed:
+                return f"{what} hidden" if accessible else fmt.MASK
+            value = a.key if col == AccountCol.KEY else self._secrets.get(a.id, "")
+            return value
+        if col == AccountCol.CREATED:
+            return fmt.day(a.created_at)
+        usage = self._usage.get(a.id)
+        if col == AccountCol.LAST_TEST:
+            if not self.usage_loaded:
+                return "…"
+            return fmt.relative(usage.last_test) if usage and usage.last_test else "none recently"
+        if col == AccountCol.TESTS_7D:
+            return "…" if not self.usage_loaded else str(usage.last_7d if usage else 0)
+        return "Actions" if accessible else ""
+
+    def _sort_value(self, a: ServiceAccount, col: AccountCol) -> Any:
+        usage = self._usage.get(a.id, Usage())
+        return {
+            AccountCol.IDENTIFIER: a.identifier.casefold(),
+            AccountCol.KEY: a.id, AccountCol.SECRET: a.id,
+            AccountCol.CREATED: a.created_at.timestamp() if a.created_at else 0.0,
+            AccountCol.LAST_TEST: usage.last_test.timestamp() if usage.last_test else 0.0,
+            AccountCol.TESTS_7D: usage.last_7d,
+            AccountCol.MORE: a.id,
+        }[col]
+
+    def _tooltip(self, a: ServiceAccount, col: AccountCol) -> str | None:
+        if col == AccountCol.KEY:
+            return "Key: click the eye to reveal, the copy button to copy (Ctrl+B)"
+        if col == AccountCol.SECRET:
+            return "Secret: click the eye to reveal, the copy button to copy (Ctrl+C)"
+        if col == AccountCol.CREATED:
+            return fmt.local(a.created_at)
+        if col == AccountCol.LAST_TEST:
+            usage = self._usage.get(a.id)
+            return fmt.local(usage.last_test) if usage and usage.last_test else None
+        if col == AccountCol.MORE:
+            return "Actions for this service account"
+        return None
+
+    # -- updates ---------------------------------------------------------------------------------
+
+    def account(self, account_id: int) -> ServiceAccount | None:
+        row = self._row_of.get(account_id)
+        return self._rows[row] if row is not None else None
+
+    def row_of(self, account_id: int) -> int | None:
+        return self._row_of.get(account_id)
+
+    def accounts(self) -> list[ServiceAccount]:
+        return list(self._rows)
+
+    def secret(self, account_id: int) -> str | None:
+        return self._secrets.get(account_id)
+
+    def set_accounts(self, accounts: Sequence[ServiceAccount]) -> None:
+        """Replace everything (a refresh). Revealed state survives for rows whose key did not change."""
+        old = {a.id: a for a in self._rows}
+        self.beginResetModel()
+        self._rows = list(accounts)
+        self._reindex()
+        keep = {a.id for a in self._rows if a.id in old and old[a.id].key == a.key}
+        self._secrets = {i: s for i, s in self._secrets.items() if i in keep}
+        self._revealed = {(i, c) for i, c in self._revealed if i in keep}
+        self._busy = {(i, c) for i, c in self._busy if i in keep}
+        self.endResetModel()
+
+    def append(self, accounts: Sequence[ServiceAccount]) -> None:
+        """Add a page while loading; rows already present are updated instead."""
+        fresh = [a for a in accounts if a.id not in self._row_of]
+        for a in accounts:
+            if a.id in self._row_of:
+                self.upsert(a)
+        if fresh:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+            self._rows.extend(fresh)
+            for offset, a in enumerate(fresh):
+                self._row_of[a.id] = start + offset
+            self.endInsertRows()
+
+    def upsert(self, account: ServiceAccount) -> int:
+        """Insert or update one account (after create, rename, rotate); returns its row."""
+        if account.secret is not None:
+            self._secrets[account.id] = account.secret
+        row = self._row_of.get(account.id)
+        if row is None:
+            self.append([account])
+            return self._row_of[account.id]
+        if self._rows[row].key != account.key and account.secret is None:
+            self._secrets.pop(account.id, None)  # rotated elsewhere: the old secret is useless
+            self._revealed.discard((account.id, AccountCol.SECRET))
+        self._rows[row] = account
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+        return row
+
+    def remove(self, account_id: int) -> None:
+        row = self._row_of.get(account_id)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self._reindex()
+        self._secrets.pop(account_id, None)
+        self._revealed = {(i, c) for i, c in self._revealed if i != account_id}
+        self.endRemoveRows()
+
+    def set_secret(self, account_id: int, secret: str) -> None:
+        self._secrets[account_id] = secret
+        self._cell_changed(account_id, AccountCol.SECRET)
+
+    def set_revealed(self, account_id: int, col: int, revealed: bool) -> None:
+        if revealed:
+            self._revealed.add((account_id, col))
+        else:
+            self._revealed.discard((account_id, col))
+        self._cell_changed(account_id, col)
+
+    def is_revealed(self, account_id: int, col: int) -> bool:
+        return (account_id, col) in self._revealed
+
+    def any_revealed(self) -> bool:
+        return bool(self._revealed)
+
+    def hide_all(self) -> None:
+        cells, self._revealed = self._revealed, set()
+        for account_id, col in cells:
+            self._cell_changed(account_id, col)
+
+    def set_busy(self, account_id: int, col: int, busy: bool) -> None:
+        (self._busy.add if busy else self._busy.discard)((account_id, col))
+        self._cell_changed(account_id, col)
+
+    def set_usage(self, usage: dict[int, Usage]) -> None:
+        self._usage = dict(usage)
+        self.usage_loaded = True
+        if self._rows:
+            self.dataChanged.emit(self.index(0, AccountCol.LAST_TEST),
+                                  self.index(len(self._rows) - 1, AccountCol.TESTS_7D))
+
+    def usage(self, account_id: int) -> Usage | None:
+        return self._usage.get(account_id) if self.usage_loaded else None
+
+    def _cell_changed(self, account_id: int, col: int) -> None:
+        row = self._row_of.get(account_id)
+        if row is not None:
+            idx = self.index(row, col)
+            self.dataChanged.emit(idx, idx)
+
+    def _reindex(self) -> None:
+        self._row_of = {a.id: i for i, a in enumerate(self._rows)}
+
+
+class AccountsProxy(QSortFilterProxyModel):
+    """Filters on the identifier (case-insensitive substring) and sorts on SORT_ROLE."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterKeyColumn(AccountCol.IDENTIFIER)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+
+# -- tests --------------------------------------------------------------------------------------
+
+
+class TestCol(IntEnum):
+    NAME = 0
+    STATUS = 1
+    BROWSER = 2
+    PLATFORM = 3
+    STARTED_BY = 4
+    BUILD = 5
+    CREATED = 6
+    DURATION = 7
+
+
+TEST_HEADERS = ["Name", "Status", "Browser", "Platform", "Started by", "Build", "Created", "Duration"]
+STATUS_COLORS = {"passed": "#2e9d57", "failed": "#d64545", "running": "#2f80ed", "unknown": "#8a8f98"}
+
+
+def _dot(color: str) -> QIcon:
+    pix = QPixmap(12, 12)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setBrush(QColor(color))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.drawEllipse(1, 1, 10, 10)
+    p.end()
+    return QIcon(pix)
+
+
+class TestsModel(QAbstractTableModel):
+    """Recent tests, newest first. More pages load as the view scrolls (fetchMore asks the controller)."""
+
+    __test__ = False
+    more_wanted = Signal(int)  # the offset of the next page
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Test] = []
+        self._row_of: dict[int, int] = {}
+        self.total = 0
+        self.fetching = False
+        self._dots: dict[str, QIcon] = {}
+        self._italic = QFont()
+        self._italic.setItalic(True)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(TEST_HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(TEST_HEADERS):
+            return TEST_HEADERS[section]
+        return None
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self.fetching and len(self._rows) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self.fetching = True  # guard: one page at a time
+            self.more_wanted.emit(len(self._rows))
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        t = self._rows[index.row()]
+        col = TestCol(index.column())
+        if role == ROW_ROLE:
+            return t
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(t, col)
+        if role == SORT_ROLE:
+            return self._sort_value(t, col)
+        if role == Qt.ItemDataRole.DecorationRole:
+            if col == TestCol.STATUS:
+                return self._dot(t.status)
+            if col == TestCol.STARTED_BY and t.started_by:
+                return icon("robot" if t.started_by.is_service_account else "person")
+        if role == Qt.ItemDataRole.FontRole and col == TestCol.STARTED_BY and t.started_by \
+                and (t.started_by.deleted or not t.started_by.is_service_account):
+            return self._italic  # people and deleted accounts read differently from live pipelines
+        if role == Qt.ItemDataRole.ForegroundRole and col == TestCol.STARTED_BY and t.started_by \
+                and t.started_by.deleted:
+            return QBrush(QColor("#8a8f98"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == TestCol.STARTED_BY and t.started_by:
+                kind = "Service account" if t.started_by.is_service_account else "Team member"
+                return f"{kind}: {t.started_by.label}"
+            if col == TestCol.STATUS and t.status_message:
+                return t.status_message
+            if col == TestCol.CREATED:
+                return fmt.local(t.created_at)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == TestCol.DURATION:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _dot(self, status: str) -> QIcon:
+        if status not in self._dots:
+            self._dots[status] = _dot(STATUS_COLORS.get(status, "#8a8f98"))
+        return self._dots[status]
+
+    @staticmethod
+    def _text(t: Test, col: TestCol) -> str:
+        if col == TestCol.NAME:
+            return t.name or t.session_id
+        if col == TestCol.STATUS:
+            return t.status
+        if col == TestCol.BROWSER:
+            return f"{t.browser} {t.browser_version}".strip()
+        if col == TestCol.PLATFORM:
+            return t.platform
+        if col == TestCol.STARTED_BY:
+            return t.started_by.label if t.started_by else "unknown"
+        if col == TestCol.BUILD:
+            return t.build
+        if col == TestCol.CREATED:
+            return fmt.local(t.created_at)
+        return fmt.duration(t.duration) if t.state != "RUNNING" else ""
+
+    @staticmethod
+    def _sort_value(t: Test, col: TestCol) -> Any:
+        if col == TestCol.CREATED:
+            return t.created_at.timestamp() if t.created_at else 0.0
+        if col == TestCol.DURATION:
+            return t.duration or 0
+        return TestsModel._text(t, col).casefold()
+
+    # -- updates ---------------------------------------------------------------------------------
+
+    def tests(self) -> list[Test]:
+        return list(self._rows)
+
+    def reset(self, tests: Sequence[Test], total: int) -> None:
+        self.beginResetModel()
+        self._rows = list(tests)
+        self._row_of = {t.id: i for i, t in enumerate(self._rows)}
+        self.total = total
+        self.fetching = False
+        self.endResetModel()
+
+    def append_page(self, tests: Sequence[Test], total: int) -> None:
+        """A page from fetchMore. Tests already shown (the list shifted while paging) are skipped."""
+        self.fetching = False
+        self.total = total
+        fresh = [t for t in tests if t.id not in self._row_of]
+        if not fresh:
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+        for t in fresh:
+            self._row_of[t.id] = len(self._rows)
+            self._rows.append(t)
+        self.endInsertRows()
+
+    def page_failed(self) -> None:
+        self.fetching = False
+
+    def merge(self, tests: Sequence[Test]) -> int:
+        """Polled tests: update rows we have, put new ones on top. Returns how many were new."""
+        fresh = []
+        for t in tests:
+            row = self._row_of.get(t.id)
+            if row is None:
+                fresh.append(t)
+            elif self._rows[row] != t:
+                self._rows[row] = t
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+        if fresh:
+            epoch = datetime.min.replace(tzinfo=UTC)
+            fresh.sort(key=lambda t: (t.created_at or epoch, t.id), reverse=True)
+            self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
+            self._rows[0:0] = fresh
+            self._row_of = {t.id: i for i, t in enumerate(self._rows)}
+            self.total += len(fresh)
+            self.endInsertRows()
+        return len(fresh)
+
+
+class TestsProxy(QSortFilterProxyModel):
+    """Filters tests by who started them: everyone, one service account, or people."""
+
+    __test__ = False
+    ALL, PEOPLE = "all", "people"
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self._who: str | int = self.ALL
+
+    @property
+    def who(self) -> str | int:
+        return self._who
+
+    def set_started_by(self, who: str | int) -> None:
+        """ALL, PEOPLE, or a service account's id."""
+        self.beginFilterChange()
+        self._who = who
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self._who == self.ALL:
+            return True
+        t: Test = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
+        sb = t.started_by
+        if self._who == self.PEOPLE:
+            return sb is not None and not sb.is_service_account
+        return sb is not None and sb.is_service_account and sb.id == self._who

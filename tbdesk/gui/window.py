@@ -1,0 +1,233 @@
+"""The main window: widgets from ui/main_window.ui, actions, menus, toolbar, status bar, saved layout.
+
+It shows what the models hold and raises signals; app.py decides what they do. Nothing here touches the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QIcon, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+)
+
+from .forms import child, load_form
+from .icons import app_icon, icon
+
+READ_ONLY_TIP = "Only team admins manage service accounts."
+
+
+class MainWindow(QMainWindow):
+    closing = Signal()
+    minimized = Signal()
+
+    def __init__(self, settings: QSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.setWindowTitle("tbdesk")
+        self.setWindowIcon(app_icon())
+        self.content = load_form("main_window.ui", self)
+        self.setCentralWidget(self.content)
+        c = self.content
+        self.splitter = child(c, QSplitter, "splitter")
+        self.accounts_view = child(c, QTableView, "accountsView")
+        self.accounts_stack = child(c, QStackedWidget, "accountsStack")
+        self.empty_label = child(c, QLabel, "emptyLabel")
+        self.filter_edit = child(c, QLineEdit, "filterEdit")
+        self.accounts_count = child(c, QLabel, "accountsCount")
+        self.tests_view = child(c, QTableView, "testsView")
+        self.tests_count = child(c, QLabel, "testsCount")
+        self.started_by = child(c, QComboBox, "startedByCombo")
+        self.only_selected = child(c, QPushButton, "onlySelectedButton")
+        self.filter_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.filter_edit.setAccessibleName("Filter service accounts by identifier")
+        for name in ("accountsTitle", "testsTitle"):
+            label = child(c, QLabel, name)
+            font = QFont(label.font())
+            font.setBold(True)
+            font.setPointSizeF(font.pointSizeF() * 1.1)
+            label.setFont(font)
+        for label in (self.accounts_count, self.tests_count, self.empty_label):
+            label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._setup_table(self.accounts_view, "Service accounts")
+        self._setup_table(self.tests_view, "Recent tests")
+        self.tests_view.setSortingEnabled(False)  # newest first, as the server sends them
+        self._make_actions()
+        self._make_status_bar()
+        self.resize(1180, 760)
+
+    # -- construction ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _setup_table(view: QTableView, name: str) -> None:
+        view.setAccessibleName(name)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.verticalHeader().setVisible(False)
+        view.verticalHeader().setDefaultSectionSize(30)  # fixed heights: no per-row measuring for 10,000 rows
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.horizontalHeader().setHighlightSections(False)
+        view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        view.horizontalHeader().setStretchLastSection(False)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+    def _action(self, text: str, icon_name: str | None = None, shortcut: Any = None, tip: str = "") -> QAction:
+        action = QAction(icon(icon_name) if icon_name else QIcon(), text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{tip or text.replace('&', '').replace('…', '')}"
+                          + (f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+                             if shortcut is not None else ""))
+        action.setStatusTip(tip)
+        self.addAction(action)  # shortcuts work wherever the focus is in the window
+        return action
+
+    def _make_actions(self) -> None:
+        a = self._action
+        self.add_action = a("&Add…", "add", "Ctrl+N", "Add a service account")
+        self.edit_action = a("&Edit…", "edit", "F2", "Rename the selected service account")
+        self.rotate_action = a("&Rotate access key…", "rotate", "Ctrl+R", "Make a new key and secret")
+        self.delete_action = a("&Delete…", "delete", QKeySequence.StandardKey.Delete, "Delete the service account")
+        self.refresh_action = a("Re&fresh", "refresh", "F5", "Reload service accounts and tests")
+        self.quit_action = a("&Quit", None, "Ctrl+Q", "Quit tbdesk")
+        self.copy_key_action = a("Copy &key", "copy", "Ctrl+B", "Copy the key")
+        self.copy_secret_action = a("Copy &secret", "copy", "Ctrl+C", "Copy the secret")
+        self.copy_env_action = a("Copy as &environment variables", None, None,
+                                 "TESTINGBOT_KEY=… TESTINGBOT_SECRET=…")
+        self.copy_hub_action = a("Copy &hub URL", None, None, "The WebDriver hub URL with the key and secret")
+        self.reveal_key_action = a("Show/hide ke&y", "eye", "Ctrl+Shift+B", "Reveal or hide the key")
+        self.reveal_secret_action = a("Show/hide secre&t", "eye", "Ctrl+Shift+C", "Reveal or hide the secret")
+        self.find_action = a("&Find", "search", QKeySequence.StandardKey.Find, "Filter service accounts")
+        self.sign_out_action = a("Sign &out", "sign-out", None, "Forget the stored key and secret and sign in again")
+        self.details_action = a("Test &details", None, None, "Every field of the selected test")
+        self.about_action = a("&About tbdesk", None, None)
+        self.find_action.triggered.connect(self._focus_filter)
+        self.quit_action.triggered.connect(self.close)
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.sign_out_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self.account_menu = bar.addMenu("&Account")
+        self._fill_row_menu(self.account_menu)
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.refresh_action, self.find_action, self.details_action])
+        bar.addMenu("&Help").addAction(self.about_action)
+
+        tools = QToolBar("Main", self)
+        tools.setObjectName("mainToolbar")
+        tools.setMovable(False)
+        tools.setIconSize(QSize(18, 18))
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.addActions([self.add_action, self.edit_action, self.rotate_action, self.delete_action])
+        tools.addSeparator()
+        tools.addAction(self.refresh_action)
+        self.addToolBar(tools)
+
+    def _fill_row_menu(self, menu: QMenu) -> None:
+        menu.addActions([self.edit_action, self.rotate_action, self.delete_action])
+        menu.addSeparator()
+        menu.addActions([self.copy_key_action, self.copy_secret_action, self.copy_env_action, self.copy_hub_action])
+        menu.addSeparator()
+        menu.addActions([self.reveal_key_action, self.reveal_secret_action])
+
+    def row_menu(self) -> QMenu:
+        """The per-row actions ("…" button and context menu)."""
+        menu = QMenu(self)
+        self._fill_row_menu(menu)
+        return menu
+
+    def _make_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.user_label = QLabel()
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(90)
+        self.busy_bar.setMaximumHeight(12)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setAccessibleName("Working")
+        self.busy_bar.hide()
+        self.clipboard_label = QLabel()
+        self.refreshed_label = QLabel()
+        self.rate_label = QLabel()
+        for widget in (self.clipboard_label, self.busy_bar, self.refreshed_label, self.rate_label, self.user_label):
+            bar.addPermanentWidget(widget)
+
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    # -- state shown -----------------------------------------------------------------------------
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Members and viewers see everything but cannot manage service accounts."""
+        for action in (self.add_action, self.edit_action, self.rotate_action, self.delete_action):
+            action.setProperty("readOnly", read_only)
+            base = action.statusTip()
+            action.setToolTip(READ_ONLY_TIP if read_only else base)
+        self.add_action.setEnabled(not read_only)
+
+    def show_message(self, level: str, text: str) -> None:
+        prefix = {"error": "⚠ ", "warning": "⚠ "}.get(level, "")
+        self.statusBar().showMessage(prefix + text, 0 if level == "error" else 8000)
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+
+    def show_empty(self, empty: bool) -> None:
+        self.accounts_stack.setCurrentWidget(self.empty_label if empty else self.accounts_view)
+
+    # -- remembered layout (never anything secret) -----------------------------------------------
+
+    def restore_layout(self) -> None:
+        s = self.settings
+        for key, restore in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState),
+                             ("window/splitter", self.splitter.restoreState),
+                             ("accounts/header", self.accounts_view.horizontalHeader().restoreState),
+                             ("tests/header", self.tests_view.horizontalHeader().restoreState)):
+            value = s.value(key)
+            if isinstance(value, QByteArray | bytes):
+                restore(QByteArray(value))
+        if not isinstance(s.value("window/splitter"), QByteArray | bytes):
+            self.splitter.setSizes([330, 390])
+
+    def save_layout(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("accounts/header", self.accounts_view.horizontalHeader().saveState())
+        s.setValue("tests/header", self.tests_view.horizontalHeader().saveState())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.closing.emit()
+        super().closeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.WindowStateChange and self.isMinimized():
+            self.minimized.emit()
+        super().changeEvent(event)
