@@ -14,17 +14,17 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import httpx  # noqa: E402
-import qasync  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import httpx
+import qasync
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
-from tbdesk.app import Options, TbDesk  # noqa: E402
-from tbdesk.credentials import CredentialStore  # noqa: E402
-from tbdesk.gui.dialogs import RotateDialog  # noqa: E402
-from tbdesk.gui.models import AccountCol  # noqa: E402
-from tbdesk.sandbox import Store, create_app  # noqa: E402
-from tbdesk.sandbox.seed import seed  # noqa: E402
+from tbdesk.app import Options, TbDesk
+from tbdesk.credentials import CredentialStore
+from tbdesk.gui.dialogs import RotateDialog
+from tbdesk.gui.models import AccountCol
+from tbdesk.sandbox import Store, create_app
+from tbdesk.sandbox.seed import seed
 
 
 async def until(predicate, timeout: float = 10.0) -> None:

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import sys
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -594,18 +594,25 @@ class TbDesk(QObject):
             return
         if self.accounts.is_revealed(account.id, col):
             self.accounts.set_revealed(account.id, col, False)
-        elif col == AccountCol.KEY or self.accounts.secret(account.id) is not None:
+        elif col == AccountCol.KEY:
             self._show(account.id, col)
         else:
-            self._spawn(f"secret:{account.id}", self._fetch_secret(account, then=lambda: self._show(account.id, col)),
-                        replace=False)
+            self._with_secret(account, lambda _secret: self._show(account.id, col))
 
     def _show(self, account_id: int, col: int) -> None:
         self.accounts.set_revealed(account_id, col, True)
         self._reveal_timer.start()  # everything hides again after the timeout
 
-    async def _fetch_secret(self, account: ServiceAccount, then: Any) -> None:
-        self.accounts.set_busy(account.id, AccountCol.SECRET, True)
+    def _with_secret(self, account: ServiceAccount, then: Callable[[str], None]) -> None:
+        """Call `then(secret)` now if we have it, else after fetching it with a busy mark in its cell."""
+        secret = self.accounts.secret(account.id)
+        if secret is not None:
+            then(secret)
+        elif f"secret:{account.id}" not in self.tasks:
+            self.accounts.set_busy(account.id, AccountCol.SECRET, True)
+            self._spawn(f"secret:{account.id}", self._fetch_secret(account, then))
+
+    async def _fetch_secret(self, account: ServiceAccount, then: Callable[[str], None]) -> None:
         try:
             full = await self._client().service_account(account.id)
         except NotFound:
@@ -617,37 +624,34 @@ class TbDesk(QObject):
         finally:
             self.accounts.set_busy(account.id, AccountCol.SECRET, False)
         if full.key != account.key:  # rotated elsewhere since the list was loaded
-            self.accounts.upsert(full)
             self.messages.info(f"The key of “{account.identifier}” was rotated elsewhere; showing the current pair.")
+        self.accounts.upsert(full)  # keeps the secret in memory for the next reveal or copy
         if full.secret is not None:
-            self.accounts.set_secret(account.id, full.secret)
-        then()
+            then(full.secret)
 
     def _copy(self, account: ServiceAccount | None, col: int) -> None:
         if account is None:
             return
         if col == AccountCol.KEY:
             self.clipboard.copy(account.key, f"Key of “{account.identifier}”")
-        elif (secret := self.accounts.secret(account.id)) is not None:
-            self.clipboard.copy(secret, f"Secret of “{account.identifier}”")
         else:
-            self._spawn(f"secret:{account.id}", self._fetch_secret(
-                account, then=lambda: self._copy(self.accounts.account(account.id), col)), replace=False)
+            self._with_secret(account, lambda secret: self.clipboard.copy(
+                secret, f"Secret of “{account.identifier}”"))
 
     def _copy_snippet(self, account: ServiceAccount | None, kind: str) -> None:
         if account is None:
             return
-        secret = self.accounts.secret(account.id)
-        if secret is None:
-            self._spawn(f"secret:{account.id}", self._fetch_secret(
-                account, then=lambda: self._copy_snippet(self.accounts.account(account.id), kind)), replace=False)
-            return
-        if kind == "env":
-            text, label = f"TESTINGBOT_KEY={account.key} TESTINGBOT_SECRET={secret}", "Environment variables"
-        else:
-            text, label = hub_url(self.profile.api_url if self.profile else s.DEFAULT_API_URL, account.key,
-                                  secret), "Hub URL"
-        self.clipboard.copy(text, f"{label} of “{account.identifier}”")
+
+        def copy(secret: str) -> None:
+            current = self.accounts.account(account.id) or account  # the key may have just changed
+            if kind == "env":
+                text, label = f"TESTINGBOT_KEY={current.key} TESTINGBOT_SECRET={secret}", "Environment variables"
+            else:
+                api = self.profile.api_url if self.profile else s.DEFAULT_API_URL
+                text, label = hub_url(api, current.key, secret), "Hub URL"
+            self.clipboard.copy(text, f"{label} of “{account.identifier}”")
+
+        self._with_secret(account, copy)
 
     def _clipboard_countdown(self, label: str, left: int) -> None:
         self.window.clipboard_label.setText(f"{label} copied · clears in {left} s" if left else "")

@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+
 from sandbox_helpers import Sandbox, asgi_sandbox, process_sandbox
 
 
@@ -82,3 +83,27 @@ def leakcheck():
     secrets = check.values | SECRETS._known
     assert secrets, "the leak check saw no credentials at all"
     assert not check.leaks(secrets), f"credentials reached a log or an exception message: {check.leaks(secrets)}"
+
+
+@pytest.fixture
+def gui(qapp, qtbot, tmp_path, monkeypatch):
+    """A qasync loop for this test only; any exception the loop sees fails the test at teardown."""
+    import asyncio
+
+    import qasync
+
+    from gui_helpers import Harness
+
+    qapp.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(qapp)
+    errors: list[dict] = []
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    asyncio.set_event_loop(loop)
+    harness = Harness(loop, tmp_path, monkeypatch)
+    try:
+        yield harness
+    finally:
+        harness.close_all()
+        asyncio.set_event_loop(None)
+        loop.close()
+    assert not errors, f"the event loop saw exceptions: {errors}"

@@ -7,9 +7,10 @@ import uuid
 
 import httpx
 import pytest
-from sandbox_helpers import Sandbox, asgi_sandbox
 
 from tbdesk.sandbox.faults import Faults
+
+from sandbox_helpers import Sandbox, asgi_sandbox
 
 SA = "/v1/team-management/service-accounts"
 

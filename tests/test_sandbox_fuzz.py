@@ -12,11 +12,12 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sandbox_helpers import SEED_NOW
 
 from tbdesk.sandbox import Store, create_app
 from tbdesk.sandbox.app import ROUTES
 from tbdesk.sandbox.seed import seed
+
+from sandbox_helpers import SEED_NOW
 
 STORE = Store(":memory:")
 seed(STORE, 1, 6, 50, now=SEED_NOW)

@@ -8,7 +8,6 @@ import threading
 
 import httpx
 import pytest
-from sandbox_helpers import SEED_NOW, process_sandbox
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 
@@ -16,6 +15,8 @@ from tbdesk.sandbox import Store
 from tbdesk.sandbox.seed import seed
 from tbdesk.sandbox.simulate import step
 from tbdesk.sandbox.store import StoreError
+
+from sandbox_helpers import SEED_NOW, process_sandbox
 
 SA = "/v1/team-management/service-accounts"
 

@@ -162,6 +162,7 @@ class StartedBy:
 
 @dataclass(frozen=True)
 class Test:
+    __test__ = False  # not a pytest class
     id: int
     name: str
     state: str

@@ -304,6 +304,7 @@ class AccountsProxy(QSortFilterProxyModel):
 
 
 class TestCol(IntEnum):
+    __test__ = False  # not a pytest class
     NAME = 0
     STATUS = 1
     BROWSER = 2

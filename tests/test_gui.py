@@ -1,0 +1,452 @@
+"""The real window, driven with pytest-qt against the real sandbox: one test per user story."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from tbdesk.api import Credentials, TestingBotClient
+from tbdesk.app import hub_url
+from tbdesk.gui.clipboard import SENSITIVE_FORMATS
+from tbdesk.gui.dialogs import DeleteDialog, IdentifierDialog, RotateDialog, SignInDialog
+from tbdesk.gui.models import AccountCol, TestCol, TestsProxy
+from tbdesk.sandbox.faults import Faults
+
+from gui_helpers import cell_center, click, row_of, until
+from sandbox_helpers import asgi_sandbox
+
+SA = "/v1/team-management/service-accounts"
+
+
+def dialog_of(desk, kind):
+    d = getattr(desk, "dialog", None)
+    return d if isinstance(d, kind) and d.isVisible() else None
+
+
+async def open_dialog(desk, action, kind):
+    action.trigger()
+    return await until(lambda: dialog_of(desk, kind), what=kind.__name__)
+
+
+# -- signing in ---------------------------------------------------------------------------------
+
+
+def test_first_screen_shows_accounts_and_tests(gui):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    idents = {a.identifier for a in desk.accounts.accounts()}
+    assert len(idents) == 6 and "ci-runner" in idents
+    assert desk.tests.rowCount() == 100 and desk.tests.total == 300
+    assert "Alex Morgan" in desk.window.user_label.text() and "Team Pro" in desk.window.user_label.text()
+    assert desk.window.windowTitle() == "tbdesk"
+    gui.run(until(lambda: desk.accounts.usage_loaded, what="usage"))
+    ci = row_of(desk, "ci-runner")
+    week = desk.accounts.index(desk.accounts.row_of(ci.id), AccountCol.TESTS_7D).data()
+    assert week.isdigit() and int(week) > 0
+
+
+def test_sign_in_dialog_bad_then_good_pair(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.desk(sb, key=False)
+    task = gui.loop.create_task(desk.start())
+    dialog = gui.run(until(lambda: dialog_of(desk, SignInDialog), what="sign-in dialog"))
+    assert not dialog.ok.isEnabled()  # nothing typed yet
+    assert not dialog.remember.isEnabled() and "this session only" in dialog.remember.toolTip()
+    assert dialog.secret.echoMode() == dialog.secret.EchoMode.Password
+    qtbot.keyClicks(dialog.key, sb.key)
+    qtbot.keyClicks(dialog.secret, "0" * 32)
+    click(qtbot, dialog.ok)
+    gui.run(until(lambda: dialog_error(dialog), what="inline error"))
+    assert dialog.isVisible() and desk.client is None
+    dialog.secret.clear()
+    qtbot.keyClicks(dialog.secret, sb.secret)
+    click(qtbot, dialog.ok)
+    gui.run(until(desk.loaded.is_set, what="signed in"))
+    gui.run(task)
+    assert not dialog.isVisible() and len(desk.accounts.accounts()) == 6
+
+
+def dialog_error(dialog) -> bool:
+    from PySide6.QtWidgets import QLabel
+
+    label = dialog.content.findChild(QLabel, "errorLabel")
+    return label.isVisible() and "not accepted" in label.text()
+
+
+def test_sign_out_forgets_the_stored_pair(gui, qtbot):
+    from tbdesk.credentials import SERVICE, CredentialStore
+
+    from test_credentials import MemoryKeyring
+
+    sb = asgi_sandbox()
+    backend = MemoryKeyring()
+    store = CredentialStore(gui.tmp / "cfg", backend=backend)
+    desk = gui.desk(sb, key=False, store=store)
+    task = gui.loop.create_task(desk.start())
+    dialog = gui.run(until(lambda: dialog_of(desk, SignInDialog)))
+    assert dialog.remember.isChecked() and dialog.remember.isEnabled()
+    qtbot.keyClicks(dialog.key, sb.key)
+    qtbot.keyClicks(dialog.secret, sb.secret)
+    click(qtbot, dialog.ok)
+    gui.run(task)
+    assert (SERVICE, "default") in backend.items
+    desk.window.sign_out_action.trigger()
+    again = gui.run(until(lambda: dialog_of(desk, SignInDialog) if dialog_of(desk, SignInDialog) is not dialog
+                          else None, what="a new sign-in dialog"))
+    assert (SERVICE, "default") not in backend.items and desk.accounts.rowCount() == 0
+    again.reject()
+
+
+# -- add, rename, rotate, delete ----------------------------------------------------------------
+
+
+def test_add_validates_live_and_selects_the_new_row(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    dialog = gui.run(open_dialog(desk, desk.window.add_action, IdentifierDialog))
+    qtbot.keyClicks(dialog.edit, "  ab ")
+    assert not dialog.ok.isEnabled() and "At least 3" in dialog.hint.text()
+    dialog.edit.setText("CI-Runner")
+    assert not dialog.ok.isEnabled() and "already used" in dialog.hint.text()
+    dialog.edit.setText("new-pipeline")
+    assert dialog.ok.isEnabled() and dialog.hint.text() == ""
+    click(qtbot, dialog.ok)
+    gui.run(until(lambda: not dialog.isVisible(), what="dialog closed"))
+    made = row_of(desk, "new-pipeline")
+    assert made is not None and desk.selected().id == made.id
+    # Its secret came with the create answer: revealing it needs no request.
+    sent = desk.client.requests_sent
+    desk.window.reveal_secret_action.trigger()
+    shown = desk.accounts.index(desk.accounts.row_of(made.id), AccountCol.SECRET).data()
+    assert len(shown) == 32 and desk.client.requests_sent == sent
+    assert sb.store.service_account(made.id)["secret"] == shown
+
+
+def test_add_shows_the_servers_error_on_the_field(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    dialog = gui.run(open_dialog(desk, desk.window.add_action, IdentifierDialog))
+    sb.store.create_service_account("made-elsewhere")  # another admin, after our list was loaded
+    qtbot.keyClicks(dialog.edit, "Made-Elsewhere")
+    assert dialog.ok.isEnabled()
+    click(qtbot, dialog.ok)
+    gui.run(until(lambda: "already exists" in dialog.hint.text(), what="server error on the field"))
+    assert dialog.isVisible() and dialog.edit.text() == "Made-Elsewhere"  # nothing lost
+    dialog.reject()
+
+
+def test_rename_keeps_key_and_secret(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    ci = row_of(desk, "ci-runner")
+    before = sb.store.service_account(ci.id)
+    desk.select_account(ci.id)
+    dialog = gui.run(open_dialog(desk, desk.window.edit_action, IdentifierDialog))
+    assert "do not change" in dialog.content.findChild(type(dialog.hint), "introLabel").text()
+    assert not dialog.ok.isEnabled()  # unchanged
+    dialog.edit.setText("ci-runner-eu")
+    click(qtbot, dialog.ok)
+    gui.run(until(lambda: row_of(desk, "ci-runner-eu"), what="renamed row"))
+    after = sb.store.service_account(ci.id)
+    assert (after["key"], after["secret"]) == (before["key"], before["secret"])
+    assert row_of(desk, "ci-runner") is None
+
+
+def test_rotate_cancel_then_confirm_cuts_off_the_old_pair(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    gui.run(until(lambda: desk.accounts.usage_loaded))
+    ci = row_of(desk, "ci-runner")
+    old = sb.store.service_account(ci.id)
+    desk.select_account(ci.id)
+    dialog = gui.run(open_dialog(desk, desk.window.rotate_action, RotateDialog))
+    assert dialog.cancel.isDefault() and not dialog.ok.isDefault()
+    from PySide6.QtWidgets import QLabel
+
+    labels = {w.objectName(): w.text() for w in dialog.content.findChildren(QLabel)}
+    assert "ci-runner" in labels["titleLabel"] and "stop working immediately" in labels["warningLabel"]
+    assert labels["weekValue"].isdigit() and int(labels["weekValue"]) > 0
+    click(qtbot, dialog.cancel)
+    gui.run(until(lambda: not dialog.isVisible()))
+    assert sb.store.service_account(ci.id)["key"] == old["key"]
+
+    dialog = gui.run(open_dialog(desk, desk.window.rotate_action, RotateDialog))
+    click(qtbot, dialog.ok)
+    gui.run(until(lambda: not dialog.isVisible(), what="rotation done"))
+    new = sb.store.service_account(ci.id)
+    assert new["key"] != old["key"] and row_of(desk, "ci-runner").key == new["key"]
+    assert sb.store.authenticate(old["key"], old["secret"]) is None
+    # The new pair is one click away.
+    desk.window.copy_secret_action.trigger()
+    gui.run(until(lambda: QGuiApplication.clipboard().text() == new["secret"], what="new secret copied"))
+
+
+def test_delete_needs_the_typed_identifier_and_tests_keep_the_label(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    victim = row_of(desk, "visual-diff")
+    desk.select_account(victim.id)
+    dialog = gui.run(open_dialog(desk, desk.window.delete_action, DeleteDialog))
+    assert dialog.cancel.isDefault() and not dialog.ok.isEnabled()
+    qtbot.keyClicks(dialog.confirm, "visual-dif")
+    assert not dialog.ok.isEnabled()
+    qtbot.keyClicks(dialog.confirm, "F")
+    assert not dialog.ok.isEnabled()  # exact match only
+    dialog.confirm.setText("visual-diff")
+    assert dialog.ok.isEnabled()
+    click(qtbot, dialog.ok)
+    gui.run(until(lambda: row_of(desk, "visual-diff") is None, what="row removed"))
+    labels = {t["name"] for t in (dict(r) for r in sb.store._all(
+        "SELECT sa.identifier AS name FROM tests t JOIN service_accounts sa ON sa.id = t.sb_id "
+        "WHERE t.sb_type = 'service_account' AND sa.id = ?", (victim.id,)))}
+    assert labels == {"visual-diff"}
+    desk.refresh()
+    gui.run(until(lambda: "refresh" not in desk.tasks))
+    shown = {desk.tests.index(r, TestCol.STARTED_BY).data() for r in range(desk.tests.rowCount())}
+    assert "visual-diff (deleted)" in shown
+
+
+# -- reveal and copy ----------------------------------------------------------------------------
+
+
+def test_reveal_and_copy_with_the_cell_buttons(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb, clipboard_timeout=30))
+    ci = row_of(desk, "ci-runner")
+    pair = sb.store.service_account(ci.id)
+    view = desk.window.accounts_view.viewport()
+    key_index = desk.accounts.index(desk.accounts.row_of(ci.id), AccountCol.KEY)
+    secret_index = desk.accounts.index(desk.accounts.row_of(ci.id), AccountCol.SECRET)
+    assert key_index.data() == secret_index.data() == "•" * 12  # same width whatever the value
+    click(qtbot, view, cell_center(desk, ci.id, AccountCol.KEY, "eye"))
+    assert key_index.data() == pair["key"]
+    click(qtbot, view, cell_center(desk, ci.id, AccountCol.SECRET, "eye"))
+    assert secret_index.data() == "loading…"  # busy mark while the secret is fetched on demand
+    gui.run(until(lambda: secret_index.data() == pair["secret"], what="secret revealed"))
+    click(qtbot, view, cell_center(desk, ci.id, AccountCol.KEY, "eye"))
+    assert key_index.data() == "•" * 12
+    click(qtbot, view, cell_center(desk, ci.id, AccountCol.SECRET, "copy"))
+    clip = QGuiApplication.clipboard()
+    assert clip.text() == pair["secret"]
+    mime = clip.mimeData()
+    for fmt, value in SENSITIVE_FORMATS.items():
+        assert bytes(mime.data(fmt)) == value
+    assert "clears in 30 s" in desk.window.clipboard_label.text()
+    click(qtbot, view, cell_center(desk, ci.id, AccountCol.KEY, "copy"))
+    assert clip.text() == pair["key"]
+
+
+def test_keyboard_copy_env_and_hub(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    ci = row_of(desk, "ci-runner")
+    pair = sb.store.service_account(ci.id)
+    desk.select_account(ci.id)
+    desk.window.accounts_view.setFocus()
+    qtbot.keyClick(desk.window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == pair["key"]
+    qtbot.keyClick(desk.window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    gui.run(until(lambda: QGuiApplication.clipboard().text() == pair["secret"], what="Ctrl+C"))
+    desk.window.copy_env_action.trigger()
+    assert QGuiApplication.clipboard().text() == f"TESTINGBOT_KEY={pair['key']} TESTINGBOT_SECRET={pair['secret']}"
+    desk.window.copy_hub_action.trigger()
+    assert QGuiApplication.clipboard().text() == f"http://{pair['key']}:{pair['secret']}@127.0.0.1/wd/hub"
+    assert hub_url("https://api.testingbot.com/v1", "K", "S") == "https://K:S@hub.testingbot.com/wd/hub"
+
+
+def test_shortcuts_and_accessible_names(gui):
+    desk = gui.start(gui.desk(asgi_sandbox()))
+    w = desk.window
+    shortcuts = {a.text(): a.shortcut().toString() for a in (w.add_action, w.edit_action, w.delete_action,
+                                                              w.refresh_action, w.quit_action, w.copy_key_action,
+                                                              w.copy_secret_action, w.find_action)}
+    assert shortcuts == {"&Add…": "Ctrl+N", "&Edit…": "F2", "&Delete…": "Del", "Re&fresh": "F5",
+                         "&Quit": "Ctrl+Q", "Copy &key": "Ctrl+B", "Copy &secret": "Ctrl+C", "&Find": "Ctrl+F"}
+    index = desk.accounts.index(0, AccountCol.SECRET)
+    assert index.data(Qt.ItemDataRole.AccessibleTextRole) == "Secret hidden"
+    assert "copy" in index.data(Qt.ItemDataRole.ToolTipRole)
+    w.find_action.trigger()
+    assert w.focusWidget() is w.filter_edit
+
+
+# -- filtering and tests ------------------------------------------------------------------------
+
+
+def test_filter_accounts_and_empty_state(gui, qtbot):
+    sb = asgi_sandbox(accounts=0)
+    desk = gui.start(gui.desk(sb))
+    assert desk.window.accounts_stack.currentWidget() is desk.window.empty_label
+    assert desk.window.empty_label.text() == "No service accounts yet. Add one for each pipeline."
+    sb2 = asgi_sandbox()
+    desk2 = gui.start(gui.desk(sb2))
+    qtbot.keyClicks(desk2.window.filter_edit, "CANARY")
+    assert desk2.accounts_proxy.rowCount() == 0 and desk2.window.accounts_count.text() == "0 of 6"
+    desk2.window.filter_edit.setText("MO")
+    shown = {desk2.accounts_proxy.index(r, 0).data() for r in range(desk2.accounts_proxy.rowCount())}
+    assert shown == {"jenkins-mobile", "release-smoke"}
+
+
+def test_filter_tests_by_started_by(gui, qtbot):
+    desk = gui.start(gui.desk(asgi_sandbox()))
+    gui.run(asyncio.sleep(0.05))
+    combo = desk.window.started_by
+    ci = row_of(desk, "ci-runner")
+    combo.setCurrentIndex(combo.findData(ci.id))
+    proxy = desk.tests_proxy
+    assert 0 < proxy.rowCount() < desk.tests.rowCount()
+    assert {proxy.index(r, TestCol.STARTED_BY).data() for r in range(proxy.rowCount())} == {"ci-runner"}
+    combo.setCurrentIndex(combo.findData(TestsProxy.PEOPLE))
+    people = {proxy.index(r, TestCol.STARTED_BY).data() for r in range(proxy.rowCount())}
+    assert people and people <= {"Alex Morgan", "Priya Raman", "Jonas Berg", "Mei Tanaka"}
+    # Selecting an account offers to filter by it.
+    desk.select_account(ci.id)
+    assert desk.window.only_selected.isVisibleTo(desk.window)
+    click(qtbot, desk.window.only_selected)
+    assert proxy.who == ci.id
+    combo.setCurrentIndex(combo.findData(TestsProxy.ALL))
+    assert proxy.rowCount() == desk.tests.rowCount()
+
+
+def test_scrolling_loads_more_tests(gui):
+    desk = gui.start(gui.desk(asgi_sandbox()))
+    assert desk.tests.rowCount() == 100 and desk.tests.canFetchMore()
+    desk.window.tests_view.scrollToBottom()
+    gui.run(until(lambda: desk.tests.rowCount() >= 200, what="second page"))
+    ids = [t.id for t in desk.tests.tests()]
+    assert len(ids) == len(set(ids))
+
+
+def test_test_details_dialog(gui, qtbot):
+    from tbdesk.gui.dialogs import TestDetailsDialog
+
+    desk = gui.start(gui.desk(asgi_sandbox()))
+    view = desk.window.tests_view
+    view.setFocus()
+    view.setCurrentIndex(desk.tests_proxy.index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    dialog = gui.run(until(lambda: desk.window.findChild(TestDetailsDialog)))
+    fields = {dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())}
+    test = desk.tests.tests()[0]
+    assert fields["Started by"] == test.started_by.label and fields["started_by.type"] in ("user", "service_account")
+    assert fields["session_id"] == test.session_id and fields["browser"] == test.browser
+    dialog.close()
+
+
+def test_polling_shows_a_webdriver_test_started_with_a_service_account_key(gui):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb, poll_interval=0.2))
+    ci = row_of(desk, "ci-runner")
+    pair = sb.store.service_account(ci.id)
+
+    async def start_session() -> int:
+        async with httpx.AsyncClient(transport=sb.transport, base_url="http://127.0.0.1",
+                                     auth=(pair["key"], pair["secret"])) as raw:
+            r = await raw.post("/wd/hub/session", json={"capabilities": {"alwaysMatch": {
+                "browserName": "firefox", "tb:options": {"name": "polled-session"}}}})
+            return r.json()["value"]["capabilities"]["tb:testId"]
+
+    gui.run(asyncio.sleep(1.1))  # `since` has one-second resolution
+    test_id = gui.run(start_session())
+    gui.run(until(lambda: any(t.id == test_id for t in desk.tests.tests()), timeout=10, what="polled test"))
+    row = next(i for i, t in enumerate(desk.tests.tests()) if t.id == test_id)
+    assert row == 0 and desk.tests.index(row, TestCol.STARTED_BY).data() == "ci-runner"
+    assert desk.tests.index(row, TestCol.STATUS).data() == "running"
+
+
+# -- roles and errors ---------------------------------------------------------------------------
+
+
+def test_viewer_sees_everything_read_only(gui):
+    from test_sandbox_api import role_pair
+
+    sb = asgi_sandbox()
+    key, secret = gui.run(role_pair(sb, "viewer"))
+    desk = gui.start(gui.desk(sb, key=key, secret=secret))
+    w = desk.window
+    desk.select_account(row_of(desk, "ci-runner").id)
+    assert desk.accounts.rowCount() == 6 and desk.tests.rowCount() == 100
+    for action in (w.add_action, w.edit_action, w.rotate_action, w.delete_action, w.copy_secret_action):
+        assert not action.isEnabled()
+        assert action.toolTip() == "Only team admins manage service accounts."
+    assert w.copy_key_action.isEnabled() and "viewer" in w.user_label.text()
+
+
+def test_a_401_mid_session_asks_to_sign_in_again(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    fresh = sb.store.reset_user_keys(sb.store.owner()["id"])  # the admin's pair was rotated elsewhere
+    desk.refresh()
+    dialog = gui.run(until(lambda: dialog_of(desk, SignInDialog), what="sign-in after 401"))
+    assert dialog_error_text(dialog).startswith("The key and secret were not accepted")
+    qtbot.keyClicks(dialog.key, fresh["key"])
+    qtbot.keyClicks(dialog.secret, fresh["secret"])
+    desk.window.filter_edit.setText("ci")
+    click(qtbot, dialog.ok)
+    gui.run(until(lambda: not dialog.isVisible(), what="signed in again"))
+    assert desk.window.filter_edit.text() == "ci" and desk.accounts.rowCount() == 6  # carried on
+
+
+def dialog_error_text(dialog) -> str:
+    from PySide6.QtWidgets import QLabel
+
+    return dialog.content.findChild(QLabel, "errorLabel").text()
+
+
+def test_layout_is_remembered_and_holds_no_secret(gui):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    desk.window.splitter.setSizes([200, 500])
+    desk.window.accounts_view.horizontalHeader().resizeSection(0, 311)
+    desk.window.close()
+    gui.run(until(desk.closed.is_set))
+    again = gui.start(gui.desk(sb))
+    assert again.window.accounts_view.horizontalHeader().sectionSize(0) == 311
+    text = (gui.tmp / "settings.ini").read_text("latin-1")
+    assert sb.key not in text and sb.secret not in text and "geometry" in text
+
+
+def test_slow_server_keeps_the_window_responsive(gui):
+    sb = asgi_sandbox(faults=Faults(latency_ms=400))
+    desk = gui.desk(sb)
+    gaps: list[float] = []
+
+    async def watch() -> None:
+        loop = asyncio.get_running_loop()
+        last = loop.time()
+        while not desk.loaded.is_set():
+            await asyncio.sleep(0.01)
+            now = loop.time()
+            gaps.append(now - last)
+            last = now
+
+    gui.run(asyncio.gather(desk.start(), watch()))
+    assert desk.window.busy_bar.isVisible() or "usage" in desk.tasks or not desk.tasks
+    assert max(gaps) < 0.2, f"the event loop stalled for {max(gaps):.3f}s"
+
+
+@pytest.mark.parametrize("kind", ["accounts", "tests"])
+def test_models_pass_qt_model_tester(gui, qtmodeltester, kind):
+    desk = gui.start(gui.desk(asgi_sandbox()))
+
+    async def check() -> None:  # fetchMore starts a page load: run the checks on the live loop
+        qtmodeltester.check(desk.accounts if kind == "accounts" else desk.tests)
+        qtmodeltester.check(desk.accounts_proxy if kind == "accounts" else desk.tests_proxy)
+        await until(lambda: "more" not in desk.tasks)
+
+    gui.run(check())
+
+
+def test_client_is_closed_on_quit(gui):
+    desk = gui.start(gui.desk(asgi_sandbox()))
+    client: TestingBotClient = desk.client
+    desk.window.close()
+    gui.run(until(desk.closed.is_set))
+    assert client._http.is_closed and not desk.tasks
+
+
+def test_credentials_type_never_shows_values():
+    assert "abc" not in repr(Credentials("abcdefgh", "abcdefgh"))
