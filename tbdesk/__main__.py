@@ -55,9 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     asyncio.set_event_loop(loop)
 
     sandbox_args = ["--db", args.sandbox_db] if args.sandbox_db else []
+    settings = QSettings()
     options = Options(api_url=args.api_url, profile=args.profile, sandbox=args.sandbox,
-                      sandbox_args=sandbox_args, exit_when_loaded=args.exit_when_loaded)
-    desk = TbDesk(options, CredentialStore(), QSettings())
+                      sandbox_args=sandbox_args, exit_when_loaded=args.exit_when_loaded,
+                      **Options.timeouts_from(settings))
+    desk = TbDesk(options, CredentialStore(), settings)
     crash.install(lambda: desk.window)
     loop.set_exception_handler(lambda _loop, ctx: sys.excepthook(
         type(ctx.get("exception") or RuntimeError()), ctx.get("exception") or RuntimeError(ctx["message"]), None))

@@ -30,6 +30,7 @@ from .api import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    RetryPolicy,
     ServiceAccount,
     TestingBotClient,
     User,
@@ -52,6 +53,7 @@ from .gui.models import (
     service_account_start,
     usage_of,
 )
+from .gui.screenlock import ScreenLockWatcher
 from .gui.window import READ_ONLY_TIP, MainWindow
 from .sandbox.child import SandboxProcess
 
@@ -71,6 +73,20 @@ class Options:
     reveal_timeout: int = 30  # seconds a revealed value stays visible
     clipboard_timeout: int = 30  # seconds before a copied credential is cleared
     exit_when_loaded: bool = False  # smoke tests and the cold-start benchmark
+    retry: RetryPolicy | None = None  # the client's GET retry policy (tests shorten it)
+
+    @classmethod
+    def timeouts_from(cls, settings: QSettings) -> dict[str, int]:
+        """The user's settings for how long revealed and copied credentials live (seconds, 5 to 600)."""
+        out = {}
+        for name, key in (("reveal_timeout", "security/revealSeconds"),
+                          ("clipboard_timeout", "security/clipboardSeconds")):
+            try:
+                value = int(settings.value(key, 30))
+            except (TypeError, ValueError):
+                value = 30
+            out[name] = min(max(value, 5), 600)
+        return out
 
 
 class TbDesk(QObject):
@@ -174,6 +190,8 @@ class TbDesk(QObject):
         w.about_action.triggered.connect(self._about)
         w.closing.connect(self._on_close)
         w.minimized.connect(self.accounts.hide_all)
+        self.screen_lock = ScreenLockWatcher(self)
+        self.screen_lock.locked.connect(self.accounts.hide_all)
         self.clipboard.countdown.connect(self._clipboard_countdown)
         self._poll.timeout.connect(lambda: self._spawn("poll", self.poll(), replace=False))
         self._reveal_timer.timeout.connect(self.accounts.hide_all)
@@ -243,7 +261,7 @@ class TbDesk(QObject):
     async def _try_sign_in(self, creds: Credentials, profile: Profile, remember: bool,
                            dialog: SignInDialog | None = None) -> bool:
         """Sign in and load the first screen in one round trip (user, accounts and tests in parallel)."""
-        client = TestingBotClient(creds, profile.api_url, transport=self.transport)
+        client = TestingBotClient(creds, profile.api_url, transport=self.transport, retry=self.options.retry)
         try:
             user, accounts, tests = await asyncio.gather(
                 client.user(), client.service_accounts_page(0), client.tests(0, TESTS_PAGE))
