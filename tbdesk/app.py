@@ -111,6 +111,7 @@ class TbDesk(QObject):
         self.sandbox: SandboxProcess | None = None
         self.tasks: dict[str, asyncio.Task[Any]] = {}
         self.closed = asyncio.Event()
+        self.closing = False
         self.loaded = asyncio.Event()
         self._since: float | None = None  # newest updated_at seen, for polling
         self._usage_tests: dict[int, tuple[int, datetime]] = {}  # test id -> (account id, created)
@@ -204,6 +205,9 @@ class TbDesk(QObject):
 
     def _spawn(self, name: str, coro: Coroutine[Any, Any, Any], replace: bool = True) -> asyncio.Task[Any] | None:
         """Run `coro` as the task `name`. replace=True cancels a running one; False ignores the new one."""
+        if self.closing:  # views may still ask for pages while the window goes away
+            coro.close()
+            return None
         old = self.tasks.get(name)
         if old is not None and not old.done():
             if not replace:
@@ -250,29 +254,34 @@ class TbDesk(QObject):
             info = await self.sandbox.start()
             self.window.setWindowTitle("tbdesk — sandbox")
             self.profile = Profile("sandbox", info.url)
-            if await self._try_sign_in(Credentials(info.key, info.secret), self.profile, remember=False):
+            problem = await self._try_sign_in(Credentials(info.key, info.secret), self.profile, remember=False)
+            if problem is None:
                 return
-        resolved = await asyncio.to_thread(self.store.resolve, self.options.profile, None, None, url)
-        if resolved is not None and await self._try_sign_in(resolved.credentials, resolved.profile, remember=False):
-            self.messages.info(f"Signed in with the key from the {resolved.source}.")
+            await self.sign_in_dialog(info.url, problem)
             return
-        await self.sign_in_dialog(url or s.DEFAULT_API_URL)
+        resolved = await asyncio.to_thread(self.store.resolve, self.options.profile, None, None, url)
+        problem = None
+        if resolved is not None:
+            problem = await self._try_sign_in(resolved.credentials, resolved.profile, remember=False)
+            if problem is None:
+                self.messages.info(f"Signed in with the key from the {resolved.source}.")
+                return
+        await self.sign_in_dialog(url or s.DEFAULT_API_URL, problem)
 
-    async def _try_sign_in(self, creds: Credentials, profile: Profile, remember: bool,
-                           dialog: SignInDialog | None = None) -> bool:
-        """Sign in and load the first screen in one round trip (user, accounts and tests in parallel)."""
+    async def _try_sign_in(self, creds: Credentials, profile: Profile, remember: bool) -> str | None:
+        """Sign in and load the first screen in one round trip (user, accounts and tests in parallel).
+
+        Returns None when signed in, else what went wrong, for the sign-in dialog to show.
+        """
         client = TestingBotClient(creds, profile.api_url, transport=self.transport, retry=self.options.retry)
         try:
             user, accounts, tests = await asyncio.gather(
                 client.user(), client.service_accounts_page(0), client.tests(0, TESTS_PAGE))
         except ApiError as exc:
             await client.aclose()
-            if dialog is not None:
-                dialog.show_error(_describe(exc) if not isinstance(exc, AuthenticationError)
-                                  else "The key and secret were not accepted.")
-            elif not isinstance(exc, AuthenticationError):
-                self.messages.error(_describe(exc))
-            return False
+            if isinstance(exc, AuthenticationError):
+                return "The key and secret were not accepted."
+            return _describe(exc)
         if remember:
             try:
                 await asyncio.to_thread(self.store.save, profile, creds)
@@ -291,7 +300,7 @@ class TbDesk(QObject):
         self._spawn("usage", self._load_usage())
         self._poll.start()
         self.loaded.set()
-        return True
+        return None
 
     async def sign_in_dialog(self, api_url: str, message: str | None = None) -> None:
         dialog = SignInDialog(self.window, api_url, self.store.keyring_problem, message)
@@ -300,11 +309,13 @@ class TbDesk(QObject):
             dialog.set_busy(True)
             try:
                 name = self.options.profile or (self.profile.name if self.profile else "default")
-                ok = await self._try_sign_in(Credentials(key, secret), Profile(name, url), remember, dialog)
+                problem = await self._try_sign_in(Credentials(key, secret), Profile(name, url), remember)
             finally:
                 dialog.set_busy(False)
-            if ok:
+            if problem is None:
                 dialog.accept()
+            else:
+                dialog.show_error(problem)
         if self.client is None:
             self.messages.warning("Not signed in. Use File → Sign out to try another key.")
 
@@ -376,12 +387,19 @@ class TbDesk(QObject):
             self.messages.info("Changed elsewhere since the last refresh: " + ", ".join(parts) + ".")
 
     async def _load_more(self, offset: int) -> None:
+        generation = self.tests.generation
         try:
             page = await self._client().tests(offset, TESTS_PAGE)
+        except ApiError as exc:
+            self.tests.page_failed()
+            if isinstance(exc, AuthenticationError):
+                raise  # _task_done asks to sign in again
+            self.messages.error(f"{_describe(exc)} Press F5 to try again.")
+            return
         except BaseException:
             self.tests.page_failed()
             raise
-        self.tests.append_page(page.items, page.total)
+        self.tests.append_page(page.items, page.total, generation)
 
     async def _load_usage(self) -> None:
         """Last test and tests in 7 days per account: in the background, after the first screen."""
@@ -491,7 +509,7 @@ class TbDesk(QObject):
                 continue
             except ApiError as exc:
                 if not exc.outcome_unknown:
-                    dialog.show_error(_describe(exc))
+                    self._dialog_error(dialog, exc)
                     continue
                 dialog.set_busy(False)
                 dialog.accept()
@@ -533,7 +551,7 @@ class TbDesk(QObject):
                 self._gone(account)
                 return
             except ApiError as exc:
-                dialog.show_error(_describe(exc))
+                self._dialog_error(dialog, exc)
                 continue
             finally:
                 dialog.set_busy(False)
@@ -556,7 +574,7 @@ class TbDesk(QObject):
                 return
             except ApiError as exc:
                 if not exc.outcome_unknown:
-                    dialog.show_error(_describe(exc))
+                    self._dialog_error(dialog, exc)
                     continue
                 dialog.set_busy(False)
                 dialog.accept()
@@ -593,13 +611,19 @@ class TbDesk(QObject):
             except NotFound:
                 pass  # already gone: the result the user asked for
             except ApiError as exc:
-                dialog.show_error(_describe(exc))
+                self._dialog_error(dialog, exc)
                 continue
             finally:
                 dialog.set_busy(False)
             dialog.accept()
             self.accounts.remove(account.id)
             self.messages.info(f"Deleted “{account.identifier}”; its tests keep their label.")
+
+    def _dialog_error(self, dialog: Any, exc: ApiError) -> None:
+        """Show a failed request on its dialog, input kept. A 401 also asks to sign in again on top of it."""
+        dialog.show_error(_describe(exc))
+        if isinstance(exc, AuthenticationError):
+            self._spawn("sign-in", self.reauthenticate(exc.message), replace=False)
 
     def _gone(self, account: ServiceAccount) -> None:
         self.accounts.remove(account.id)
@@ -636,8 +660,8 @@ class TbDesk(QObject):
         except NotFound:
             self._gone(account)
             return
-        except PermissionDenied:
-            self.messages.error(f"Reading the secret failed: {READ_ONLY_TIP}")
+        except PermissionDenied as exc:
+            self.messages.error(_describe(exc))
             return
         finally:
             self.accounts.set_busy(account.id, AccountCol.SECRET, False)
@@ -778,6 +802,7 @@ class TbDesk(QObject):
     # -- quitting --------------------------------------------------------------------------------
 
     def _on_close(self) -> None:
+        self.closing = True
         self._poll.stop()
         self.clipboard.clear()
         self.accounts.hide_all()
@@ -788,6 +813,7 @@ class TbDesk(QObject):
     async def _shutdown(self) -> None:
         if self.client is not None:
             await self.client.aclose()
+            self.client = None
         if self.sandbox is not None:
             await self.sandbox.stop()
         self.closed.set()

@@ -450,3 +450,29 @@ def test_client_is_closed_on_quit(gui):
 
 def test_credentials_type_never_shows_values():
     assert "abc" not in repr(Credentials("abcdefgh", "abcdefgh"))
+
+
+def test_changes_elsewhere_are_reconciled_with_a_notice(gui):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    ci, nightly, visual = (row_of(desk, n) for n in ("ci-runner", "nightly-regression", "visual-diff"))
+    sb.store.rename_service_account(ci.id, "ci-runner-v2")  # another admin, elsewhere
+    sb.store.rotate_service_account(nightly.id)
+    sb.store.delete_service_account(visual.id)
+    desk.refresh()
+    gui.run(until(lambda: "refresh" not in desk.tasks))
+    notice = desk.messages.history[-1][1]
+    assert notice == "Changed elsewhere since the last refresh: 1 renamed, 1 rotated, 1 deleted."
+    assert row_of(desk, "ci-runner-v2") and row_of(desk, "visual-diff") is None
+    assert row_of(desk, "nightly-regression").key == sb.store.service_account(nightly.id)["key"]
+
+
+def test_a_stale_row_that_was_deleted_elsewhere_is_removed_with_a_notice(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    ci = row_of(desk, "ci-runner")
+    sb.store.delete_service_account(ci.id)
+    desk.select_account(ci.id)
+    desk.window.reveal_secret_action.trigger()
+    gui.run(until(lambda: row_of(desk, "ci-runner") is None, what="stale row removed"))
+    assert "no longer exists" in desk.messages.history[-1][1]

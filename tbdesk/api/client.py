@@ -258,14 +258,16 @@ class TestingBotClient:
         log.debug("%s %s -> %s in %.0f ms", method, path, response.status_code, (time.monotonic() - started) * 1000)
         if response.status_code >= 400:
             raise _status_error(response, operation, write)
+        # A write the server accepted (2xx) but whose answer we cannot read did happen: say it is unknown.
         try:
             data = response.json()
         except ValueError:
-            raise ProtocolError("The server's answer is not JSON.", operation=operation) from None
+            raise ProtocolError("The server's answer is not JSON.", operation=operation,
+                                outcome_unknown=write) from None
         try:
             return parse(data)
         except ProtocolError as exc:
-            raise ProtocolError(exc.message, operation=operation) from None
+            raise ProtocolError(exc.message, operation=operation, outcome_unknown=write) from None
 
 
 def _pages(item: Callable[[Any], T]) -> Callable[[Any], Page[T]]:

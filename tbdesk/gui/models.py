@@ -343,6 +343,8 @@ class TestsModel(QAbstractTableModel):
         self._row_of: dict[int, int] = {}
         self.total = 0
         self.fetching = False
+        self.stalled = False  # a page failed: no automatic retries until the next refresh
+        self.generation = 0  # bumped by reset(): a page asked for before it is stale
         self._dots: dict[str, QIcon] = {}
         self._italic = QFont()
         self._italic.setItalic(True)
@@ -360,7 +362,7 @@ class TestsModel(QAbstractTableModel):
         return None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self.fetching and len(self._rows) < self.total
+        return not parent.isValid() and not self.fetching and not self.stalled and len(self._rows) < self.total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):
@@ -443,10 +445,15 @@ class TestsModel(QAbstractTableModel):
         self._row_of = {t.id: i for i, t in enumerate(self._rows)}
         self.total = total
         self.fetching = False
+        self.stalled = False
+        self.generation += 1
         self.endResetModel()
 
-    def append_page(self, tests: Sequence[Test], total: int) -> None:
-        """A page from fetchMore. Tests already shown (the list shifted while paging) are skipped."""
+    def append_page(self, tests: Sequence[Test], total: int, generation: int | None = None) -> None:
+        """A page from fetchMore. Tests already shown (the list shifted while paging) are skipped, and a
+        page asked for before a refresh is dropped."""
+        if generation is not None and generation != self.generation:
+            return
         self.fetching = False
         self.total = total
         fresh = [t for t in tests if t.id not in self._row_of]
@@ -460,7 +467,10 @@ class TestsModel(QAbstractTableModel):
         self.endInsertRows()
 
     def page_failed(self) -> None:
+        # Views call fetchMore again at every layout; without this a failing page would be re-requested
+        # in a tight loop. Refresh (F5) clears it.
         self.fetching = False
+        self.stalled = True
 
     def merge(self, tests: Sequence[Test]) -> int:
         """Polled tests: update rows we have, put new ones on top. Returns how many were new."""

@@ -1,0 +1,363 @@
+"""Every API operation the window performs × every fault: a clear message, a responsive window, no
+re-sent write, no crash, and tables that match the server after the next refresh. Printed as a matrix.
+
+Faults are injected by an httpx.MockTransport in front of the real in-process sandbox, so everything
+that is not the fault is real. A write that "times out" or whose 2xx answer is mangled has really been
+applied by the sandbox: that is the outcome-unknown case, which the window must read back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from PySide6.QtWidgets import QLabel
+
+from tbdesk.api import RetryPolicy
+from tbdesk.gui.dialogs import ActionDialog, DeleteDialog, IdentifierDialog, RotateDialog, SignInDialog
+
+from gui_helpers import click, row_of, until
+from sandbox_helpers import asgi_sandbox
+
+FAST_RETRY = RetryPolicy(attempts=2, base_delay=0.05, max_retry_after=0.5, budget=1.0)
+SLOW_SECONDS = 5.0
+
+
+# -- the faults ---------------------------------------------------------------------------------
+
+
+def _status(code: int, body: Any = None, headers: dict[str, str] | None = None):
+    async def inject(_request: httpx.Request, _forward: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response:
+        return httpx.Response(code, json=body if body is not None else {"error": f"injected {code}"},
+                              headers=headers)
+    return inject
+
+
+async def _refused(_request, _forward):
+    raise httpx.ConnectError("[Errno 111] Connection refused")
+
+
+async def _timeout(request, forward):
+    if request.method != "GET":
+        await forward()  # the write reached the server; only its answer is lost
+    raise httpx.ReadTimeout("timed out")
+
+
+async def _not_json(request, forward):
+    response = await forward()
+    return httpx.Response(200 if response.status_code < 400 else response.status_code,
+                          text="<html><body>Maintenance</body></html>", headers={"content-type": "text/html"})
+
+
+async def _wrong_shape(request, forward):
+    await forward()
+    return httpx.Response(200, json={"unexpected": [1, 2, 3]})
+
+
+async def _slow(_request, forward):
+    await asyncio.sleep(SLOW_SECONDS)
+    return await forward()
+
+
+FAULTS: dict[str, Callable[..., Awaitable[httpx.Response]]] = {
+    "refused": _refused,
+    "timeout": _timeout,
+    "500": _status(500),
+    "502": _status(502, headers={"content-type": "text/html"}),
+    "503": _status(503),
+    "429": _status(429, {"error": "Rate limit exceeded."}, {"Retry-After": "30"}),
+    "401": _status(401, {"error": "Authentication failed"}),
+    "403": _status(403, {"error": "Only team admins can manage service accounts."}),
+    "404": _status(404, {"error": "Not found."}),
+    "not JSON": _not_json,
+    "wrong shape": _wrong_shape,
+    "slow 5 s": _slow,
+}
+
+
+class FaultyTransport:
+    """Forwards to the sandbox; requests that `match` get the armed fault instead."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.fault: Callable[..., Awaitable[httpx.Response]] | None = None
+        self.match: Callable[[httpx.Request], bool] = lambda _r: False
+        self.sent: Counter[str] = Counter()
+        self.transport = httpx.MockTransport(self.handle)
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        hit = self.fault is not None and self.match(request)
+        if hit:
+            self.sent[f"{request.method} {_shape(request.url.path)}"] += 1
+
+        async def forward() -> httpx.Response:
+            response = await self.inner.handle_async_request(request)
+            await response.aread()
+            return httpx.Response(response.status_code, headers=response.headers, content=response.content)
+
+        if hit:
+            assert self.fault is not None
+            return await self.fault(request, forward)
+        return await forward()
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"/\d+", "/:id", path)
+
+
+# -- the operations -----------------------------------------------------------------------------
+
+
+@dataclass
+class Op:
+    name: str
+    phrase: str  # what the user's message must name
+    matches: Callable[[httpx.Request], bool]
+    run: Callable[[Any, Any, Any], Awaitable[str | None]]
+    write: bool = False
+    account: bool = False  # acts on one existing account: a 404 means another admin deleted it
+
+
+def is_(method: str, pattern: str, query: Callable[[httpx.QueryParams], bool] = lambda _q: True):
+    rx = re.compile(pattern + "$")
+    return lambda r: r.method == method and bool(rx.search(r.url.path)) and query(r.url.params)
+
+
+async def settle(desk, names: tuple[str, ...]) -> None:
+    await until(lambda: not any(n in desk.tasks for n in names), timeout=30, what=f"{names} to finish")
+
+
+async def run_dialog(gui, qtbot, desk, action, kind, fill: Callable[[Any], None]) -> str:
+    """Submit a dialog; return the error it showed, if it stayed open (then cancel it)."""
+    action.trigger()
+    dialog = await until(lambda: isinstance(getattr(desk, "dialog", None), kind) and desk.dialog.isVisible()
+                         and desk.dialog, what=kind.__name__)
+    fill(dialog)
+    click(qtbot, dialog.ok)
+    await until(lambda: not dialog.isVisible() or (not dialog.busy and dialog_error(dialog)), timeout=30,
+                what="the dialog's outcome")
+    error = dialog_error(dialog) if dialog.isVisible() else ""
+    if dialog.isVisible():
+        await until(lambda: "sign-in" not in desk.tasks or _sign_in_open(desk), what="sign-in dialog if any")
+        if _sign_in_open(desk):
+            desk.dialog.reject()  # the 401 case: sign-in opened over the action's dialog
+            await settle(desk, ("sign-in",))
+        dialog.reject()
+    await settle(desk, ("action",))
+    return error
+
+
+def _sign_in_open(desk) -> bool:
+    return isinstance(getattr(desk, "dialog", None), SignInDialog) and desk.dialog.isVisible()
+
+
+def dialog_error(dialog) -> str:
+    texts = []
+    for name in ("errorLabel", "hintLabel"):
+        label = dialog.content.findChild(QLabel, name)
+        if label is not None and label.isVisible() and label.text() and "color" in (label.styleSheet() or ""):
+            texts.append(label.text())
+    return " ".join(texts)
+
+
+async def op_first_screen(gui, qtbot, desk):
+    desk.start_task = asyncio.ensure_future(desk.start())  # returns only once signed in
+    await until(lambda: desk.loaded.is_set() or _sign_in_open(desk), timeout=30, what="signed in or asked to")
+
+
+async def op_refresh(gui, qtbot, desk):
+    desk.window.refresh_action.trigger()
+    await settle(desk, ("refresh",))
+
+
+async def op_more(gui, qtbot, desk):
+    desk.window.tests_view.scrollToBottom()
+    await asyncio.sleep(0.05)
+    await settle(desk, ("more",))
+
+
+async def op_poll(gui, qtbot, desk):
+    desk._spawn("poll", desk.poll())
+    await settle(desk, ("poll",))
+
+
+async def op_usage(gui, qtbot, desk):
+    desk._spawn("usage", desk._load_usage())
+    await settle(desk, ("usage",))
+
+
+async def op_reveal(gui, qtbot, desk):
+    ci = row_of(desk, "ci-runner")
+    desk.select_account(ci.id)
+    desk.window.reveal_secret_action.trigger()
+    await settle(desk, (f"secret:{ci.id}",))
+
+
+async def op_create(gui, qtbot, desk):
+    return await run_dialog(gui, qtbot, desk, desk.window.add_action, IdentifierDialog,
+                     lambda d: d.edit.setText("matrix-new"))
+
+
+async def op_rename(gui, qtbot, desk):
+    desk.select_account(row_of(desk, "ci-runner").id)
+    return await run_dialog(gui, qtbot, desk, desk.window.edit_action, IdentifierDialog,
+                     lambda d: d.edit.setText("ci-runner-renamed"))
+
+
+async def op_rotate(gui, qtbot, desk):
+    desk.select_account(row_of(desk, "ci-runner").id)
+    return await run_dialog(gui, qtbot, desk, desk.window.rotate_action, RotateDialog, lambda d: None)
+
+
+async def op_delete(gui, qtbot, desk):
+    desk.select_account(row_of(desk, "visual-diff").id)
+    return await run_dialog(gui, qtbot, desk, desk.window.delete_action, DeleteDialog,
+                     lambda d: d.confirm.setText("visual-diff"))
+
+
+SA = r"/v1/team-management/service-accounts"
+OPS = [
+    Op("first screen", "Loading tests", is_("GET", r"/v1/tests", lambda q: q.get("offset") == "0"
+                                             and q.get("count") == "100"), op_first_screen),
+    Op("refresh", "Loading service accounts", is_("GET", SA), op_refresh),
+    Op("load more tests", "Loading tests", is_("GET", r"/v1/tests", lambda q: q.get("offset") not in (None, "0")),
+       op_more),
+    Op("poll", "Loading tests", is_("GET", r"/v1/tests", lambda q: "since" in q), op_poll),
+    Op("usage", "Loading tests", is_("GET", r"/v1/tests", lambda q: q.get("count") == "500"), op_usage),
+    Op("reveal secret", "Reading the service account", is_("GET", SA + r"/\d+"), op_reveal, account=True),
+    Op("create", "Creating the service account", is_("POST", SA), op_create, write=True),
+    Op("rename", "Renaming the service account", is_("PUT", SA + r"/\d+"), op_rename, write=True, account=True),
+    Op("rotate", "Rotating the access key", is_("POST", SA + r"/\d+/reset-keys"), op_rotate, write=True,
+       account=True),
+    Op("delete", "Deleting the service account", is_("DELETE", SA + r"/\d+"), op_delete, write=True,
+       account=True),
+]
+
+
+# -- one cell -----------------------------------------------------------------------------------
+
+
+def what_the_user_saw(desk, since: int) -> str:
+    seen = [text for _level, text in desk.messages.history[since:]]
+    dialog = getattr(desk, "dialog", None)
+    if isinstance(dialog, ActionDialog) and dialog.isVisible():
+        seen.append(dialog_error(dialog))
+    return " | ".join(t for t in seen if t)
+
+
+def check_cell(gui, qtbot, op: Op, fault_name: str) -> float:
+    sb = asgi_sandbox()
+    faulty = FaultyTransport(sb.transport)
+    desk = gui.desk(sb, transport=faulty.transport, retry=FAST_RETRY, poll_interval=3600)
+    if op.name != "first screen":
+        gui.start(desk)
+        gui.run(until(lambda: desk.accounts.usage_loaded, what="usage"))
+    faulty.fault, faulty.match = FAULTS[fault_name], op.matches
+    mark = len(desk.messages.history)
+    gaps: list[float] = []
+    done = asyncio.Event()
+
+    async def watch() -> None:  # the longest time the event loop could not run a 10 ms timer
+        last = time.perf_counter()
+        while not done.is_set():
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            gaps.append(now - last - 0.01)
+            last = now
+
+    async def perform() -> None:
+        try:
+            shown_on_dialog = await op.run(gui, qtbot, desk)
+            if shown_on_dialog:
+                seen.append(shown_on_dialog)
+            if fault_name == "401" and op.write:
+                pass  # the action's dialog said so and sign-in opened over it (run_dialog handled both)
+            elif fault_name == "401":  # the sign-in dialog opens; the user can cancel it
+                dialog = await until(lambda: isinstance(getattr(desk, "dialog", None), SignInDialog)
+                                     and desk.dialog.isVisible() and desk.dialog, what="sign-in dialog")
+                seen.append(dialog_error(dialog))
+                if op.name != "first screen":
+                    dialog.reject()
+                    await settle(desk, ("sign-in",))
+            elif op.name == "first screen" and fault_name != "slow 5 s":
+                dialog = await until(lambda: isinstance(getattr(desk, "dialog", None), SignInDialog)
+                                     and desk.dialog.isVisible() and desk.dialog, what="sign-in dialog")
+                seen.append(dialog_error(dialog))
+            await settle(desk, ("action", "refresh", "more", "poll", "usage", "sign-in"))
+        finally:
+            done.set()
+
+    seen: list[str] = []
+    gui.run(asyncio.gather(perform(), watch()), timeout=60)
+    shown = " | ".join([what_the_user_saw(desk, mark), *seen])
+    faulty.fault = None
+
+    # The user's view of it.
+    if fault_name == "slow 5 s":
+        assert "failed" not in shown, shown
+    elif fault_name == "401":
+        assert "not accepted" in shown, shown
+    elif fault_name == "404" and op.account:
+        assert "no longer exists" in shown or "Deleted" in shown, shown
+    elif op.name == "delete" and fault_name == "wrong shape":
+        assert "Deleted" in shown, shown  # the server did delete it; an odd body after a 200 changes nothing
+    else:
+        assert op.phrase in shown and "failed" in shown, shown
+    if op.write:
+        assert sum(faulty.sent.values()) <= 1, f"re-sent: {faulty.sent}"
+
+    # After the next refresh the tables are the server's.
+    if op.name == "first screen" and fault_name != "slow 5 s":
+        dialog = desk.dialog
+        dialog.key.setText(sb.key)
+        dialog.secret.setText(sb.secret)
+        click(qtbot, dialog.ok)
+        gui.run(until(desk.loaded.is_set, what="signed in after the fault"))
+    if op.name == "first screen":
+        gui.run(desk.start_task)
+    desk.refresh()
+    gui.run(settle(desk, ("refresh",)))
+    live = {(r["id"], r["identifier"], r["key"]) for r in sb.store._all(
+        "SELECT id, identifier, key FROM service_accounts WHERE deleted_at IS NULL")}
+    assert {(a.id, a.identifier, a.key) for a in desk.accounts.accounts()} == live
+    first_ids = [r["id"] for r in sb.store.tests(0, 100)[0]]
+    assert [t.id for t in desk.tests.tests()][:100] == first_ids  # a view at the bottom may load page 2
+    desk.window.close()
+    gui.run(until(desk.closed.is_set))
+    return max(gaps, default=0.0)
+
+
+def test_fault_matrix(gui, qtbot, capsys):
+    rows: list[tuple[str, str, str, float]] = []
+    failures: list[str] = []
+    for op in OPS:
+        for fault in FAULTS:
+            try:
+                stall = check_cell(gui, qtbot, op, fault)
+                rows.append((op.name, fault, "pass", stall))
+            except Exception as exc:  # collect every failing cell, then fail with the whole matrix
+                rows.append((op.name, fault, "FAIL", 0.0))
+                failures.append(f"{op.name} × {fault}: {type(exc).__name__}: {str(exc)[:300]}")
+            gui.desks.clear()
+    faults = list(FAULTS)
+    table = {(o, f): (r, s) for o, f, r, s in rows}
+    width = max(len(op.name) for op in OPS)
+    lines = ["", "Fault matrix: operation × fault (pass = clear message, responsive, nothing re-sent, "
+             "tables match the server after refresh)",
+             " " * width + " | " + " | ".join(f"{f:^11}" for f in faults)]
+    for op in OPS:
+        lines.append(f"{op.name:<{width}} | " + " | ".join(f"{table[(op.name, f)][0]:^11}" for f in faults))
+    slow = [s for (o, f), (_r, s) in table.items() if f == "slow 5 s"]
+    passed = sum(r == "pass" for _o, _f, r, _s in rows)
+    overall, in_slow = max(s for *_x, s in rows) * 1000, max(slow, default=0) * 1000
+    lines.append(f"{len(rows)} cells, {passed} passed; longest event-loop stall {overall:.0f} ms overall, "
+                 f"{in_slow:.0f} ms in the slow-server cells")
+    with capsys.disabled():
+        print("\n".join(lines))
+    assert not failures, "\n".join(failures)
