@@ -304,7 +304,7 @@ class TbDesk(QObject):
 
     async def sign_in_dialog(self, api_url: str, message: str | None = None) -> None:
         dialog = SignInDialog(self.window, api_url, self.store.keyring_problem, message)
-        self.dialog = dialog
+        self._track(dialog)
         async for key, secret, url, remember in submissions(dialog):
             dialog.set_busy(True)
             try:
@@ -499,7 +499,7 @@ class TbDesk(QObject):
         if not self._can_manage():
             return
         dialog = IdentifierDialog(self.window, [a.identifier for a in self.accounts.accounts()])
-        self.dialog = dialog
+        self._track(dialog)
         async for identifier in submissions(dialog):
             dialog.set_busy(True)
             try:
@@ -537,7 +537,7 @@ class TbDesk(QObject):
     async def rename_account(self, account: ServiceAccount) -> None:
         taken = [a.identifier for a in self.accounts.accounts() if a.id != account.id]
         dialog = IdentifierDialog(self.window, taken, account)
-        self.dialog = dialog
+        self._track(dialog)
         async for identifier in submissions(dialog):
             dialog.set_busy(True)
             try:
@@ -562,7 +562,7 @@ class TbDesk(QObject):
 
     async def rotate_account(self, account: ServiceAccount) -> None:
         dialog = RotateDialog(self.window, account, self.accounts.usage(account.id))
-        self.dialog = dialog
+        self._track(dialog)
         async for account_id in submissions(dialog):
             dialog.set_busy(True)
             try:
@@ -603,7 +603,7 @@ class TbDesk(QObject):
 
     async def delete_account(self, account: ServiceAccount) -> None:
         dialog = DeleteDialog(self.window, account)
-        self.dialog = dialog
+        self._track(dialog)
         async for account_id in submissions(dialog):
             dialog.set_busy(True)
             try:
@@ -618,6 +618,13 @@ class TbDesk(QObject):
             dialog.accept()
             self.accounts.remove(account.id)
             self.messages.info(f"Deleted “{account.identifier}”; its tests keep their label.")
+
+    def _track(self, dialog: Any) -> None:
+        """Remember the dialog in use; the previous one, closed by now, is deleted (no pile-up per window)."""
+        old = getattr(self, "dialog", None)
+        if old is not None and old is not dialog and not old.isVisible():
+            old.deleteLater()
+        self.dialog = dialog
 
     def _dialog_error(self, dialog: Any, exc: ApiError) -> None:
         """Show a failed request on its dialog, input kept. A 401 also asks to sign in again on top of it."""
@@ -701,7 +708,7 @@ class TbDesk(QObject):
     # -- view state ------------------------------------------------------------------------------
 
     def _filter_changed(self, text: str) -> None:
-        self.accounts_proxy.setFilterFixedString(text.strip())
+        self.accounts_proxy.set_filter_text(text)
         self._accounts_changed()
 
     def _accounts_changed(self, *_: Any) -> None:
@@ -788,7 +795,9 @@ class TbDesk(QObject):
         if index.isValid() and index.model() is self.tests_proxy:
             test = index.data(ROW_ROLE)
             if test is not None:
-                TestDetailsDialog(self.window, test).open()
+                details = TestDetailsDialog(self.window, test)
+                details.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                details.open()
 
     def _app_state_changed(self, state: Qt.ApplicationState) -> None:
         # The screen locked or the app went to the background: hide what was revealed.

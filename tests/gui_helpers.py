@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -70,6 +71,12 @@ class Harness:
                 desk.window.close()
                 self.run(until(desk.closed.is_set, what="shutdown"))
             desk.window.deleteLater()
+            desk.deleteLater()
+        self.desks.clear()
+        # Delete Qt objects here, on the GUI thread: left to the garbage collector they may be finalised on
+        # a worker thread of a later test, where Qt refuses to stop their timers.
+        QApplication.sendPostedEvents(None, 0)
+        gc.collect()
         QApplication.processEvents()
 
 

@@ -344,7 +344,7 @@ def test_fault_matrix(gui, qtbot, capsys):
             except Exception as exc:  # collect every failing cell, then fail with the whole matrix
                 rows.append((op.name, fault, "FAIL", 0.0))
                 failures.append(f"{op.name} × {fault}: {type(exc).__name__}: {str(exc)[:300]}")
-            gui.desks.clear()
+            gui.close_all()
     faults = list(FAULTS)
     table = {(o, f): (r, s) for o, f, r, s in rows}
     width = max(len(op.name) for op in OPS)

@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ..redact import SECRETS
@@ -40,6 +41,7 @@ def install(parent: Callable[[], QWidget | None]) -> Callable[..., None]:
             return  # one dialog at a time; the log has the rest
         showing = True
         dialog = ErrorReportDialog(parent(), SECRETS.redact(f"{kind.__name__}: {exc}"), report)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: _done())
         dialog.open()
 
