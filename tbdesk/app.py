@@ -55,7 +55,6 @@ from .gui.models import (
 )
 from .gui.screenlock import ScreenLockWatcher
 from .gui.window import READ_ONLY_TIP, MainWindow
-from .sandbox.child import SandboxProcess
 
 log = logging.getLogger("tbdesk.app")
 TESTS_PAGE = 100
@@ -108,7 +107,7 @@ class TbDesk(QObject):
         self.client: TestingBotClient | None = None
         self.user: User | None = None
         self.profile: Profile | None = None
-        self.sandbox: SandboxProcess | None = None
+        self.sandbox: Any = None  # a SandboxProcess with --sandbox
         self.tasks: dict[str, asyncio.Task[Any]] = {}
         self.closed = asyncio.Event()
         self.closing = False
@@ -250,6 +249,8 @@ class TbDesk(QObject):
         url = self.options.api_url
         if self.options.sandbox:
             self.messages.info("Starting the sandbox…")
+            from .sandbox.child import SandboxProcess  # only when asked for: keeps start-up lean
+
             self.sandbox = SandboxProcess(self.options.sandbox_args)
             info = await self.sandbox.start()
             self.window.setWindowTitle("tbdesk — sandbox")
@@ -294,12 +295,12 @@ class TbDesk(QObject):
         self.accounts.set_accounts(accounts.items)
         self.tests.reset(tests.items, tests.total)
         self._note_tests(tests.items)
+        self.loaded.set()
         self._refreshed()
         if len(accounts.items) < accounts.total:
             self._spawn("refresh", self._load_remaining_accounts(accounts))
         self._spawn("usage", self._load_usage())
         self._poll.start()
-        self.loaded.set()
         return None
 
     async def sign_in_dialog(self, api_url: str, message: str | None = None) -> None:
@@ -446,6 +447,7 @@ class TbDesk(QObject):
         remaining = self.client.rate_limit_remaining if self.client else None
         self.window.rate_label.setText(f"API: {remaining} requests left" if remaining is not None else "")
         if self.options.exit_when_loaded and self.loaded.is_set():
+            self.window.repaint()  # the rows are on screen before we say so
             print(f"tbdesk: loaded {self.accounts.rowCount()} accounts and {self.tests.rowCount()} tests", flush=True)
             self.options.exit_when_loaded = False
             QTimer.singleShot(0, self.window.close)

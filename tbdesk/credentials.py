@@ -17,11 +17,12 @@ import sys
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.errors
 import platformdirs
-from keyring.backend import KeyringBackend
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 from .api import Credentials
 from .api.schema import DEFAULT_API_URL
@@ -59,6 +60,8 @@ class Resolved:
 
 def default_backend() -> KeyringBackend | None:
     """The platform's real keyring, chosen explicitly; None rather than a plaintext or null fallback."""
+    import keyring  # imported on first use: 20 ms that start-up with an environment pair does not need
+
     if os.environ.get("PYTHON_KEYRING_BACKEND"):
         chosen = keyring.core.load_env()
         return None if _is_unsafe(chosen) else chosen
@@ -93,9 +96,20 @@ def _is_unsafe(backend: KeyringBackend | None) -> bool:
 class CredentialStore:
     def __init__(self, config_dir: Path | None = None, backend: KeyringBackend | str | None = "auto") -> None:
         self.config_dir = Path(config_dir or platformdirs.user_config_dir("tbdesk", appauthor=False))
-        self._backend = default_backend() if backend == "auto" else backend
-        if isinstance(self._backend, KeyringBackend) and _is_unsafe(self._backend):
-            self._backend = None
+        self._choice: KeyringBackend | str | None = backend
+        self._chosen = False
+
+    @property
+    def _backend(self) -> KeyringBackend | None:
+        """Chosen on first use: probing talks to D-Bus, which start-up need not wait for when the
+        environment already holds the pair."""
+        if not self._chosen:
+            chosen = default_backend() if self._choice == "auto" else self._choice
+            from keyring.backend import KeyringBackend
+
+            self._choice = chosen if isinstance(chosen, KeyringBackend) and not _is_unsafe(chosen) else None
+            self._chosen = True
+        return None if self._choice is None or isinstance(self._choice, str) else self._choice
 
     # -- the keyring -----------------------------------------------------------------------------
 
@@ -105,11 +119,14 @@ class CredentialStore:
         return NO_KEYRING if self._backend is None else None
 
     def _keyring(self) -> KeyringBackend:
-        if not isinstance(self._backend, KeyringBackend):
+        backend = self._backend
+        if backend is None:
             raise KeyringUnavailable("none", NO_KEYRING)
-        return self._backend
+        return backend
 
     def _call(self, what: str, fn, *args):
+        import keyring.errors
+
         try:
             return fn(*args)
         except keyring.errors.KeyringLocked:
@@ -147,6 +164,8 @@ class CredentialStore:
         self._write_profiles([p for p in self.profiles() if p.name != name], last=None)
 
     def _delete_entry(self, name: str) -> None:
+        import keyring.errors
+
         with contextlib.suppress(keyring.errors.PasswordDeleteError):  # nothing was stored: fine
             self._keyring().delete_password(SERVICE, name)
 

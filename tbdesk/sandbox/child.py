@@ -8,8 +8,7 @@ import re
 import sys
 from dataclasses import dataclass
 
-from .cli import READY
-
+READY = "tbdesk sandbox ready:"  # the line the sandbox prints when it listens (cli.py prints it)
 _LINE = re.compile(re.escape(READY) + r" (?P<url>\S+) key=(?P<key>\S+) secret=(?P<secret>\S+)")
 
 

@@ -17,12 +17,11 @@ import platformdirs
 import uvicorn
 
 from .app import create_app
+from .child import READY
 from .faults import Faults
 from .seed import seed
 from .simulate import simulate
 from .store import Store
-
-READY = "tbdesk sandbox ready:"
 
 
 def default_db() -> str:

@@ -1,0 +1,351 @@
+"""python -m tbdesk.bench [--quick] [--runs N] [--json PATH]: how fast tbdesk is, against its own sandbox.
+
+Every figure is the median of several runs (min and max shown). Cold start is a ratio against a floor
+measured in the same run: a minimal PySide6 program that shows an empty QMainWindow and exits once painted.
+--quick runs each scenario once on small data, to prove the benchmark works (CI); its timings mean little.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+FLOOR = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+class Window(QMainWindow):
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        print("painted", flush=True)
+        QTimer.singleShot(0, app.quit)
+w = Window()
+w.resize(1180, 760)
+w.show()
+app.exec()
+"""
+
+
+@dataclass
+class Row:
+    scenario: str
+    metric: str
+    unit: str
+    median: float
+    low: float
+    high: float
+    goal: str
+    met: bool | None
+
+
+def summary(values: list[float]) -> tuple[float, float, float]:
+    return statistics.median(values), min(values), max(values)
+
+
+def p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+class Sandbox:
+    """The sandbox as its own process, as a user would run it."""
+
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "tbdesk.sandbox", "--port", "0", "--db", ":memory:",
+                                      *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        parts = dict(p.split("=", 1) for p in line.split() if "=" in p)
+        self.url = line.split()[3]
+        self.key, self.secret = parts["key"], parts["secret"]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+def time_until_line(cmd: list[str], marker: str, env: dict[str, str]) -> float:
+    """Seconds from process start until it prints `marker` (measured from outside the process)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if marker in line:
+            elapsed = time.perf_counter() - start
+            break
+    else:
+        raise RuntimeError(f"{cmd[:3]} ended without printing {marker!r}")
+    proc.wait(20)
+    proc.stdout.close()
+    return elapsed
+
+
+class StallWatch:
+    """The event loop's lateness, as a 5 ms timer sees it: how long the window could not react."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            self.gaps.append(max(0.0, now - last - 0.005))
+            last = now
+
+    def __enter__(self) -> StallWatch:
+        self._task = asyncio.ensure_future(self._run())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._task:
+            self._task.cancel()
+
+
+async def until(predicate: Callable[[], Any], timeout: float = 120.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("benchmark step timed out")
+        await asyncio.sleep(0.002)
+
+
+# -- scenarios ----------------------------------------------------------------------------------
+
+
+def cold_start(runs: int) -> list[Row]:
+    sb = Sandbox()
+    try:
+        home = tempfile.mkdtemp()
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": home, "XDG_CONFIG_HOME": f"{home}/.config",
+               "XDG_STATE_HOME": f"{home}/.state", "TESTINGBOT_KEY": sb.key, "TESTINGBOT_SECRET": sb.secret}
+        floor, app = [], []
+        for _ in range(runs):
+            floor.append(time_until_line([sys.executable, "-c", FLOOR], "painted", env))
+            app.append(time_until_line([sys.executable, "-m", "tbdesk", "--api-url", sb.url, "--exit-when-loaded"],
+                                       "tbdesk: loaded", env))
+    finally:
+        sb.stop()
+    ratios = [a / f for a, f in zip(app, floor, strict=True)]
+    ratio = statistics.median(app) / statistics.median(floor)
+    return [
+        Row("cold start", "floor: empty QMainWindow painted", "ms", *[v * 1000 for v in summary(floor)], "", None),
+        Row("cold start", "tbdesk: first rows of accounts and tests", "ms", *[v * 1000 for v in summary(app)], "",
+            None),
+        Row("cold start", "tbdesk / floor", "×", ratio, min(ratios), max(ratios), "<= 1.5", ratio <= 1.5),
+    ]
+
+
+def in_app(sb: Sandbox, body: Callable[[Any, Any], Any], **options: Any) -> Any:
+    """Run `body(desk, app)` inside a fresh tbdesk window signed in to `sb`."""
+    import qasync
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from .app import Options, TbDesk
+    from .credentials import CredentialStore
+
+    app = QApplication.instance() or QApplication([])
+    app.setQuitOnLastWindowClosed(False)
+    os.environ["TESTINGBOT_KEY"], os.environ["TESTINGBOT_SECRET"] = sb.key, sb.secret
+    folder = Path(tempfile.mkdtemp())
+    desk = TbDesk(Options(api_url=sb.url, **options), CredentialStore(folder, backend=None),
+                  QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    async def run() -> Any:
+        try:
+            return await body(desk, app)
+        finally:
+            desk.window.close()
+            await until(desk.closed.is_set, 30)
+
+    try:
+        return loop.run_until_complete(run())
+    finally:
+        desk.window.deleteLater()
+        desk.deleteLater()
+        app.processEvents()
+        asyncio.set_event_loop(None)
+
+
+def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    sb = Sandbox("--seed-accounts", str(accounts), "--seed-tests", str(tests))
+    first, full, keys, stalls, refresh_stalls, scroll_gaps, scrolled = [], [], [], [], [], [], []
+    try:
+        for _ in range(runs):
+            async def body(desk: Any, app: Any) -> None:
+                desk.window.show()  # the window's own first paint is start-up, not loading
+                await asyncio.sleep(0.1)
+                with StallWatch() as watch:
+                    start = time.perf_counter()
+                    starting = asyncio.ensure_future(desk.start())
+                    await until(lambda: desk.accounts.rowCount() > 0)
+                    first.append(time.perf_counter() - start)
+                    await until(lambda: desk.accounts.rowCount() >= accounts)
+                    full.append(time.perf_counter() - start)
+                    await until(lambda: "refresh" not in desk.tasks and desk.accounts.usage_loaded)
+                    await starting
+                stalls.extend(watch.gaps)
+                edit = desk.window.filter_edit
+                for text in ("pipeline-0", "\b" * 10, "checkout", "\b" * 8, "ci"):
+                    for ch in text:
+                        t = time.perf_counter()
+                        if ch == "\b":
+                            QTest.keyClick(edit, Qt.Key.Key_Backspace)
+                        else:
+                            QTest.keyClick(edit, ch)
+                        desk.window.accounts_view.viewport().repaint()
+                        keys.append(time.perf_counter() - t)
+                        await asyncio.sleep(0)
+                edit.clear()
+                with StallWatch() as watch:
+                    desk.refresh()
+                    await asyncio.sleep(0.01)
+                    await until(lambda: not desk.tasks)
+                refresh_stalls.extend(watch.gaps)
+                view = desk.window.tests_view
+                bar = view.verticalScrollBar()
+                with StallWatch() as watch:
+                    target = min(2000, tests)
+                    while desk.tests.rowCount() < target or bar.value() < bar.maximum():
+                        bar.setValue(bar.value() + 3 * 30)  # three rows a frame
+                        view.viewport().repaint()
+                        await asyncio.sleep(0.016)
+                        if bar.value() >= bar.maximum() and desk.tests.rowCount() >= target:
+                            break
+                scroll_gaps.extend(watch.gaps)
+                scrolled.append(desk.tests.rowCount())
+
+            in_app(sb, body)
+    finally:
+        sb.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    ms = 1000
+    return [
+        Row("large team", f"first rows visible ({accounts:,} accounts)", "ms", *[v * ms for v in summary(first)],
+            "", None),
+        Row("large team", f"all {accounts:,} accounts in the model", "ms", *[v * ms for v in summary(full)],
+            "< 1500", statistics.median(full) < 1.5),
+        Row("large team", "filter keystroke p95", "ms", p(keys, 0.95) * ms, min(keys) * ms, max(keys) * ms, "< 16",
+            p(keys, 0.95) < 0.016),
+        Row("large team", f"scrolling tests to {min(scrolled)} rows: worst frame gap", "ms", max(scroll_gaps) * ms,
+            p(scroll_gaps, 0.5) * ms, max(scroll_gaps) * ms, "< 50", max(scroll_gaps) < 0.05),
+        Row("large team", "peak memory (RSS)", "MB", rss, rss, rss, "< 250", rss < 250),
+        Row("responsiveness", "longest stall: sign-in and load", "ms", max(stalls) * ms, p(stalls, 0.99) * ms,
+            max(stalls) * ms, "< 50", max(stalls) < 0.05),
+        Row("responsiveness", "p99 stall: sign-in and load", "ms", p(stalls, 0.99) * ms, p(stalls, 0.5) * ms,
+            max(stalls) * ms, "", None),
+        Row("responsiveness", "longest stall: full refresh", "ms", max(refresh_stalls) * ms,
+            p(refresh_stalls, 0.99) * ms, max(refresh_stalls) * ms, "< 50", max(refresh_stalls) < 0.05),
+        Row("responsiveness", "p99 stall: full refresh", "ms", p(refresh_stalls, 0.99) * ms,
+            p(refresh_stalls, 0.5) * ms, max(refresh_stalls) * ms, "", None),
+    ]
+
+
+def network_economy(runs: int, idle_seconds: float) -> list[Row]:
+    latency = 0.1
+    sb = Sandbox("--latency", str(latency * 1000))
+    first_screen, trips, poll_bytes, per_minute = [], [], [], []
+    try:
+        for _ in range(runs):
+            async def body(desk: Any, app: Any) -> None:
+                start = time.perf_counter()
+                await desk.start()
+                elapsed = time.perf_counter() - start
+                first_screen.append(elapsed)
+                trips.append(elapsed // latency)  # each round trip costs at least the added latency
+                await until(lambda: not desk.tasks)
+                sizes: list[int] = []
+
+                async def count(response: Any) -> None:
+                    await response.aread()
+                    head = sum(len(k) + len(v) + 4 for k, v in response.headers.raw) + 17
+                    req = response.request
+                    sent = len(req.method) + len(str(req.url.raw_path)) + 12 + sum(
+                        len(k) + len(v) + 4 for k, v in req.headers.raw) + len(req.content or b"")
+                    sizes.append(head + len(response.content) + sent)
+
+                desk.client._http.event_hooks["response"].append(count)
+                await desk.poll()
+                poll_bytes.append(sum(sizes))
+                before = desk.client.requests_sent
+                await asyncio.sleep(idle_seconds)
+                per_minute.append((desk.client.requests_sent - before) * 60 / idle_seconds)
+
+            in_app(sb, body)
+    finally:
+        sb.stop()
+    return [
+        Row("network", "first screen at +100 ms per request", "ms", *[v * 1000 for v in summary(first_screen)], "",
+            None),
+        Row("network", "sequential round trips to the first screen", "", *summary(trips), "<= 2",
+            statistics.median(trips) <= 2),
+        Row("network", "bytes moved by an idle poll", "B", *summary(poll_bytes), "< 2048",
+            statistics.median(poll_bytes) < 2048),
+        Row("network", f"requests a minute when idle (over {idle_seconds:.0f} s)", "", *summary(per_minute),
+            "<= 6", statistics.median(per_minute) <= 6),
+    ]
+
+
+# -- output -------------------------------------------------------------------------------------
+
+
+def table(rows: list[Row]) -> str:
+    head = f"{'scenario':<15} {'metric':<52} {'median':>9} {'min':>9} {'max':>9} {'unit':<4} {'goal':<8} met"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        met = "" if r.met is None else ("yes" if r.met else "NO")
+        lines.append(f"{r.scenario:<15} {r.metric:<52} {r.median:>9.1f} {r.low:>9.1f} {r.high:>9.1f} "
+                     f"{r.unit:<4} {r.goal:<8} {met}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    parser = argparse.ArgumentParser(prog="python -m tbdesk.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="each scenario once, on small data (for CI)")
+    parser.add_argument("--runs", type=int, help="runs per scenario (default 5 for cold start, 3 otherwise)")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON here")
+    args = parser.parse_args(argv)
+    runs = 1 if args.quick else (args.runs or 3)
+    started = time.perf_counter()
+    rows = cold_start(1 if args.quick else (args.runs or 5))
+    rows += large_team(runs, *((500, 3000) if args.quick else (10_000, 100_000)))
+    rows += network_economy(runs, 5 if args.quick else 60)
+    print(table(rows))
+    print(f"\n{'quick run: small data, one run each; timings are not meaningful' if args.quick else ''}"
+          f" ({time.perf_counter() - started:.0f} s, Python {sys.version.split()[0]}, {os.cpu_count()} cores)")
+    data = json.dumps([asdict(r) for r in rows], indent=2)
+    print(data)
+    if args.json:
+        Path(args.json).write_text(data)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
