@@ -20,6 +20,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--api-url", metavar="URL", help="the API to use (default: https://api.testingbot.com/v1)")
     p.add_argument("--profile", metavar="NAME", help="a stored profile (key and secret in the system keyring)")
     p.add_argument("--verbose", action="store_true", help="debug logging (secrets are still redacted)")
+    p.add_argument("--install-desktop", action="store_true",
+                   help="add tbdesk to the desktop's application menu (XDG folders of this user) and exit")
     p.add_argument("--version", action="version", version=f"tbdesk {__version__}")
     p.add_argument("--exit-when-loaded", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
@@ -32,6 +34,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return sandbox_main(argv[1:])
     args = parse_args(argv)
+    if args.install_desktop:
+        from .desktop import install
+
+        for path in install():
+            print(f"installed {path}")
+        return 0
 
     import qasync
     from PySide6.QtCore import QSettings, QTimer
@@ -48,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("tbdesk")
     app.setOrganizationName("tbdesk")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("tbdesk")
+    app.setDesktopFileName("io.github.tbdesk.tbdesk")
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)  # quitting waits for the client and the sandbox to close
     loop = qasync.QEventLoop(app)
