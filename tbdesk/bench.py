@@ -232,12 +232,11 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
                 bar = view.verticalScrollBar()
                 with StallWatch() as watch:
                     target = min(2000, tests)
-                    while desk.tests.rowCount() < target or bar.value() < bar.maximum():
-                        bar.setValue(bar.value() + 3 * 30)  # three rows a frame
+                    row_height = view.verticalHeader().defaultSectionSize()
+                    while bar.value() < (target - 20) * row_height:  # until row `target` is on screen
+                        bar.setValue(bar.value() + 3 * row_height)  # three rows a frame
                         view.viewport().repaint()
                         await asyncio.sleep(0.016)
-                        if bar.value() >= bar.maximum() and desk.tests.rowCount() >= target:
-                            break
                 scroll_gaps.extend(watch.gaps)
                 scrolled.append(desk.tests.rowCount())
 
@@ -331,12 +330,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="each scenario once, on small data (for CI)")
     parser.add_argument("--runs", type=int, help="runs per scenario (default 5 for cold start, 3 otherwise)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON here")
+    parser.add_argument("--only", choices=["cold", "large", "network"], help="run one scenario only")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else (args.runs or 3)
     started = time.perf_counter()
-    rows = cold_start(1 if args.quick else (args.runs or 5))
-    rows += large_team(runs, *((500, 3000) if args.quick else (10_000, 100_000)))
-    rows += network_economy(runs, 5 if args.quick else 60)
+    rows: list[Row] = []
+    if args.only in (None, "cold"):
+        rows += cold_start(1 if args.quick else (args.runs or 5))
+    if args.only in (None, "large"):
+        rows += large_team(runs, *((500, 3000) if args.quick else (10_000, 100_000)))
+    if args.only in (None, "network"):
+        rows += network_economy(runs, 5 if args.quick else 60)
     print(table(rows))
     print(f"\n{'quick run: small data, one run each; timings are not meaningful' if args.quick else ''}"
           f" ({time.perf_counter() - started:.0f} s, Python {sys.version.split()[0]}, {os.cpu_count()} cores)")

@@ -6,6 +6,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Imported before any window exists: tbdesk calls gc.freeze() once loaded, and frozen objects are invisible
+# to the referrer check that Hypothesis runs on plugins (trio's) when it is first imported.
+import hypothesis  # noqa: F401
 import pytest
 
 from sandbox_helpers import Sandbox, asgi_sandbox, process_sandbox

@@ -292,10 +292,10 @@ def test_filter_accounts_and_empty_state(gui, qtbot):
 
 def test_filter_tests_by_started_by(gui, qtbot):
     desk = gui.start(gui.desk(asgi_sandbox()))
-    gui.run(asyncio.sleep(0.05))
     combo = desk.window.started_by
+    gui.run(until(lambda: combo.count() == 3 + 6, what="one entry per account"))
     ci = row_of(desk, "ci-runner")
-    combo.setCurrentIndex(combo.findData(ci.id))
+    combo.setCurrentIndex(combo.findText("ci-runner"))
     proxy = desk.tests_proxy
     assert 0 < proxy.rowCount() < desk.tests.rowCount()
     assert {proxy.index(r, TestCol.STARTED_BY).data() for r in range(proxy.rowCount())} == {"ci-runner"}
