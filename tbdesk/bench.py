@@ -187,6 +187,7 @@ def in_app(sb: Sandbox, body: Callable[[Any, Any], Any], **options: Any) -> Any:
         desk.window.deleteLater()
         desk.deleteLater()
         app.processEvents()
+        loop.close()  # stops its executor threads; Qt aborts on exit if a QThread is still running
         asyncio.set_event_loop(None)
 
 
