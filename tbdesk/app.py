@@ -12,7 +12,7 @@ import gc
 import logging
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -520,33 +520,55 @@ class TbDesk(QObject):
     def _can_manage(self) -> bool:
         return self.user is not None and self.user.can_manage
 
+    async def _act(self, dialog: Any, send: Callable[[Any], Awaitable[Any]], done: Callable[[Any], None], *,
+                   unknown: Callable[[Any, ApiError], Awaitable[None]] | None = None,
+                   gone: Callable[[], None] | None = None) -> None:
+        """One action dialog: each submission is sent once. Success closes it and calls `done`; invalid input
+        or a failure stays on it with the input kept; a write of unknown outcome closes it and `unknown`
+        reads the truth back; a 404 closes it and calls `gone` (the account went elsewhere)."""
+        self._track(dialog)
+        async for value in submissions(dialog):
+            dialog.set_busy(True)
+            try:
+                result = await send(value)
+            except InvalidInput as exc:
+                dialog.set_busy(False)
+                dialog.show_error(exc.fields.get("identifier", [exc.message])[0])
+                continue
+            except NotFound as exc:
+                dialog.set_busy(False)
+                if gone is None:
+                    self._dialog_error(dialog, exc)
+                    continue
+                dialog.accept()
+                gone()
+                return
+            except ApiError as exc:
+                dialog.set_busy(False)
+                if exc.outcome_unknown and unknown is not None:
+                    dialog.accept()
+                    await unknown(value, exc)
+                    return
+                self._dialog_error(dialog, exc)
+                continue
+            dialog.set_busy(False)
+            dialog.accept()
+            done(result)
+            return
+
     async def add_account(self) -> None:
         if not self._can_manage():
             return
-        dialog = IdentifierDialog(self.window, [a.identifier for a in self.accounts.accounts()])
-        self._track(dialog)
-        async for identifier in submissions(dialog):
-            dialog.set_busy(True)
-            try:
-                account = await self._client().create_service_account(identifier)
-            except InvalidInput as exc:
-                dialog.show_error(exc.fields.get("identifier", [exc.message])[0])
-                continue
-            except ApiError as exc:
-                if not exc.outcome_unknown:
-                    self._dialog_error(dialog, exc)
-                    continue
-                dialog.set_busy(False)
-                dialog.accept()
-                await self._read_back_create(identifier, exc)
-                return
-            finally:
-                dialog.set_busy(False)
-            dialog.accept()
+
+        def added(account: ServiceAccount) -> None:
             self.accounts.upsert(account)
             self.select_account(account.id)
             self.messages.info(f"Added “{account.identifier}”. Copy its key (Ctrl+B) and secret (Ctrl+C) into "
                                "the pipeline's settings.")
+
+        dialog = IdentifierDialog(self.window, [a.identifier for a in self.accounts.accounts()])
+        await self._act(dialog, lambda identifier: self._client().create_service_account(identifier), added,
+                        unknown=self._read_back_create)
 
     async def _read_back_create(self, identifier: str, exc: ApiError) -> None:
         """The server may or may not have made the account: look, show the truth, never re-send."""
@@ -560,58 +582,27 @@ class TbDesk(QObject):
         self.messages.info(f"“{identifier}” was created after all; its key and secret are ready to copy.")
 
     async def rename_account(self, account: ServiceAccount) -> None:
-        taken = [a.identifier for a in self.accounts.accounts() if a.id != account.id]
-        dialog = IdentifierDialog(self.window, taken, account)
-        self._track(dialog)
-        async for identifier in submissions(dialog):
-            dialog.set_busy(True)
-            try:
-                renamed = await self._client().rename_service_account(account.id, identifier)
-            except InvalidInput as exc:
-                dialog.show_error(exc.fields.get("identifier", [exc.message])[0])
-                continue
-            except NotFound:
-                dialog.set_busy(False)
-                dialog.accept()
-                self._gone(account)
-                return
-            except ApiError as exc:
-                self._dialog_error(dialog, exc)
-                continue
-            finally:
-                dialog.set_busy(False)
-            dialog.accept()
-            self.accounts.upsert(renamed)
-            self.messages.info(f"Renamed “{account.identifier}” to “{renamed.identifier}”; its key and secret "
+        def renamed(new: ServiceAccount) -> None:
+            self.accounts.upsert(new)
+            self.messages.info(f"Renamed “{account.identifier}” to “{new.identifier}”; its key and secret "
                                "are unchanged.")
 
+        taken = [a.identifier for a in self.accounts.accounts() if a.id != account.id]
+        await self._act(IdentifierDialog(self.window, taken, account),
+                        lambda identifier: self._client().rename_service_account(account.id, identifier), renamed,
+                        gone=lambda: self._gone(account))
+
     async def rotate_account(self, account: ServiceAccount) -> None:
-        dialog = RotateDialog(self.window, account, self.accounts.usage(account.id))
-        self._track(dialog)
-        async for account_id in submissions(dialog):
-            dialog.set_busy(True)
-            try:
-                rotated = await self._client().rotate_service_account(account_id)
-            except NotFound:
-                dialog.set_busy(False)
-                dialog.accept()
-                self._gone(account)
-                return
-            except ApiError as exc:
-                if not exc.outcome_unknown:
-                    self._dialog_error(dialog, exc)
-                    continue
-                dialog.set_busy(False)
-                dialog.accept()
-                await self._read_back_rotation(account, exc)
-                return
-            finally:
-                dialog.set_busy(False)
-            dialog.accept()
-            self.accounts.upsert(rotated)
-            self.select_account(rotated.id)
-            self.messages.info(f"New key and secret for “{rotated.identifier}”; the old pair no longer works. "
+        def rotated(new: ServiceAccount) -> None:
+            self.accounts.upsert(new)
+            self.select_account(new.id)
+            self.messages.info(f"New key and secret for “{new.identifier}”; the old pair no longer works. "
                                "Copy them with Ctrl+B and Ctrl+C.")
+
+        await self._act(RotateDialog(self.window, account, self.accounts.usage(account.id)),
+                        lambda _id: self._client().rotate_service_account(account.id), rotated,
+                        unknown=lambda _id, exc: self._read_back_rotation(account, exc),
+                        gone=lambda: self._gone(account))
 
     async def _read_back_rotation(self, account: ServiceAccount, exc: ApiError) -> None:
         self.messages.warning(f"{_describe(exc)} Checking whether the key of “{account.identifier}” changed…")
@@ -627,22 +618,13 @@ class TbDesk(QObject):
             self.messages.warning(f"The key of “{account.identifier}” was not rotated. You can try again.")
 
     async def delete_account(self, account: ServiceAccount) -> None:
-        dialog = DeleteDialog(self.window, account)
-        self._track(dialog)
-        async for account_id in submissions(dialog):
-            dialog.set_busy(True)
-            try:
-                await self._client().delete_service_account(account_id)
-            except NotFound:
-                pass  # already gone: the result the user asked for
-            except ApiError as exc:
-                self._dialog_error(dialog, exc)
-                continue
-            finally:
-                dialog.set_busy(False)
-            dialog.accept()
+        def deleted(_result: Any = None) -> None:
             self.accounts.remove(account.id)
             self.messages.info(f"Deleted “{account.identifier}”; its tests keep their label.")
+
+        # A 404 is the outcome the admin asked for: it is gone either way.
+        await self._act(DeleteDialog(self.window, account),
+                        lambda _id: self._client().delete_service_account(account.id), deleted, gone=deleted)
 
     def _track(self, dialog: Any) -> None:
         """Remember the dialog in use; the previous one, closed by now, is deleted (no pile-up per window)."""

@@ -184,9 +184,7 @@ class MainWindow(QMainWindow):
     def set_read_only(self, read_only: bool) -> None:
         """Members and viewers see everything but cannot manage service accounts."""
         for action in (self.add_action, self.edit_action, self.rotate_action, self.delete_action):
-            action.setProperty("readOnly", read_only)
-            base = action.statusTip()
-            action.setToolTip(READ_ONLY_TIP if read_only else base)
+            action.setToolTip(READ_ONLY_TIP if read_only else action.statusTip())
         self.add_action.setEnabled(not read_only)
 
     def show_message(self, level: str, text: str) -> None:
