@@ -259,6 +259,8 @@ class TbDesk(QObject):
 
             self.sandbox = SandboxProcess(self.options.sandbox_args)
             info = await self.sandbox.start()
+            # Sandbox-only credentials, printed on purpose: they are how a user points Selenium at it.
+            print(f"tbdesk sandbox: {info.url} key={info.key} secret={info.secret}", flush=True)
             self.window.setWindowTitle("tbdesk — sandbox")
             self.profile = Profile("sandbox", info.url)
             problem = await self._try_sign_in(Credentials(info.key, info.secret), self.profile, remember=False)

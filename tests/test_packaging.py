@@ -80,6 +80,7 @@ def test_wheel_installs_into_a_fresh_venv_and_runs(tmp_path):
     out = run_smoke([str(venv / "bin" / "tbdesk"), "--sandbox", "--sandbox-db", ":memory:", "--exit-when-loaded"],
                     run_dir)
     assert "tbdesk: loaded 6 accounts and 100 tests" in out
+    assert "tbdesk sandbox: http://127.0.0.1:" in out  # where to point Selenium, with the sandbox's own pair
     assert "tbdesk 0.1.0" in run_smoke([str(venv / "bin" / "tbdesk"), "--version"], run_dir)
 
 
