@@ -32,6 +32,16 @@ async def until(predicate: Callable[[], Any], timeout: float = 10.0, what: str =
         await asyncio.sleep(0.01)
 
 
+async def watch_stalls(gaps: list[float], stop: asyncio.Event, tick: float = 0.01) -> None:
+    """Record how late a `tick` timer fires until `stop` is set: the time the window could not react."""
+    last = time.perf_counter()
+    while not stop.is_set():
+        await asyncio.sleep(tick)
+        now = time.perf_counter()
+        gaps.append(now - last - tick)
+        last = now
+
+
 class Harness:
     def __init__(self, loop: asyncio.AbstractEventLoop, tmp: Path, monkeypatch: Any) -> None:
         self.loop = loop

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import QLabel
 from tbdesk.api import RetryPolicy
 from tbdesk.gui.dialogs import ActionDialog, DeleteDialog, IdentifierDialog, RotateDialog, SignInDialog
 
-from gui_helpers import click, row_of, until
+from gui_helpers import click, row_of, until, watch_stalls
 from sandbox_helpers import asgi_sandbox
 
 FAST_RETRY = RetryPolicy(attempts=2, base_delay=0.05, max_retry_after=0.5, budget=1.0)
@@ -263,14 +262,6 @@ def check_cell(gui, qtbot, op: Op, fault_name: str) -> float:
     gaps: list[float] = []
     done = asyncio.Event()
 
-    async def watch() -> None:  # the longest time the event loop could not run a 10 ms timer
-        last = time.perf_counter()
-        while not done.is_set():
-            await asyncio.sleep(0.01)
-            now = time.perf_counter()
-            gaps.append(now - last - 0.01)
-            last = now
-
     async def perform() -> None:
         try:
             shown_on_dialog = await op.run(gui, qtbot, desk)
@@ -294,7 +285,7 @@ def check_cell(gui, qtbot, op: Op, fault_name: str) -> float:
             done.set()
 
     seen: list[str] = []
-    gui.run(asyncio.gather(perform(), watch()), timeout=60)
+    gui.run(asyncio.gather(perform(), watch_stalls(gaps, done)), timeout=60)
     shown = " | ".join([what_the_user_saw(desk, mark), *seen])
     faulty.fault = None
 
@@ -376,14 +367,6 @@ def test_flaky_slow_sandbox_process(gui, qtbot):
         gaps: list[float] = []
         stop = aio.Event()
 
-        async def watch() -> None:
-            last = time.perf_counter()
-            while not stop.is_set():
-                await aio.sleep(0.01)
-                now = time.perf_counter()
-                gaps.append(now - last - 0.01)
-                last = now
-
         async def session() -> None:
             try:
                 task = aio.ensure_future(desk.start())
@@ -400,7 +383,7 @@ def test_flaky_slow_sandbox_process(gui, qtbot):
             finally:
                 stop.set()
 
-        gui.run(aio.gather(session(), watch()), timeout=120)
+        gui.run(aio.gather(session(), watch_stalls(gaps, stop)), timeout=120)
         # Whatever failed on the way, a final refresh that gets through shows the server's state.
         async def truth() -> set[tuple[int, str]]:
             async with TestingBotClient(Credentials(sb.key, sb.secret), sb.url) as api:
