@@ -281,10 +281,6 @@ class AccountsModel(QAbstractTableModel):
         self._revealed = {(i, c) for i, c in self._revealed if i != account_id}
         self.endRemoveRows()
 
-    def set_secret(self, account_id: int, secret: str) -> None:
-        self._secrets[account_id] = secret
-        self._cell_changed(account_id, AccountCol.SECRET)
-
     def set_revealed(self, account_id: int, col: int, revealed: bool) -> None:
         if revealed:
             self._revealed.add((account_id, col))
@@ -294,9 +290,6 @@ class AccountsModel(QAbstractTableModel):
 
     def is_revealed(self, account_id: int, col: int) -> bool:
         return (account_id, col) in self._revealed
-
-    def any_revealed(self) -> bool:
-        return bool(self._revealed)
 
     def hide_all(self) -> None:
         cells, self._revealed = self._revealed, set()
@@ -346,9 +339,6 @@ class AccountsProxy(QSortFilterProxyModel):
         self.beginFilterChange()
         self._needle = text.strip().casefold()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filter_text(self) -> str:
-        return self._needle
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         return not self._needle or self._needle in self.sourceModel().folded(source_row)

@@ -7,7 +7,6 @@ creates race past the application-level check.
 
 from __future__ import annotations
 
-import json
 import secrets
 import sqlite3
 import threading
@@ -19,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS users (
     id INTEGER PRIMARY KEY,
     first_name TEXT NOT NULL, last_name TEXT NOT NULL, email TEXT NOT NULL,
@@ -138,18 +136,10 @@ class Store:
         with self._lock:
             return self._db.execute(sql, tuple(args)).fetchall()
 
-    # -- meta ------------------------------------------------------------------------------------
+    # -- state -----------------------------------------------------------------------------------
 
     def is_empty(self) -> bool:
         return self._one("SELECT 1 FROM users LIMIT 1") is None
-
-    def get_meta(self, key: str, default: str | None = None) -> str | None:
-        row = self._one("SELECT v FROM meta WHERE k = ?", (key,))
-        return row["v"] if row else default
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)", (key, value))
 
     # -- authentication --------------------------------------------------------------------------
 
@@ -200,10 +190,6 @@ class Store:
         with self.transaction() as db:
             db.execute("UPDATE users SET key = ?, secret = ? WHERE id = ?", (new_key(), new_key(), user_id))
         return self.user(user_id)
-
-    def touch_login(self, user_id: int) -> None:
-        with self.transaction() as db:
-            db.execute("UPDATE users SET last_login = ? WHERE id = ?", (time.time(), user_id))
 
     # -- service accounts ------------------------------------------------------------------------
 
@@ -415,7 +401,3 @@ def _check_id(value: int) -> int:
     if not 0 < value <= MAX_SQL_INT:
         raise StoreError(404, "Not found.")
     return value
-
-
-def dumps_groups(groups: list[str]) -> str:
-    return json.dumps(groups)
