@@ -1,6 +1,6 @@
 """Render tbdesk offscreen against an in-process sandbox and save PNGs (README screenshots, visual checks).
 
-    QT_QPA_PLATFORM=offscreen python packaging/screenshots.py [OUT_DIR]
+QT_QPA_PLATFORM=offscreen python packaging/screenshots.py [OUT_DIR]
 """
 
 from __future__ import annotations
@@ -42,8 +42,12 @@ async def shoot(out: Path, dark: bool) -> None:
     os.environ["TESTINGBOT_KEY"], os.environ["TESTINGBOT_SECRET"] = owner["key"], owner["secret"]
     tmp = Path(tempfile.mkdtemp())
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
-    desk = TbDesk(Options(api_url="http://127.0.0.1/v1"), CredentialStore(tmp, backend=None), settings,
-                  transport=httpx.ASGITransport(app=create_app(store)))
+    desk = TbDesk(
+        Options(api_url="http://127.0.0.1/v1"),
+        CredentialStore(tmp, backend=None),
+        settings,
+        transport=httpx.ASGITransport(app=create_app(store)),
+    )
     await desk.start()
     await until(lambda: desk.accounts.usage_loaded)
     desk.window.resize(1280, 780)

@@ -13,15 +13,22 @@ from . import __version__
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="tbdesk", description="Manage a TestingBot team's service accounts.")
-    p.add_argument("--sandbox", action="store_true",
-                   help="start a local sandbox server and sign in to it (no TestingBot account needed)")
-    p.add_argument("--sandbox-db", metavar="PATH",
-                   help="the sandbox's SQLite file, or :memory: (default: in the user data folder)")
+    p.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="start a local sandbox server and sign in to it (no TestingBot account needed)",
+    )
+    p.add_argument(
+        "--sandbox-db", metavar="PATH", help="the sandbox's SQLite file, or :memory: (default: in the user data folder)"
+    )
     p.add_argument("--api-url", metavar="URL", help="the API to use (default: https://api.testingbot.com/v1)")
     p.add_argument("--profile", metavar="NAME", help="a stored profile (key and secret in the system keyring)")
     p.add_argument("--verbose", action="store_true", help="debug logging (secrets are still redacted)")
-    p.add_argument("--install-desktop", action="store_true",
-                   help="add tbdesk to the desktop's application menu (XDG folders of this user) and exit")
+    p.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add tbdesk to the desktop's application menu (XDG folders of this user) and exit",
+    )
     p.add_argument("--version", action="version", version=f"tbdesk {__version__}")
     p.add_argument("--exit-when-loaded", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
@@ -64,13 +71,21 @@ def main(argv: list[str] | None = None) -> int:
 
     sandbox_args = ["--db", args.sandbox_db] if args.sandbox_db else []
     settings = QSettings()
-    options = Options(api_url=args.api_url, profile=args.profile, sandbox=args.sandbox,
-                      sandbox_args=sandbox_args, exit_when_loaded=args.exit_when_loaded,
-                      **Options.timeouts_from(settings))
+    options = Options(
+        api_url=args.api_url,
+        profile=args.profile,
+        sandbox=args.sandbox,
+        sandbox_args=sandbox_args,
+        exit_when_loaded=args.exit_when_loaded,
+        **Options.timeouts_from(settings),
+    )
     desk = TbDesk(options, CredentialStore(), settings)
     crash.install(lambda: desk.window)
-    loop.set_exception_handler(lambda _loop, ctx: sys.excepthook(
-        type(ctx.get("exception") or RuntimeError()), ctx.get("exception") or RuntimeError(ctx["message"]), None))
+    loop.set_exception_handler(
+        lambda _loop, ctx: sys.excepthook(
+            type(ctx.get("exception") or RuntimeError()), ctx.get("exception") or RuntimeError(ctx["message"]), None
+        )
+    )
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: desk.window.close())
     wake = QTimer()  # lets Python run its signal handlers while Qt waits

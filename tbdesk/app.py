@@ -80,8 +80,10 @@ class Options:
     def timeouts_from(cls, settings: QSettings) -> dict[str, int]:
         """The user's settings for how long revealed and copied credentials live (seconds, 5 to 600)."""
         out = {}
-        for name, key in (("reveal_timeout", "security/revealSeconds"),
-                          ("clipboard_timeout", "security/clipboardSeconds")):
+        for name, key in (
+            ("reveal_timeout", "security/revealSeconds"),
+            ("clipboard_timeout", "security/clipboardSeconds"),
+        ):
             try:
                 value = int(settings.value(key, 30))
             except (TypeError, ValueError):
@@ -91,8 +93,14 @@ class Options:
 
 
 class TbDesk(QObject):
-    def __init__(self, options: Options, store: CredentialStore, settings: QSettings,
-                 clipboard: QClipboard | None = None, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        options: Options,
+        store: CredentialStore,
+        settings: QSettings,
+        clipboard: QClipboard | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         super().__init__()
         self.options = options
         self.store = store
@@ -138,16 +146,29 @@ class TbDesk(QObject):
         self.more_delegate = MoreDelegate(view)
         view.setItemDelegateForColumn(AccountCol.MORE, self.more_delegate)
         header = view.horizontalHeader()
-        for col, width in ((AccountCol.IDENTIFIER, 240), (AccountCol.KEY, 320), (AccountCol.SECRET, 320),
-                           (AccountCol.CREATED, 100), (AccountCol.LAST_TEST, 110), (AccountCol.TESTS_7D, 110)):
+        for col, width in (
+            (AccountCol.IDENTIFIER, 240),
+            (AccountCol.KEY, 320),
+            (AccountCol.SECRET, 320),
+            (AccountCol.CREATED, 100),
+            (AccountCol.LAST_TEST, 110),
+            (AccountCol.TESTS_7D, 110),
+        ):
             header.resizeSection(col, width)
         header.setSectionResizeMode(AccountCol.MORE, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(AccountCol.MORE, 34)
         tests = w.tests_view
         tests.setModel(self.tests_proxy)
-        for col, width in ((TestCol.NAME, 300), (TestCol.STATUS, 90), (TestCol.BROWSER, 140),
-                           (TestCol.PLATFORM, 150), (TestCol.STARTED_BY, 190), (TestCol.BUILD, 120),
-                           (TestCol.CREATED, 140), (TestCol.DURATION, 80)):
+        for col, width in (
+            (TestCol.NAME, 300),
+            (TestCol.STATUS, 90),
+            (TestCol.BROWSER, 140),
+            (TestCol.PLATFORM, 150),
+            (TestCol.STARTED_BY, 190),
+            (TestCol.BUILD, 120),
+            (TestCol.CREATED, 140),
+            (TestCol.DURATION, 80),
+        ):
             tests.horizontalHeader().resizeSection(col, width)
         tests.horizontalHeader().setStretchLastSection(True)
         self.started_by = StartedByFilter(w.started_by, self.tests_proxy, self.accounts, self)
@@ -276,11 +297,13 @@ class TbDesk(QObject):
         Returns None when signed in, else what went wrong, for the sign-in dialog to show.
         """
         # Building the client imports httpcore and loads the TLS trust store (~100 ms): off the event loop.
-        client = await asyncio.to_thread(TestingBotClient, creds, profile.api_url, transport=self.transport,
-                                         retry=self.options.retry)
+        client = await asyncio.to_thread(
+            TestingBotClient, creds, profile.api_url, transport=self.transport, retry=self.options.retry
+        )
         try:
             user, accounts, tests = await asyncio.gather(
-                client.user(), client.service_accounts_page(0), client.tests(0, TESTS_PAGE))
+                client.user(), client.service_accounts_page(0), client.tests(0, TESTS_PAGE)
+            )
         except ApiError as exc:
             await client.aclose()
             if isinstance(exc, AuthenticationError):
@@ -364,7 +387,8 @@ class TbDesk(QObject):
     async def _refresh(self) -> None:
         client = self._client()
         user, accounts, tests = await asyncio.gather(
-            client.user(), client.service_accounts(), client.tests(0, TESTS_PAGE))
+            client.user(), client.service_accounts(), client.tests(0, TESTS_PAGE)
+        )
         self._apply_user(user)
         self._reconcile(accounts)
         self.tests.reset(tests.items, tests.total)
@@ -373,8 +397,9 @@ class TbDesk(QObject):
         self._spawn("usage", self._load_usage())
 
     async def _load_remaining_accounts(self, first: Any) -> None:
-        await self._client().service_accounts(on_page=lambda rows: self.accounts.append(rows, resort=False),
-                                               first=first)
+        await self._client().service_accounts(
+            on_page=lambda rows: self.accounts.append(rows, resort=False), first=first
+        )
         self.accounts.resort()
         self._refreshed()
 
@@ -400,8 +425,11 @@ class TbDesk(QObject):
                 self.accounts.append([a for i, a in new.items() if i not in old])
         if selected is not None and selected.id in new:
             self.select_account(selected.id)
-        parts = [f"{n} {what}" for n, what in ((renamed, "renamed"), (rotated, "rotated"), (deleted, "deleted"),
-                                               (added, "added")) if n]
+        parts = [
+            f"{n} {what}"
+            for n, what in ((renamed, "renamed"), (rotated, "rotated"), (deleted, "deleted"), (added, "added"))
+            if n
+        ]
         if parts and old:
             self.messages.info("Changed elsewhere since the last refresh: " + ", ".join(parts) + ".")
 
@@ -494,7 +522,8 @@ class TbDesk(QObject):
             index = self.accounts_proxy.mapFromSource(self.accounts.index(row, 0))
         view = self.window.accounts_view
         view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
         view.scrollTo(index)
 
     def _account_at(self, index: QModelIndex) -> ServiceAccount | None:
@@ -515,9 +544,15 @@ class TbDesk(QObject):
     def _can_manage(self) -> bool:
         return self.user is not None and self.user.can_manage
 
-    async def _act(self, dialog: Any, send: Callable[[Any], Awaitable[Any]], done: Callable[[Any], None], *,
-                   unknown: Callable[[Any, ApiError], Awaitable[None]] | None = None,
-                   gone: Callable[[], None] | None = None) -> None:
+    async def _act(
+        self,
+        dialog: Any,
+        send: Callable[[Any], Awaitable[Any]],
+        done: Callable[[Any], None],
+        *,
+        unknown: Callable[[Any, ApiError], Awaitable[None]] | None = None,
+        gone: Callable[[], None] | None = None,
+    ) -> None:
         """One action dialog: each submission is sent once. Success closes it and calls `done`; invalid input
         or a failure stays on it with the input kept; a write of unknown outcome closes it and `unknown`
         reads the truth back; a 404 closes it and calls `gone` (the account went elsewhere)."""
@@ -558,12 +593,17 @@ class TbDesk(QObject):
         def added(account: ServiceAccount) -> None:
             self.accounts.upsert(account)
             self.select_account(account.id)
-            self.messages.info(f"Added “{account.identifier}”. Copy its key (Ctrl+B) and secret (Ctrl+C) into "
-                               "the pipeline's settings.")
+            self.messages.info(
+                f"Added “{account.identifier}”. Copy its key (Ctrl+B) and secret (Ctrl+C) into the pipeline's settings."
+            )
 
         dialog = IdentifierDialog(self.window, [a.identifier for a in self.accounts.accounts()])
-        await self._act(dialog, lambda identifier: self._client().create_service_account(identifier), added,
-                        unknown=self._read_back_create)
+        await self._act(
+            dialog,
+            lambda identifier: self._client().create_service_account(identifier),
+            added,
+            unknown=self._read_back_create,
+        )
 
     async def _read_back_create(self, identifier: str, exc: ApiError) -> None:
         """The server may or may not have made the account: look, show the truth, never re-send."""
@@ -579,25 +619,34 @@ class TbDesk(QObject):
     async def rename_account(self, account: ServiceAccount) -> None:
         def renamed(new: ServiceAccount) -> None:
             self.accounts.upsert(new)
-            self.messages.info(f"Renamed “{account.identifier}” to “{new.identifier}”; its key and secret "
-                               "are unchanged.")
+            self.messages.info(
+                f"Renamed “{account.identifier}” to “{new.identifier}”; its key and secret are unchanged."
+            )
 
         taken = [a.identifier for a in self.accounts.accounts() if a.id != account.id]
-        await self._act(IdentifierDialog(self.window, taken, account),
-                        lambda identifier: self._client().rename_service_account(account.id, identifier), renamed,
-                        gone=lambda: self._gone(account))
+        await self._act(
+            IdentifierDialog(self.window, taken, account),
+            lambda identifier: self._client().rename_service_account(account.id, identifier),
+            renamed,
+            gone=lambda: self._gone(account),
+        )
 
     async def rotate_account(self, account: ServiceAccount) -> None:
         def rotated(new: ServiceAccount) -> None:
             self.accounts.upsert(new)
             self.select_account(new.id)
-            self.messages.info(f"New key and secret for “{new.identifier}”; the old pair no longer works. "
-                               "Copy them with Ctrl+B and Ctrl+C.")
+            self.messages.info(
+                f"New key and secret for “{new.identifier}”; the old pair no longer works. "
+                "Copy them with Ctrl+B and Ctrl+C."
+            )
 
-        await self._act(RotateDialog(self.window, account, self.accounts.usage(account.id)),
-                        lambda _id: self._client().rotate_service_account(account.id), rotated,
-                        unknown=lambda _id, exc: self._read_back_rotation(account, exc),
-                        gone=lambda: self._gone(account))
+        await self._act(
+            RotateDialog(self.window, account, self.accounts.usage(account.id)),
+            lambda _id: self._client().rotate_service_account(account.id),
+            rotated,
+            unknown=lambda _id, exc: self._read_back_rotation(account, exc),
+            gone=lambda: self._gone(account),
+        )
 
     async def _read_back_rotation(self, account: ServiceAccount, exc: ApiError) -> None:
         self.messages.warning(f"{_describe(exc)} Checking whether the key of “{account.identifier}” changed…")
@@ -618,8 +667,12 @@ class TbDesk(QObject):
             self.messages.info(f"Deleted “{account.identifier}”; its tests keep their label.")
 
         # A 404 is the outcome the admin asked for: it is gone either way.
-        await self._act(DeleteDialog(self.window, account),
-                        lambda _id: self._client().delete_service_account(account.id), deleted, gone=deleted)
+        await self._act(
+            DeleteDialog(self.window, account),
+            lambda _id: self._client().delete_service_account(account.id),
+            deleted,
+            gone=deleted,
+        )
 
     def _track(self, dialog: Any) -> None:
         """Remember the dialog in use; the previous one, closed by now, is deleted (no pile-up per window)."""
@@ -686,8 +739,7 @@ class TbDesk(QObject):
         if col == AccountCol.KEY:
             self.clipboard.copy(account.key, f"Key of “{account.identifier}”")
         else:
-            self._with_secret(account, lambda secret: self.clipboard.copy(
-                secret, f"Secret of “{account.identifier}”"))
+            self._with_secret(account, lambda secret: self.clipboard.copy(secret, f"Secret of “{account.identifier}”"))
 
     def _copy_snippet(self, account: ServiceAccount | None, kind: str) -> None:
         if account is None:
@@ -764,7 +816,8 @@ class TbDesk(QObject):
     def _more_menu(self, index: QModelIndex) -> None:
         view = self.window.accounts_view
         view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
         rect = view.visualRect(index)
         self.window.row_menu().popup(view.viewport().mapToGlobal(rect.bottomLeft()))
 
@@ -782,8 +835,9 @@ class TbDesk(QObject):
             self.accounts.hide_all()
 
     def _about(self) -> None:
-        QMessageBox.about(self.window, "About tbdesk",
-                          f"tbdesk {__version__}\nService accounts and tests of a TestingBot team.")
+        QMessageBox.about(
+            self.window, "About tbdesk", f"tbdesk {__version__}\nService accounts and tests of a TestingBot team."
+        )
 
     # -- quitting --------------------------------------------------------------------------------
 

@@ -67,8 +67,12 @@ class Sandbox:
     """The sandbox as its own process, as a user would run it."""
 
     def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "tbdesk.sandbox", "--port", "0", "--db", ":memory:",
-                                      *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tbdesk.sandbox", "--port", "0", "--db", ":memory:", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         parts = dict(p.split("=", 1) for p in line.split() if "=" in p)
@@ -137,21 +141,32 @@ def cold_start(runs: int) -> list[Row]:
     sb = Sandbox()
     try:
         home = tempfile.mkdtemp()
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": home, "XDG_CONFIG_HOME": f"{home}/.config",
-               "XDG_STATE_HOME": f"{home}/.state", "TESTINGBOT_KEY": sb.key, "TESTINGBOT_SECRET": sb.secret}
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "HOME": home,
+            "XDG_CONFIG_HOME": f"{home}/.config",
+            "XDG_STATE_HOME": f"{home}/.state",
+            "TESTINGBOT_KEY": sb.key,
+            "TESTINGBOT_SECRET": sb.secret,
+        }
         floor, app = [], []
         for _ in range(runs):
             floor.append(time_until_line([sys.executable, "-c", FLOOR], "painted", env))
-            app.append(time_until_line([sys.executable, "-m", "tbdesk", "--api-url", sb.url, "--exit-when-loaded"],
-                                       "tbdesk: loaded", env))
+            app.append(
+                time_until_line(
+                    [sys.executable, "-m", "tbdesk", "--api-url", sb.url, "--exit-when-loaded"], "tbdesk: loaded", env
+                )
+            )
     finally:
         sb.stop()
     ratios = [a / f for a, f in zip(app, floor, strict=True)]
     ratio = statistics.median(app) / statistics.median(floor)
     return [
         Row("cold start", "floor: empty QMainWindow painted", "ms", *[v * 1000 for v in summary(floor)], "", None),
-        Row("cold start", "tbdesk: first rows of accounts and tests", "ms", *[v * 1000 for v in summary(app)], "",
-            None),
+        Row(
+            "cold start", "tbdesk: first rows of accounts and tests", "ms", *[v * 1000 for v in summary(app)], "", None
+        ),
         Row("cold start", "tbdesk / floor", "×", ratio, min(ratios), max(ratios), "<= 1.5", ratio <= 1.5),
     ]
 
@@ -169,8 +184,11 @@ def in_app(sb: Sandbox, body: Callable[[Any, Any], Any], **options: Any) -> Any:
     app.setQuitOnLastWindowClosed(False)
     os.environ["TESTINGBOT_KEY"], os.environ["TESTINGBOT_SECRET"] = sb.key, sb.secret
     folder = Path(tempfile.mkdtemp())
-    desk = TbDesk(Options(api_url=sb.url, **options), CredentialStore(folder, backend=None),
-                  QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+    desk = TbDesk(
+        Options(api_url=sb.url, **options),
+        CredentialStore(folder, backend=None),
+        QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat),
+    )
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
@@ -199,6 +217,7 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
     first, full, keys, stalls, refresh_stalls, scroll_gaps, scrolled = [], [], [], [], [], [], []
     try:
         for _ in range(runs):
+
             async def body(desk: Any, app: Any) -> None:
                 desk.window.show()  # the window's own first paint is start-up, not loading
                 await asyncio.sleep(0.1)
@@ -247,23 +266,83 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     ms = 1000
     return [
-        Row("large team", f"first rows visible ({accounts:,} accounts)", "ms", *[v * ms for v in summary(first)],
-            "", None),
-        Row("large team", f"all {accounts:,} accounts in the model", "ms", *[v * ms for v in summary(full)],
-            "< 1500", statistics.median(full) < 1.5),
-        Row("large team", "filter keystroke p95", "ms", p(keys, 0.95) * ms, min(keys) * ms, max(keys) * ms, "< 16",
-            p(keys, 0.95) < 0.016),
-        Row("large team", f"scrolling tests to {min(scrolled)} rows: worst frame gap", "ms", max(scroll_gaps) * ms,
-            p(scroll_gaps, 0.5) * ms, max(scroll_gaps) * ms, "< 50", max(scroll_gaps) < 0.05),
+        Row(
+            "large team",
+            f"first rows visible ({accounts:,} accounts)",
+            "ms",
+            *[v * ms for v in summary(first)],
+            "",
+            None,
+        ),
+        Row(
+            "large team",
+            f"all {accounts:,} accounts in the model",
+            "ms",
+            *[v * ms for v in summary(full)],
+            "< 1500",
+            statistics.median(full) < 1.5,
+        ),
+        Row(
+            "large team",
+            "filter keystroke p95",
+            "ms",
+            p(keys, 0.95) * ms,
+            min(keys) * ms,
+            max(keys) * ms,
+            "< 16",
+            p(keys, 0.95) < 0.016,
+        ),
+        Row(
+            "large team",
+            f"scrolling tests to {min(scrolled)} rows: worst frame gap",
+            "ms",
+            max(scroll_gaps) * ms,
+            p(scroll_gaps, 0.5) * ms,
+            max(scroll_gaps) * ms,
+            "< 50",
+            max(scroll_gaps) < 0.05,
+        ),
         Row("large team", "peak memory (RSS)", "MB", rss, rss, rss, "< 250", rss < 250),
-        Row("responsiveness", "longest stall: sign-in and load", "ms", max(stalls) * ms, p(stalls, 0.99) * ms,
-            max(stalls) * ms, "< 50", max(stalls) < 0.05),
-        Row("responsiveness", "p99 stall: sign-in and load", "ms", p(stalls, 0.99) * ms, p(stalls, 0.5) * ms,
-            max(stalls) * ms, "", None),
-        Row("responsiveness", "longest stall: full refresh", "ms", max(refresh_stalls) * ms,
-            p(refresh_stalls, 0.99) * ms, max(refresh_stalls) * ms, "< 50", max(refresh_stalls) < 0.05),
-        Row("responsiveness", "p99 stall: full refresh", "ms", p(refresh_stalls, 0.99) * ms,
-            p(refresh_stalls, 0.5) * ms, max(refresh_stalls) * ms, "", None),
+        Row(
+            "responsiveness",
+            "longest stall: sign-in and load",
+            "ms",
+            max(stalls) * ms,
+            p(stalls, 0.99) * ms,
+            max(stalls) * ms,
+            "< 50",
+            max(stalls) < 0.05,
+        ),
+        Row(
+            "responsiveness",
+            "p99 stall: sign-in and load",
+            "ms",
+            p(stalls, 0.99) * ms,
+            p(stalls, 0.5) * ms,
+            max(stalls) * ms,
+            "",
+            None,
+        ),
+        Row(
+            "responsiveness",
+            "longest stall: full refresh",
+            "ms",
+            max(refresh_stalls) * ms,
+            p(refresh_stalls, 0.99) * ms,
+            max(refresh_stalls) * ms,
+            "< 50",
+            max(refresh_stalls) < 0.05,
+        ),
+        Row(
+            "responsiveness",
+            "p99 stall: full refresh",
+            "ms",
+            p(refresh_stalls, 0.99) * ms,
+            p(refresh_stalls, 0.5) * ms,
+            max(refresh_stalls) * ms,
+            "",
+            None,
+        ),
     ]
 
 
@@ -273,6 +352,7 @@ def network_economy(runs: int, idle_seconds: float) -> list[Row]:
     first_screen, trips, poll_bytes, per_minute = [], [], [], []
     try:
         for _ in range(runs):
+
             async def body(desk: Any, app: Any) -> None:
                 start = time.perf_counter()
                 await desk.start()
@@ -286,8 +366,13 @@ def network_economy(runs: int, idle_seconds: float) -> list[Row]:
                     await response.aread()
                     head = sum(len(k) + len(v) + 4 for k, v in response.headers.raw) + 17
                     req = response.request
-                    sent = len(req.method) + len(str(req.url.raw_path)) + 12 + sum(
-                        len(k) + len(v) + 4 for k, v in req.headers.raw) + len(req.content or b"")
+                    sent = (
+                        len(req.method)
+                        + len(str(req.url.raw_path))
+                        + 12
+                        + sum(len(k) + len(v) + 4 for k, v in req.headers.raw)
+                        + len(req.content or b"")
+                    )
                     sizes.append(head + len(response.content) + sent)
 
                 desk.client._http.event_hooks["response"].append(count)
@@ -301,14 +386,33 @@ def network_economy(runs: int, idle_seconds: float) -> list[Row]:
     finally:
         sb.stop()
     return [
-        Row("network", "first screen at +100 ms per request", "ms", *[v * 1000 for v in summary(first_screen)], "",
-            None),
-        Row("network", "sequential round trips to the first screen", "", *summary(trips), "<= 2",
-            statistics.median(trips) <= 2),
-        Row("network", "bytes moved by an idle poll", "B", *summary(poll_bytes), "< 2048",
-            statistics.median(poll_bytes) < 2048),
-        Row("network", f"requests a minute when idle (over {idle_seconds:.0f} s)", "", *summary(per_minute),
-            "<= 6", statistics.median(per_minute) <= 6),
+        Row(
+            "network", "first screen at +100 ms per request", "ms", *[v * 1000 for v in summary(first_screen)], "", None
+        ),
+        Row(
+            "network",
+            "sequential round trips to the first screen",
+            "",
+            *summary(trips),
+            "<= 2",
+            statistics.median(trips) <= 2,
+        ),
+        Row(
+            "network",
+            "bytes moved by an idle poll",
+            "B",
+            *summary(poll_bytes),
+            "< 2048",
+            statistics.median(poll_bytes) < 2048,
+        ),
+        Row(
+            "network",
+            f"requests a minute when idle (over {idle_seconds:.0f} s)",
+            "",
+            *summary(per_minute),
+            "<= 6",
+            statistics.median(per_minute) <= 6,
+        ),
     ]
 
 
@@ -320,8 +424,10 @@ def table(rows: list[Row]) -> str:
     lines = [head, "-" * len(head)]
     for r in rows:
         met = "" if r.met is None else ("yes" if r.met else "NO")
-        lines.append(f"{r.scenario:<15} {r.metric:<52} {r.median:>9.1f} {r.low:>9.1f} {r.high:>9.1f} "
-                     f"{r.unit:<4} {r.goal:<8} {met}")
+        lines.append(
+            f"{r.scenario:<15} {r.metric:<52} {r.median:>9.1f} {r.low:>9.1f} {r.high:>9.1f} "
+            f"{r.unit:<4} {r.goal:<8} {met}"
+        )
     return "\n".join(lines)
 
 
@@ -343,8 +449,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "network"):
         rows += network_economy(runs, 5 if args.quick else 60)
     print(table(rows))
-    print(f"\n{'quick run: small data, one run each; timings are not meaningful' if args.quick else ''}"
-          f" ({time.perf_counter() - started:.0f} s, Python {sys.version.split()[0]}, {os.cpu_count()} cores)")
+    print(
+        f"\n{'quick run: small data, one run each; timings are not meaningful' if args.quick else ''}"
+        f" ({time.perf_counter() - started:.0f} s, Python {sys.version.split()[0]}, {os.cpu_count()} cores)"
+    )
     data = json.dumps([asdict(r) for r in rows], indent=2)
     print(data)
     if args.json:

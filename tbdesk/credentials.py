@@ -135,8 +135,11 @@ class CredentialStore:
             raise
         except Exception as exc:  # D-Bus and backend errors: report, without their text (it may echo input)
             log.warning("keyring %s failed: %s", what, type(exc).__name__)
-            raise KeyringUnavailable("error", f"The system keyring failed ({type(exc).__name__}): "
-                                              "your credentials will be kept for this session only.") from None
+            raise KeyringUnavailable(
+                "error",
+                f"The system keyring failed ({type(exc).__name__}): "
+                "your credentials will be kept for this session only.",
+            ) from None
 
     def save(self, profile: Profile, credentials: Credentials) -> None:
         backend = self._keyring()
@@ -207,8 +210,13 @@ class CredentialStore:
 
     # -- resolution ------------------------------------------------------------------------------
 
-    def resolve(self, profile_name: str | None = None, environ: Mapping[str, str] | None = None,
-                home: Path | None = None, api_url: str | None = None) -> Resolved | None:
+    def resolve(
+        self,
+        profile_name: str | None = None,
+        environ: Mapping[str, str] | None = None,
+        home: Path | None = None,
+        api_url: str | None = None,
+    ) -> Resolved | None:
         """The pair to sign in with: environment, else the keyring profile, else ~/.testingbot."""
         environ = os.environ if environ is None else environ
         name = profile_name or self.last_profile() or DEFAULT_PROFILE

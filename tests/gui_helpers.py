@@ -52,9 +52,16 @@ class Harness:
     def run(self, coro: Awaitable[Any], timeout: float = 60.0) -> Any:
         return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
 
-    def desk(self, sb: Sandbox | None, *, key: str | None = None, secret: str | None = None,
-             store: CredentialStore | None = None, transport: httpx.AsyncBaseTransport | None = None,
-             **options: Any) -> TbDesk:
+    def desk(
+        self,
+        sb: Sandbox | None,
+        *,
+        key: str | None = None,
+        secret: str | None = None,
+        store: CredentialStore | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        **options: Any,
+    ) -> TbDesk:
         """A TbDesk pointed at `sb`, signed in from the environment with `key`/`secret` (default: owner)."""
         if sb is not None and key is not False:
             self.monkeypatch.setenv("TESTINGBOT_KEY", key or sb.key)
@@ -64,9 +71,12 @@ class Harness:
                 self.monkeypatch.delenv(name, raising=False)
         self.monkeypatch.setenv("HOME", str(self.tmp))  # no ~/.testingbot of the developer's
         settings = QSettings(str(self.tmp / "settings.ini"), QSettings.Format.IniFormat)
-        desk = TbDesk(Options(api_url=sb.url if sb else None, **options),
-                      store or CredentialStore(self.tmp / "config", backend=None), settings,
-                      transport=transport or (sb.transport if sb else None))
+        desk = TbDesk(
+            Options(api_url=sb.url if sb else None, **options),
+            store or CredentialStore(self.tmp / "config", backend=None),
+            settings,
+            transport=transport or (sb.transport if sb else None),
+        )
         self.desks.append(desk)
         return desk
 
@@ -108,5 +118,6 @@ def cell_center(desk: TbDesk, account_id: int, col: int, button: str | None = No
 
 
 def click(qtbot: Any, widget: Any, pos: QPoint | None = None) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos) if pos is not None else \
-        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos) if pos is not None else qtbot.mouseClick(
+        widget, Qt.MouseButton.LeftButton
+    )

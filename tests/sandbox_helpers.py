@@ -51,7 +51,10 @@ def asgi_sandbox(accounts: int = 6, tests: int = 300, faults: Faults | None = No
 def process_sandbox(*args: str, env: dict[str, str] | None = None) -> Iterator[Sandbox]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "tbdesk.sandbox", "--port", "0", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
     )
     try:
         line = proc.stdout.readline() if proc.stdout else ""

@@ -48,8 +48,13 @@ def make(handler: Faulty, sleeps: list[float] | None = None, **kw) -> TestingBot
     async def fake_sleep(delay: float) -> None:
         (sleeps if sleeps is not None else []).append(delay)
 
-    return TestingBotClient(Credentials(KEY, SECRET), "https://api.example.test/v1",
-                            transport=httpx.MockTransport(handler), sleep=fake_sleep, **kw)
+    return TestingBotClient(
+        Credentials(KEY, SECRET),
+        "https://api.example.test/v1",
+        transport=httpx.MockTransport(handler),
+        sleep=fake_sleep,
+        **kw,
+    )
 
 
 def resp(status: int, body=None, headers=None, text: str | None = None) -> httpx.Response:
@@ -115,9 +120,12 @@ async def test_writes_are_never_resent(status, call, leakcheck):
     handler = Faulty(resp(status, {"error": "x"}, {"Retry-After": "1"}))
     sleeps: list[float] = []
     async with make(handler, sleeps) as api:
-        op = {"create": lambda: api.create_service_account("abc"),
-              "rename": lambda: api.rename_service_account(1, "abc"),
-              "rotate": lambda: api.rotate_service_account(1), "delete": lambda: api.delete_service_account(1)}[call]
+        op = {
+            "create": lambda: api.create_service_account("abc"),
+            "rename": lambda: api.rename_service_account(1, "abc"),
+            "rotate": lambda: api.rotate_service_account(1),
+            "delete": lambda: api.delete_service_account(1),
+        }[call]
         with leakcheck.raises(RateLimited if status == 429 else ServerError) as info:
             await op()
     assert sum(handler.sent.values()) == 1 and not sleeps
@@ -144,8 +152,15 @@ async def test_get_retry_budget_cuts_retries_short(leakcheck):
 
 async def test_get_honours_retry_after_then_succeeds(leakcheck):
     user = {"id": 1, "first_name": "A", "last_name": "B", "email": "a@b.c"}
-    handler, sleeps = Faulty(resp(429, {}, {"Retry-After": "2"}), resp(502, text="bad gateway"),
-                             httpx.ConnectError("refused"), resp(200, user, {"X-RateLimit-Remaining": "1996"})), []
+    handler, sleeps = (
+        Faulty(
+            resp(429, {}, {"Retry-After": "2"}),
+            resp(502, text="bad gateway"),
+            httpx.ConnectError("refused"),
+            resp(200, user, {"X-RateLimit-Remaining": "1996"}),
+        ),
+        [],
+    )
     async with make(handler, sleeps) as api:
         got = await api.user()
         assert got.id == 1 and api.rate_limit_remaining == 1996
@@ -183,8 +198,9 @@ async def test_requests_carry_no_credentials_outside_the_auth_header(leakcheck):
         seen.append(request)
         return resp(201, ACCOUNT)
 
-    api = TestingBotClient(Credentials(KEY, SECRET), "https://api.example.test/v1",
-                           transport=httpx.MockTransport(handler))
+    api = TestingBotClient(
+        Credentials(KEY, SECRET), "https://api.example.test/v1", transport=httpx.MockTransport(handler)
+    )
     async with api:
         made = await api.create_service_account("ci-runner")
     assert KEY not in str(seen[0].url) and json.loads(seen[0].content) == {"identifier": "ci-runner"}
@@ -192,11 +208,19 @@ async def test_requests_carry_no_credentials_outside_the_auth_header(leakcheck):
         assert KEY not in text and SECRET not in text and ACCOUNT["secret"] not in text
 
 
-@pytest.mark.parametrize(("url", "ok"), [
-    ("https://api.testingbot.com/v1", True), ("http://127.0.0.1:8717/v1", True), ("http://localhost/v1", True),
-    ("http://[::1]:9/v1", True), ("http://api.testingbot.com/v1", False), ("ftp://x/v1", False),
-    ("https://k:s@api.testingbot.com/v1", False), ("not a url", False),
-])
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://api.testingbot.com/v1", True),
+        ("http://127.0.0.1:8717/v1", True),
+        ("http://localhost/v1", True),
+        ("http://[::1]:9/v1", True),
+        ("http://api.testingbot.com/v1", False),
+        ("ftp://x/v1", False),
+        ("https://k:s@api.testingbot.com/v1", False),
+        ("not a url", False),
+    ],
+)
 def test_base_url_rules(url, ok, leakcheck):
     leakcheck.watch(KEY)
     if ok:

@@ -15,14 +15,25 @@ import pytest
 def test_quick_benchmark_prints_every_figure(tmp_path):
     out = tmp_path / "bench.json"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "tbdesk.bench", "--quick", "--json", str(out)], env=env,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "tbdesk.bench", "--quick", "--json", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     print(result.stdout.split("\n[")[0])
     rows = json.loads(out.read_text())
     metrics = {r["metric"] for r in rows}
-    for needed in ("tbdesk / floor", "filter keystroke p95", "peak memory (RSS)", "bytes moved by an idle poll",
-                   "sequential round trips to the first screen", "longest stall: full refresh"):
+    for needed in (
+        "tbdesk / floor",
+        "filter keystroke p95",
+        "peak memory (RSS)",
+        "bytes moved by an idle poll",
+        "sequential round trips to the first screen",
+        "longest stall: full refresh",
+    ):
         assert needed in metrics
     assert all(r["median"] >= 0 and r["low"] <= r["median"] <= r["high"] for r in rows)
     assert "tbdesk / floor" in result.stdout and "goal" in result.stdout

@@ -147,8 +147,16 @@ def test_unreadable_config_is_kept_aside(tmp_path, leakcheck):
     assert (tmp_path / "profiles.json.bad").read_text() == "{broken"
 
 
-@pytest.mark.parametrize(("text", "ok"), [("k1234567:s1234567", True), ("k1234567:s1234567\nextra", True),
-                                          ("no-colon", False), (":s1234567", False), ("", False)])
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("k1234567:s1234567", True),
+        ("k1234567:s1234567\nextra", True),
+        ("no-colon", False),
+        (":s1234567", False),
+        ("", False),
+    ],
+)
 def test_dotfile_format(tmp_path, text, ok, leakcheck):
     leakcheck.watch("k1234567", "s1234567")
     (tmp_path / ".testingbot").write_text(text)

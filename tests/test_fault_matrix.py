@@ -33,8 +33,8 @@ SLOW_SECONDS = 5.0
 
 def _status(code: int, body: Any = None, headers: dict[str, str] | None = None):
     async def inject(_request: httpx.Request, _forward: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response:
-        return httpx.Response(code, json=body if body is not None else {"error": f"injected {code}"},
-                              headers=headers)
+        return httpx.Response(code, json=body if body is not None else {"error": f"injected {code}"}, headers=headers)
+
     return inject
 
 
@@ -50,8 +50,11 @@ async def _timeout(request, forward):
 
 async def _not_json(request, forward):
     response = await forward()
-    return httpx.Response(200 if response.status_code < 400 else response.status_code,
-                          text="<html><body>Maintenance</body></html>", headers={"content-type": "text/html"})
+    return httpx.Response(
+        200 if response.status_code < 400 else response.status_code,
+        text="<html><body>Maintenance</body></html>",
+        headers={"content-type": "text/html"},
+    )
 
 
 async def _wrong_shape(request, forward):
@@ -135,12 +138,17 @@ async def settle(desk, names: tuple[str, ...]) -> None:
 async def run_dialog(gui, qtbot, desk, action, kind, fill: Callable[[Any], None]) -> str:
     """Submit a dialog; return the error it showed, if it stayed open (then cancel it)."""
     action.trigger()
-    dialog = await until(lambda: isinstance(getattr(desk, "dialog", None), kind) and desk.dialog.isVisible()
-                         and desk.dialog, what=kind.__name__)
+    dialog = await until(
+        lambda: isinstance(getattr(desk, "dialog", None), kind) and desk.dialog.isVisible() and desk.dialog,
+        what=kind.__name__,
+    )
     fill(dialog)
     click(qtbot, dialog.ok)
-    await until(lambda: not dialog.isVisible() or (not dialog.busy and dialog_error(dialog)), timeout=30,
-                what="the dialog's outcome")
+    await until(
+        lambda: not dialog.isVisible() or (not dialog.busy and dialog_error(dialog)),
+        timeout=30,
+        what="the dialog's outcome",
+    )
     error = dialog_error(dialog) if dialog.isVisible() else ""
     if dialog.isVisible():
         await until(lambda: "sign-in" not in desk.tasks or _sign_in_open(desk), what="sign-in dialog if any")
@@ -199,14 +207,16 @@ async def op_reveal(gui, qtbot, desk):
 
 
 async def op_create(gui, qtbot, desk):
-    return await run_dialog(gui, qtbot, desk, desk.window.add_action, IdentifierDialog,
-                     lambda d: d.edit.setText("matrix-new"))
+    return await run_dialog(
+        gui, qtbot, desk, desk.window.add_action, IdentifierDialog, lambda d: d.edit.setText("matrix-new")
+    )
 
 
 async def op_rename(gui, qtbot, desk):
     desk.select_account(row_of(desk, "ci-runner").id)
-    return await run_dialog(gui, qtbot, desk, desk.window.edit_action, IdentifierDialog,
-                     lambda d: d.edit.setText("ci-runner-renamed"))
+    return await run_dialog(
+        gui, qtbot, desk, desk.window.edit_action, IdentifierDialog, lambda d: d.edit.setText("ci-runner-renamed")
+    )
 
 
 async def op_rotate(gui, qtbot, desk):
@@ -216,26 +226,33 @@ async def op_rotate(gui, qtbot, desk):
 
 async def op_delete(gui, qtbot, desk):
     desk.select_account(row_of(desk, "visual-diff").id)
-    return await run_dialog(gui, qtbot, desk, desk.window.delete_action, DeleteDialog,
-                     lambda d: d.confirm.setText("visual-diff"))
+    return await run_dialog(
+        gui, qtbot, desk, desk.window.delete_action, DeleteDialog, lambda d: d.confirm.setText("visual-diff")
+    )
 
 
 SA = r"/v1/team-management/service-accounts"
 OPS = [
-    Op("first screen", "Loading tests", is_("GET", r"/v1/tests", lambda q: q.get("offset") == "0"
-                                             and q.get("count") == "100"), op_first_screen),
+    Op(
+        "first screen",
+        "Loading tests",
+        is_("GET", r"/v1/tests", lambda q: q.get("offset") == "0" and q.get("count") == "100"),
+        op_first_screen,
+    ),
     Op("refresh", "Loading service accounts", is_("GET", SA), op_refresh),
-    Op("load more tests", "Loading tests", is_("GET", r"/v1/tests", lambda q: q.get("offset") not in (None, "0")),
-       op_more),
+    Op(
+        "load more tests",
+        "Loading tests",
+        is_("GET", r"/v1/tests", lambda q: q.get("offset") not in (None, "0")),
+        op_more,
+    ),
     Op("poll", "Loading tests", is_("GET", r"/v1/tests", lambda q: "since" in q), op_poll),
     Op("usage", "Loading tests", is_("GET", r"/v1/tests", lambda q: q.get("count") == "500"), op_usage),
     Op("reveal secret", "Reading the service account", is_("GET", SA + r"/\d+"), op_reveal, account=True),
     Op("create", "Creating the service account", is_("POST", SA), op_create, write=True),
     Op("rename", "Renaming the service account", is_("PUT", SA + r"/\d+"), op_rename, write=True, account=True),
-    Op("rotate", "Rotating the access key", is_("POST", SA + r"/\d+/reset-keys"), op_rotate, write=True,
-       account=True),
-    Op("delete", "Deleting the service account", is_("DELETE", SA + r"/\d+"), op_delete, write=True,
-       account=True),
+    Op("rotate", "Rotating the access key", is_("POST", SA + r"/\d+/reset-keys"), op_rotate, write=True, account=True),
+    Op("delete", "Deleting the service account", is_("DELETE", SA + r"/\d+"), op_delete, write=True, account=True),
 ]
 
 
@@ -270,15 +287,27 @@ def check_cell(gui, qtbot, op: Op, fault_name: str) -> float:
             if fault_name == "401" and op.write:
                 pass  # the action's dialog said so and sign-in opened over it (run_dialog handled both)
             elif fault_name == "401":  # the sign-in dialog opens; the user can cancel it
-                dialog = await until(lambda: isinstance(getattr(desk, "dialog", None), SignInDialog)
-                                     and desk.dialog.isVisible() and desk.dialog, what="sign-in dialog")
+                dialog = await until(
+                    lambda: (
+                        isinstance(getattr(desk, "dialog", None), SignInDialog)
+                        and desk.dialog.isVisible()
+                        and desk.dialog
+                    ),
+                    what="sign-in dialog",
+                )
                 seen.append(dialog_error(dialog))
                 if op.name != "first screen":
                     dialog.reject()
                     await settle(desk, ("sign-in",))
             elif op.name == "first screen" and fault_name != "slow 5 s":
-                dialog = await until(lambda: isinstance(getattr(desk, "dialog", None), SignInDialog)
-                                     and desk.dialog.isVisible() and desk.dialog, what="sign-in dialog")
+                dialog = await until(
+                    lambda: (
+                        isinstance(getattr(desk, "dialog", None), SignInDialog)
+                        and desk.dialog.isVisible()
+                        and desk.dialog
+                    ),
+                    what="sign-in dialog",
+                )
                 seen.append(dialog_error(dialog))
             await settle(desk, ("action", "refresh", "more", "poll", "usage", "sign-in"))
         finally:
@@ -314,8 +343,10 @@ def check_cell(gui, qtbot, op: Op, fault_name: str) -> float:
         gui.run(desk.start_task)
     desk.refresh()
     gui.run(settle(desk, ("refresh",)))
-    live = {(r["id"], r["identifier"], r["key"]) for r in sb.store._all(
-        "SELECT id, identifier, key FROM service_accounts WHERE deleted_at IS NULL")}
+    live = {
+        (r["id"], r["identifier"], r["key"])
+        for r in sb.store._all("SELECT id, identifier, key FROM service_accounts WHERE deleted_at IS NULL")
+    }
     assert {(a.id, a.identifier, a.key) for a in desk.accounts.accounts()} == live
     first_ids = [r["id"] for r in sb.store.tests(0, 100)[0]]
     assert [t.id for t in desk.tests.tests()][:100] == first_ids  # a view at the bottom may load page 2
@@ -339,16 +370,21 @@ def test_fault_matrix(gui, qtbot, capsys):
     faults = list(FAULTS)
     table = {(o, f): (r, s) for o, f, r, s in rows}
     width = max(len(op.name) for op in OPS)
-    lines = ["", "Fault matrix: operation × fault (pass = clear message, responsive, nothing re-sent, "
-             "tables match the server after refresh)",
-             " " * width + " | " + " | ".join(f"{f:^11}" for f in faults)]
+    lines = [
+        "",
+        "Fault matrix: operation × fault (pass = clear message, responsive, nothing re-sent, "
+        "tables match the server after refresh)",
+        " " * width + " | " + " | ".join(f"{f:^11}" for f in faults),
+    ]
     for op in OPS:
         lines.append(f"{op.name:<{width}} | " + " | ".join(f"{table[(op.name, f)][0]:^11}" for f in faults))
     slow = [s for (o, f), (_r, s) in table.items() if f == "slow 5 s"]
     passed = sum(r == "pass" for _o, _f, r, _s in rows)
     overall, in_slow = max(s for *_x, s in rows) * 1000, max(slow, default=0) * 1000
-    lines.append(f"{len(rows)} cells, {passed} passed; longest event-loop stall {overall:.0f} ms overall, "
-                 f"{in_slow:.0f} ms in the slow-server cells")
+    lines.append(
+        f"{len(rows)} cells, {passed} passed; longest event-loop stall {overall:.0f} ms overall, "
+        f"{in_slow:.0f} ms in the slow-server cells"
+    )
     with capsys.disabled():
         print("\n".join(lines))
     assert not failures, "\n".join(failures)
@@ -384,6 +420,7 @@ def test_flaky_slow_sandbox_process(gui, qtbot):
                 stop.set()
 
         gui.run(aio.gather(session(), watch_stalls(gaps, stop)), timeout=120)
+
         # Whatever failed on the way, a final refresh that gets through shows the server's state.
         async def truth() -> set[tuple[int, str]]:
             async with TestingBotClient(Credentials(sb.key, sb.secret), sb.url) as api:

@@ -95,8 +95,12 @@ def test_sign_out_forgets_the_stored_pair(gui, qtbot):
     gui.run(task)
     assert (SERVICE, "default") in backend.items
     desk.window.sign_out_action.trigger()
-    again = gui.run(until(lambda: dialog_of(desk, SignInDialog) if dialog_of(desk, SignInDialog) is not dialog
-                          else None, what="a new sign-in dialog"))
+    again = gui.run(
+        until(
+            lambda: dialog_of(desk, SignInDialog) if dialog_of(desk, SignInDialog) is not dialog else None,
+            what="a new sign-in dialog",
+        )
+    )
     assert (SERVICE, "default") not in backend.items and desk.accounts.rowCount() == 0
     again.reject()
 
@@ -200,9 +204,17 @@ def test_delete_needs_the_typed_identifier_and_tests_keep_the_label(gui, qtbot):
     assert dialog.ok.isEnabled()
     click(qtbot, dialog.ok)
     gui.run(until(lambda: row_of(desk, "visual-diff") is None, what="row removed"))
-    labels = {t["name"] for t in (dict(r) for r in sb.store._all(
-        "SELECT sa.identifier AS name FROM tests t JOIN service_accounts sa ON sa.id = t.sb_id "
-        "WHERE t.sb_type = 'service_account' AND sa.id = ?", (victim.id,)))}
+    labels = {
+        t["name"]
+        for t in (
+            dict(r)
+            for r in sb.store._all(
+                "SELECT sa.identifier AS name FROM tests t JOIN service_accounts sa ON sa.id = t.sb_id "
+                "WHERE t.sb_type = 'service_account' AND sa.id = ?",
+                (victim.id,),
+            )
+        )
+    }
     assert labels == {"visual-diff"}
     desk.refresh()
     gui.run(until(lambda: "refresh" not in desk.tasks))
@@ -261,11 +273,29 @@ def test_keyboard_copy_env_and_hub(gui, qtbot):
 def test_shortcuts_and_accessible_names(gui):
     desk = gui.start(gui.desk(asgi_sandbox()))
     w = desk.window
-    shortcuts = {a.text(): a.shortcut().toString() for a in (w.add_action, w.edit_action, w.delete_action,
-                                                              w.refresh_action, w.quit_action, w.copy_key_action,
-                                                              w.copy_secret_action, w.find_action)}
-    assert shortcuts == {"&Add…": "Ctrl+N", "&Edit…": "F2", "&Delete…": "Del", "Re&fresh": "F5",
-                         "&Quit": "Ctrl+Q", "Copy &key": "Ctrl+B", "Copy &secret": "Ctrl+C", "&Find": "Ctrl+F"}
+    shortcuts = {
+        a.text(): a.shortcut().toString()
+        for a in (
+            w.add_action,
+            w.edit_action,
+            w.delete_action,
+            w.refresh_action,
+            w.quit_action,
+            w.copy_key_action,
+            w.copy_secret_action,
+            w.find_action,
+        )
+    }
+    assert shortcuts == {
+        "&Add…": "Ctrl+N",
+        "&Edit…": "F2",
+        "&Delete…": "Del",
+        "Re&fresh": "F5",
+        "&Quit": "Ctrl+Q",
+        "Copy &key": "Ctrl+B",
+        "Copy &secret": "Ctrl+C",
+        "&Find": "Ctrl+F",
+    }
     index = desk.accounts.index(0, AccountCol.SECRET)
     assert index.data(Qt.ItemDataRole.AccessibleTextRole) == "Secret hidden"
     assert "copy" in index.data(Qt.ItemDataRole.ToolTipRole)
@@ -343,10 +373,17 @@ def test_polling_shows_a_webdriver_test_started_with_a_service_account_key(gui):
     pair = sb.store.service_account(ci.id)
 
     async def start_session() -> int:
-        async with httpx.AsyncClient(transport=sb.transport, base_url="http://127.0.0.1",
-                                     auth=(pair["key"], pair["secret"])) as raw:
-            r = await raw.post("/wd/hub/session", json={"capabilities": {"alwaysMatch": {
-                "browserName": "firefox", "tb:options": {"name": "polled-session"}}}})
+        async with httpx.AsyncClient(
+            transport=sb.transport, base_url="http://127.0.0.1", auth=(pair["key"], pair["secret"])
+        ) as raw:
+            r = await raw.post(
+                "/wd/hub/session",
+                json={
+                    "capabilities": {
+                        "alwaysMatch": {"browserName": "firefox", "tb:options": {"name": "polled-session"}}
+                    }
+                },
+            )
             return r.json()["value"]["capabilities"]["tb:testId"]
 
     gui.run(asyncio.sleep(1.1))  # `since` has one-second resolution

@@ -28,8 +28,11 @@ def tool(name: str) -> str:
 
 def test_desktop_file_and_metainfo_validate():
     subprocess.run([tool("desktop-file-validate"), str(resource(f"{APP_ID}.desktop"))], check=True)
-    result = subprocess.run([tool("appstreamcli"), "validate", "--no-net", str(resource(f"{APP_ID}.metainfo.xml"))],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [tool("appstreamcli"), "validate", "--no-net", str(resource(f"{APP_ID}.metainfo.xml"))],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -68,8 +71,11 @@ def run_smoke(command: list[str], cwd: Path) -> str:
 def test_wheel_installs_into_a_fresh_venv_and_runs(tmp_path):
     """pip install of the wheel (not editable): ui/ and resources/ travel inside and are found."""
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     [wheel] = wheels.glob("tbdesk-*.whl")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -77,8 +83,9 @@ def test_wheel_installs_into_a_fresh_venv_and_runs(tmp_path):
     print(f"\nwheel: {wheel.name}, {wheel.stat().st_size / 1024:.0f} KiB")
     run_dir = tmp_path / "elsewhere"  # not the repository: nothing may be found by accident
     run_dir.mkdir()
-    out = run_smoke([str(venv / "bin" / "tbdesk"), "--sandbox", "--sandbox-db", ":memory:", "--exit-when-loaded"],
-                    run_dir)
+    out = run_smoke(
+        [str(venv / "bin" / "tbdesk"), "--sandbox", "--sandbox-db", ":memory:", "--exit-when-loaded"], run_dir
+    )
     assert "tbdesk: loaded 6 accounts and 100 tests" in out
     assert "tbdesk sandbox: http://127.0.0.1:" in out  # where to point Selenium, with the sandbox's own pair
     assert "tbdesk 0.1.0" in run_smoke([str(venv / "bin" / "tbdesk"), "--version"], run_dir)
@@ -87,8 +94,13 @@ def test_wheel_installs_into_a_fresh_venv_and_runs(tmp_path):
 @pytest.mark.slow
 def test_frozen_build_smoke(tmp_path):
     """packaging/build_frozen.sh builds the one-folder app with PyInstaller and smoke-tests it."""
-    result = subprocess.run(["bash", str(ROOT / "packaging" / "build_frozen.sh"), sys.executable], cwd=ROOT,
-                            capture_output=True, text=True, timeout=1200)
+    result = subprocess.run(
+        ["bash", str(ROOT / "packaging" / "build_frozen.sh"), sys.executable],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     print(result.stdout[-2000:])
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "frozen smoke test passed" in result.stdout

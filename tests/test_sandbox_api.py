@@ -95,8 +95,15 @@ async def test_form_encoded_and_rails_style_writes(sandbox):
 
 @pytest.mark.parametrize(
     ("identifier", "message"),
-    [("ab", "at least 3"), ("  ab  ", "at least 3"), ("x" * 101, "at most 100"), ("bad\x07name", "control"),
-     (42, "string"), (None, "string"), ("   ", "at least 3")],
+    [
+        ("ab", "at least 3"),
+        ("  ab  ", "at least 3"),
+        ("x" * 101, "at most 100"),
+        ("bad\x07name", "control"),
+        (42, "string"),
+        (None, "string"),
+        ("   ", "at least 3"),
+    ],
 )
 async def test_identifier_rules(identifier, message):
     sb = asgi_sandbox()
@@ -131,9 +138,13 @@ async def test_only_admins_manage_service_accounts(sandbox, role):
     key, secret = (robot["key"], robot["secret"]) if role == "service_account" else await role_pair(sandbox, role)
     async with sandbox.client(key, secret) as c:
         assert (await c.get(SA)).status_code == 200  # everyone in the team may see the list
-        attempts = [c.post(SA, json={"identifier": unique()}), c.get(f"{SA}/{target['id']}"),
-                    c.put(f"{SA}/{target['id']}", json={"identifier": unique()}),
-                    c.post(f"{SA}/{target['id']}/reset-keys"), c.delete(f"{SA}/{target['id']}")]
+        attempts = [
+            c.post(SA, json={"identifier": unique()}),
+            c.get(f"{SA}/{target['id']}"),
+            c.put(f"{SA}/{target['id']}", json={"identifier": unique()}),
+            c.post(f"{SA}/{target['id']}/reset-keys"),
+            c.delete(f"{SA}/{target['id']}"),
+        ]
         for r in await asyncio.gather(*attempts):
             assert r.status_code == 403 and r.json()["error"] == "Only team admins can manage service accounts."
 
@@ -209,10 +220,12 @@ async def test_since_returns_only_updated_tests(sandbox):
         async with sandbox.client(acct["key"], acct["secret"]) as robot:
             head = (await c.get("/v1/tests", params={"count": 1})).json()["data"][0]
             from datetime import datetime
+
             mark = datetime.fromisoformat(head["updated_at"].replace("Z", "+00:00")).timestamp() + 0.5
             await asyncio.sleep(0.6)
-            session = (await robot.post("/wd/hub/session", json={"capabilities": {"alwaysMatch": {
-                "browserName": "firefox"}}})).json()["value"]
+            session = (
+                await robot.post("/wd/hub/session", json={"capabilities": {"alwaysMatch": {"browserName": "firefox"}}})
+            ).json()["value"]
             fresh = (await c.get("/v1/tests", params={"since": mark, "count": 500})).json()["data"]
             assert session["capabilities"]["tb:testId"] in {t["id"] for t in fresh}
             assert all(t["updated_at"] >= head["updated_at"] for t in fresh)
@@ -223,8 +236,9 @@ async def test_update_stop_delete_test(sandbox):
         acct = await create(c, unique("upd"))
         async with sandbox.client(acct["key"], acct["secret"]) as robot:
             tid = (await robot.post("/wd/hub/session", json={})).json()["value"]["capabilities"]["tb:testId"]
-        r = await c.put(f"/v1/tests/{tid}", data={"test[name]": "renamed", "test[success]": "1",
-                                                  "test[status_message]": "ok"})
+        r = await c.put(
+            f"/v1/tests/{tid}", data={"test[name]": "renamed", "test[success]": "1", "test[status_message]": "ok"}
+        )
         assert r.status_code == 200 and r.json()["name"] == "renamed" and r.json()["status_id"] == 1
         r = await c.put(f"/v1/tests/{tid}", json={"success": False, "build": "b-7"})
         assert r.json()["success"] is False and r.json()["build"] == "b-7"

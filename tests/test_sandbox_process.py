@@ -44,8 +44,12 @@ async def test_selenium_session_is_attributed_to_the_service_account(socket_sand
     [test] = tests
     assert test["session_id"] == session_id and test["name"] == "selenium smoke"
     assert test["state"] == "COMPLETE" and test["browser"] == "chrome"
-    assert test["started_by"] == {"type": "service_account", "id": acct["id"],
-                                  "name": "selenium-grid-check", "deleted": False}
+    assert test["started_by"] == {
+        "type": "service_account",
+        "id": acct["id"],
+        "name": "selenium-grid-check",
+        "deleted": False,
+    }
 
 
 async def test_twenty_parallel_creates_make_exactly_one(socket_sandbox):
@@ -136,8 +140,10 @@ def test_seed_is_deterministic_and_realistic():
     assert len(live) == 6 and len({r[0] for r in live}) == 6
     assert store._one("SELECT COUNT(*) n FROM service_accounts WHERE deleted_at IS NOT NULL")["n"] == 1
     assert store._one("SELECT COUNT(*) n FROM tests")["n"] == 300
-    stats = store._one("SELECT MIN(created_at) lo, MAX(created_at) hi, COUNT(DISTINCT browser) b,"
-                       " COUNT(DISTINCT os) o, COUNT(DISTINCT build) bl, COUNT(DISTINCT sb_type) t FROM tests")
+    stats = store._one(
+        "SELECT MIN(created_at) lo, MAX(created_at) hi, COUNT(DISTINCT browser) b,"
+        " COUNT(DISTINCT os) o, COUNT(DISTINCT build) bl, COUNT(DISTINCT sb_type) t FROM tests"
+    )
     assert SEED_NOW - stats["lo"] <= 30 * 86400 and stats["b"] >= 4 and stats["o"] >= 5
     assert stats["bl"] > 10 and stats["t"] == 2
 

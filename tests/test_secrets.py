@@ -58,8 +58,7 @@ def test_screen_lock_signal_hides_revealed_values(gui):
     ci = row_of(desk, "ci-runner")
     desk.select_account(ci.id)
     desk.window.reveal_key_action.trigger()
-    signal = QDBusMessage.createSignal("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver",
-                                       "ActiveChanged")
+    signal = QDBusMessage.createSignal("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver", "ActiveChanged")
     signal.setArguments([True])
     assert QDBusConnection.sessionBus().send(signal)
     gui.run(until(lambda: not revealed(desk, ci.id, AccountCol.KEY), what="hidden on screen lock"))
@@ -144,8 +143,12 @@ def test_log_records_are_redacted_by_the_handler(tmp_path):
 def test_a_whole_session_leaves_no_credential_in_any_file(gui, qtbot, tmp_path, monkeypatch):
     """Sign in with "remember", add, reveal, copy, rotate, delete, quit; then read every file written."""
     home = tmp_path / "home"
-    for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
-                     ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state")):
+    for var, sub in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_STATE_HOME", ".local/state"),
+    ):
         monkeypatch.setenv(var, str(home / sub))
     backend = default_backend()
     if backend is None:
@@ -169,8 +172,9 @@ def test_a_whole_session_leaves_no_credential_in_any_file(gui, qtbot, tmp_path, 
         gui.run(task)
 
         desk.window.add_action.trigger()
-        add = gui.run(until(lambda: isinstance(desk.dialog, IdentifierDialog) and desk.dialog.isVisible()
-                            and desk.dialog))
+        add = gui.run(
+            until(lambda: isinstance(desk.dialog, IdentifierDialog) and desk.dialog.isVisible() and desk.dialog)
+        )
         qtbot.keyClicks(add.edit, "leak-check")
         click(qtbot, add.ok)
         made = gui.run(until(lambda: row_of(desk, "leak-check")))
@@ -178,20 +182,26 @@ def test_a_whole_session_leaves_no_credential_in_any_file(gui, qtbot, tmp_path, 
         used |= {first["key"], first["secret"]}
         desk.window.reveal_secret_action.trigger()
         desk.window.reveal_key_action.trigger()
-        for action in (desk.window.copy_key_action, desk.window.copy_secret_action, desk.window.copy_env_action,
-                       desk.window.copy_hub_action):
+        for action in (
+            desk.window.copy_key_action,
+            desk.window.copy_secret_action,
+            desk.window.copy_env_action,
+            desk.window.copy_hub_action,
+        ):
             action.trigger()
         desk.window.rotate_action.trigger()
-        rotate = gui.run(until(lambda: isinstance(desk.dialog, RotateDialog) and desk.dialog.isVisible()
-                               and desk.dialog))
+        rotate = gui.run(
+            until(lambda: isinstance(desk.dialog, RotateDialog) and desk.dialog.isVisible() and desk.dialog)
+        )
         click(qtbot, rotate.ok)
         gui.run(until(lambda: not rotate.isVisible()))
         second = sb.store.service_account(made.id)
         used |= {second["key"], second["secret"]}
         desk.window.copy_secret_action.trigger()
         desk.window.delete_action.trigger()
-        delete = gui.run(until(lambda: isinstance(desk.dialog, DeleteDialog) and desk.dialog.isVisible()
-                               and desk.dialog))
+        delete = gui.run(
+            until(lambda: isinstance(desk.dialog, DeleteDialog) and desk.dialog.isVisible() and desk.dialog)
+        )
         qtbot.keyClicks(delete.confirm, "leak-check")
         click(qtbot, delete.ok)
         gui.run(until(lambda: row_of(desk, "leak-check") is None))
@@ -215,8 +225,10 @@ def test_a_whole_session_leaves_no_credential_in_any_file(gui, qtbot, tmp_path, 
         for secret in used:
             for encoded in (secret.encode(), secret.encode("utf-16-le")):
                 assert encoded not in data, f"a credential was written to {path.relative_to(tmp_path)}"
-    print(f"\nscanned {len(files)} files ({sum(p.stat().st_size for p in files)} bytes) for {len(used)} "
-          "credentials: none found")
+    print(
+        f"\nscanned {len(files)} files ({sum(p.stat().st_size for p in files)} bytes) for {len(used)} "
+        "credentials: none found"
+    )
 
 
 def test_markup_from_the_server_is_shown_as_plain_text(gui):
@@ -237,9 +249,17 @@ def test_markup_from_the_server_is_shown_as_plain_text(gui):
 
 
 HOSTILE = [
-    ("emoji 🚀-pipeline 🧪", True), ("שלום-pipeline", True), ("‏rtl‎-mark-name", True), ("x" * 10_000, False),
-    ("ctrl\x00name", False), ("tab\tname", False), ("     ", False), ("sep\u2028name", False), ("ab", False),
-    ("  spaced-out  ", True), ("Ωmega-ünïcode", True),
+    ("emoji 🚀-pipeline 🧪", True),
+    ("שלום-pipeline", True),
+    ("‏rtl‎-mark-name", True),
+    ("x" * 10_000, False),
+    ("ctrl\x00name", False),
+    ("tab\tname", False),
+    ("     ", False),
+    ("sep\u2028name", False),
+    ("ab", False),
+    ("  spaced-out  ", True),
+    ("Ωmega-ünïcode", True),
 ]
 
 

@@ -15,7 +15,23 @@ from .errors import (
 from .models import Page, ServiceAccount, StartedBy, Team, Test, User
 
 __all__ = [
-    "ApiError", "AuthenticationError", "Credentials", "InvalidInput", "NetworkError", "NotFound", "Page",
-    "PermissionDenied", "ProtocolError", "RateLimited", "RetryPolicy", "ServerError", "ServiceAccount",
-    "StartedBy", "Team", "Test", "TestingBotClient", "User", "check_base_url",
+    "ApiError",
+    "AuthenticationError",
+    "Credentials",
+    "InvalidInput",
+    "NetworkError",
+    "NotFound",
+    "Page",
+    "PermissionDenied",
+    "ProtocolError",
+    "RateLimited",
+    "RetryPolicy",
+    "ServerError",
+    "ServiceAccount",
+    "StartedBy",
+    "Team",
+    "Test",
+    "TestingBotClient",
+    "User",
+    "check_base_url",
 ]

@@ -127,11 +127,19 @@ class TestingBotClient:
     # -- service accounts ------------------------------------------------------------------------
 
     async def service_accounts_page(self, offset: int = 0, count: int = s.PAGE_MAX) -> Page[ServiceAccount]:
-        return await self._get(s.SERVICE_ACCOUNTS, "Loading service accounts",
-                               {s.Q_OFFSET: offset, s.Q_COUNT: count}, parse=_pages(ServiceAccount.parse))
+        return await self._get(
+            s.SERVICE_ACCOUNTS,
+            "Loading service accounts",
+            {s.Q_OFFSET: offset, s.Q_COUNT: count},
+            parse=_pages(ServiceAccount.parse),
+        )
 
-    async def service_accounts(self, on_page: Callable[[Sequence[ServiceAccount]], None] | None = None,
-                               parallel: int = 4, first: Page[ServiceAccount] | None = None) -> list[ServiceAccount]:
+    async def service_accounts(
+        self,
+        on_page: Callable[[Sequence[ServiceAccount]], None] | None = None,
+        parallel: int = 4,
+        first: Page[ServiceAccount] | None = None,
+    ) -> list[ServiceAccount]:
         """Every service account. After the first page says the total, the rest load in parallel.
 
         `first` is a first page the caller already has (fetched alongside other first-screen requests).
@@ -159,8 +167,9 @@ class TestingBotClient:
 
     async def service_account(self, account_id: int) -> ServiceAccount:
         """One account with its secret."""
-        account = await self._get(s.SERVICE_ACCOUNT.format(id=account_id), "Reading the service account",
-                                  parse=ServiceAccount.parse)
+        account = await self._get(
+            s.SERVICE_ACCOUNT.format(id=account_id), "Reading the service account", parse=ServiceAccount.parse
+        )
         SECRETS.register(account.key, account.secret)
         return account
 
@@ -173,18 +182,29 @@ class TestingBotClient:
         return None
 
     async def create_service_account(self, identifier: str) -> ServiceAccount:
-        account = await self._send("POST", s.SERVICE_ACCOUNTS, "Creating the service account",
-                                   ServiceAccount.parse, {s.F_IDENTIFIER: identifier})
+        account = await self._send(
+            "POST",
+            s.SERVICE_ACCOUNTS,
+            "Creating the service account",
+            ServiceAccount.parse,
+            {s.F_IDENTIFIER: identifier},
+        )
         SECRETS.register(account.key, account.secret)
         return account
 
     async def rename_service_account(self, account_id: int, identifier: str) -> ServiceAccount:
-        return await self._send("PUT", s.SERVICE_ACCOUNT.format(id=account_id), "Renaming the service account",
-                                ServiceAccount.parse, {s.F_IDENTIFIER: identifier})
+        return await self._send(
+            "PUT",
+            s.SERVICE_ACCOUNT.format(id=account_id),
+            "Renaming the service account",
+            ServiceAccount.parse,
+            {s.F_IDENTIFIER: identifier},
+        )
 
     async def rotate_service_account(self, account_id: int) -> ServiceAccount:
-        account = await self._send("POST", s.SERVICE_ACCOUNT_RESET.format(id=account_id), "Rotating the access key",
-                                   ServiceAccount.parse)
+        account = await self._send(
+            "POST", s.SERVICE_ACCOUNT_RESET.format(id=account_id), "Rotating the access key", ServiceAccount.parse
+        )
         SECRETS.register(account.key, account.secret)
         return account
 
@@ -193,8 +213,15 @@ class TestingBotClient:
 
     # -- tests -----------------------------------------------------------------------------------
 
-    async def tests(self, offset: int = 0, count: int = 50, *, build: str | None = None,
-                    group: str | None = None, since: float | None = None) -> Page[Test]:
+    async def tests(
+        self,
+        offset: int = 0,
+        count: int = 50,
+        *,
+        build: str | None = None,
+        group: str | None = None,
+        since: float | None = None,
+    ) -> Page[Test]:
         params: dict[str, Any] = {s.Q_OFFSET: offset, s.Q_COUNT: min(count, s.PAGE_MAX)}
         for name, value in ((s.Q_BUILD, build), (s.Q_GROUP, group), (s.Q_SINCE, since)):
             if value is not None:
@@ -216,8 +243,9 @@ class TestingBotClient:
 
     # -- transport -------------------------------------------------------------------------------
 
-    async def _get(self, path: str, operation: str, params: dict[str, Any] | None = None, *,
-                   parse: Callable[[Any], T]) -> T:
+    async def _get(
+        self, path: str, operation: str, params: dict[str, Any] | None = None, *, parse: Callable[[Any], T]
+    ) -> T:
         """GET with bounded retries on 429, 502/503/504 and connection faults."""
         policy = self.retry
         waited = 0.0
@@ -239,8 +267,9 @@ class TestingBotClient:
                 await self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _send(self, method: str, path: str, operation: str, parse: Callable[[Any], T],
-                    body: dict[str, Any] | None = None) -> T:
+    async def _send(
+        self, method: str, path: str, operation: str, parse: Callable[[Any], T], body: dict[str, Any] | None = None
+    ) -> T:
         """A write: sent exactly once, whatever happens."""
         return await self._request(method, path, operation, parse, json=body)
 
@@ -262,8 +291,9 @@ class TestingBotClient:
         try:
             data = response.json()
         except ValueError:
-            raise ProtocolError("The server's answer is not JSON.", operation=operation,
-                                outcome_unknown=write) from None
+            raise ProtocolError(
+                "The server's answer is not JSON.", operation=operation, outcome_unknown=write
+            ) from None
         try:
             return parse(data)
         except ProtocolError as exc:
@@ -307,23 +337,26 @@ def _status_error(response: httpx.Response, operation: str, write: bool) -> ApiE
     status = response.status_code
     said, fields = _server_message(response)
     if status == 400 or status == 422:
-        return InvalidInput(said or "The server did not accept this input.", fields, operation=operation,
-                            status=status)
+        return InvalidInput(said or "The server did not accept this input.", fields, operation=operation, status=status)
     if status == 401:
-        return AuthenticationError("The key and secret were not accepted. They may have been rotated.",
-                                   operation=operation)
+        return AuthenticationError(
+            "The key and secret were not accepted. They may have been rotated.", operation=operation
+        )
     if status == 403:
         return PermissionDenied(said or "You are not allowed to do this.", operation=operation)
     if status == 404:
         return NotFound(said or "It no longer exists; another admin may have deleted it.", operation=operation)
     if status == 429:
         retry_after = _retry_after(response.headers.get(s.H_RETRY_AFTER))
-        return RateLimited(f"Too many requests; try again in {retry_after:.0f} s.", retry_after,
-                           operation=operation)
+        return RateLimited(f"Too many requests; try again in {retry_after:.0f} s.", retry_after, operation=operation)
     if status >= 500:
         # A failed write may still have been applied before the server broke: the caller must read back.
-        return ServerError(f"The server failed ({status}){': ' + said if said else '.'}", operation=operation,
-                           status=status, outcome_unknown=write and status != 503)
+        return ServerError(
+            f"The server failed ({status}){': ' + said if said else '.'}",
+            operation=operation,
+            status=status,
+            outcome_unknown=write and status != 503,
+        )
     return ApiError(said or f"Unexpected answer ({status}).", operation=operation, status=status)
 
 

@@ -8,8 +8,9 @@ class ApiError(Exception):
 
     status: int | None = None
 
-    def __init__(self, message: str, *, operation: str = "", status: int | None = None,
-                 outcome_unknown: bool = False) -> None:
+    def __init__(
+        self, message: str, *, operation: str = "", status: int | None = None, outcome_unknown: bool = False
+    ) -> None:
         self.message = message
         self.operation = operation
         if status is not None:

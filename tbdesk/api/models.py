@@ -91,11 +91,16 @@ class User:
     def parse(cls, data: Any) -> User:
         d = _obj(data, "the user")
         return cls(
-            id=_get(d, "id", int, True), first_name=_str(d, "first_name"), last_name=_str(d, "last_name"),
-            email=_str(d, "email"), plan=_str(d, "plan"), seconds=_get(d, "seconds", int, False, 0),
+            id=_get(d, "id", int, True),
+            first_name=_str(d, "first_name"),
+            last_name=_str(d, "last_name"),
+            email=_str(d, "email"),
+            plan=_str(d, "plan"),
+            seconds=_get(d, "seconds", int, False, 0),
             max_concurrent=_get(d, "max_concurrent", int, False, 0),
             max_concurrent_mobile=_get(d, "max_concurrent_mobile", int, False, 0),
-            last_login=_time(d.get("last_login")), read_only=bool(_get(d, "read_only", bool, False, False)),
+            last_login=_time(d.get("last_login")),
+            read_only=bool(_get(d, "read_only", bool, False, False)),
             role=_get(d, s.F_ROLE, str, False),
         )
 
@@ -113,8 +118,13 @@ class Team:
         d = _obj(data, "the team")
         conc = _obj(d.get("concurrency") or {}, "concurrency")
         allowed, current = _obj(conc.get("allowed") or {}, "allowed"), _obj(conc.get("current") or {}, "current")
-        return cls(_str(d, "plan"), _get(allowed, "vms", int, False, 0), _get(allowed, "physical", int, False, 0),
-                   _get(current, "vms", int, False, 0), _get(current, "physical", int, False, 0))
+        return cls(
+            _str(d, "plan"),
+            _get(allowed, "vms", int, False, 0),
+            _get(allowed, "physical", int, False, 0),
+            _get(current, "vms", int, False, 0),
+            _get(current, "physical", int, False, 0),
+        )
 
 
 @dataclass(frozen=True)
@@ -130,8 +140,11 @@ class ServiceAccount:
     def parse(cls, data: Any) -> ServiceAccount:
         d = _obj(data, "a service account")
         return cls(
-            id=_get(d, "id", int, True), identifier=_get(d, s.F_IDENTIFIER, str, True), key=_get(d, "key", str, True),
-            created_at=_time(d.get("created_at")), updated_at=_time(d.get("updated_at")),
+            id=_get(d, "id", int, True),
+            identifier=_get(d, s.F_IDENTIFIER, str, True),
+            key=_get(d, "key", str, True),
+            created_at=_time(d.get("created_at")),
+            updated_at=_time(d.get("updated_at")),
             secret=_get(d, "secret", str, False),
         )
 
@@ -156,8 +169,12 @@ class StartedBy:
         if data is None:
             return None
         d = _obj(data, s.F_STARTED_BY)
-        return cls(type=_str(d, "type", "user"), id=_get(d, "id", int, False), name=_str(d, "name"),
-                   deleted=bool(_get(d, "deleted", bool, False, False)))
+        return cls(
+            type=_str(d, "type", "user"),
+            id=_get(d, "id", int, False),
+            name=_str(d, "name"),
+            deleted=bool(_get(d, "deleted", bool, False, False)),
+        )
 
 
 @dataclass(frozen=True)
@@ -207,16 +224,26 @@ class Test:
             raise ProtocolError("The server's answer has “groups” of the wrong type.")
         duration = d.get("duration")
         return cls(
-            id=_get(d, "id", int, True), name=_str(d, "name"), state=_str(d, "state", "COMPLETE").upper(),
-            success=bool(d.get("success")), status_id=_get(d, "status_id", int, False),
-            status_message=_str(d, "status_message"), browser=_str(d, "browser"),
-            browser_version=_str(d, "browser_version") or _str(d, "version"), os=_str(d, "os"),
+            id=_get(d, "id", int, True),
+            name=_str(d, "name"),
+            state=_str(d, "state", "COMPLETE").upper(),
+            success=bool(d.get("success")),
+            status_id=_get(d, "status_id", int, False),
+            status_message=_str(d, "status_message"),
+            browser=_str(d, "browser"),
+            browser_version=_str(d, "browser_version") or _str(d, "version"),
+            os=_str(d, "os"),
             duration=duration if isinstance(duration, int) and not isinstance(duration, bool) else None,
-            created_at=_time(d.get("created_at")), updated_at=_time(d.get("updated_at")),
-            completed_at=_time(d.get("completed_at")), build=_str(d, "build"),
-            groups=tuple(str(g) for g in groups), session_id=_str(d, "session_id"),
-            started_by=StartedBy.parse(d.get(s.F_STARTED_BY)), platform_name=_str(d, "platform_name"),
-            device_name=_str(d, "device_name"), raw=MappingProxyType(dict(d)),
+            created_at=_time(d.get("created_at")),
+            updated_at=_time(d.get("updated_at")),
+            completed_at=_time(d.get("completed_at")),
+            build=_str(d, "build"),
+            groups=tuple(str(g) for g in groups),
+            session_id=_str(d, "session_id"),
+            started_by=StartedBy.parse(d.get(s.F_STARTED_BY)),
+            platform_name=_str(d, "platform_name"),
+            device_name=_str(d, "device_name"),
+            raw=MappingProxyType(dict(d)),
         )
 
 

@@ -44,8 +44,9 @@ class CredentialDelegate(QStyledItemDelegate):
         hint = super().sizeHint(option, index)
         return QSize(hint.width() + 2 * (BUTTON + GAP) + 8, max(hint.height(), BUTTON + 4))
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         eye, copy = self.button_rects(opt.rect)
@@ -63,14 +64,19 @@ class CredentialDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         revealed = bool(index.data(REVEALED_ROLE))
         mode = QIcon.Mode.Selected if option.state & QStyle.StateFlag.State_Selected else QIcon.Mode.Normal
-        self._icon("eye-off" if revealed else "eye").paint(painter, eye.adjusted(3, 3, -3, -3),
-                                                             Qt.AlignmentFlag.AlignCenter, mode)
+        self._icon("eye-off" if revealed else "eye").paint(
+            painter, eye.adjusted(3, 3, -3, -3), Qt.AlignmentFlag.AlignCenter, mode
+        )
         self._icon("copy").paint(painter, copy.adjusted(3, 3, -3, -3), Qt.AlignmentFlag.AlignCenter, mode)
 
-    def editorEvent(self, event: QEvent, model: Any, option: QStyleOptionViewItem,
-                    index: QModelIndex | QPersistentModelIndex) -> bool:
-        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent) \
-                and event.button() == Qt.MouseButton.LeftButton:
+    def editorEvent(
+        self, event: QEvent, model: Any, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+        ):
             eye, copy = self.button_rects(option.rect)
             pos = event.position().toPoint()
             if eye.contains(pos):
@@ -81,8 +87,9 @@ class CredentialDelegate(QStyledItemDelegate):
                 return True
         return super().editorEvent(event, model, option, index)
 
-    def helpEvent(self, event: QHelpEvent, view: Any, option: QStyleOptionViewItem,
-                  index: QModelIndex | QPersistentModelIndex) -> bool:
+    def helpEvent(
+        self, event: QHelpEvent, view: Any, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         eye, copy = self.button_rects(option.rect)
         what = "key" if index.column() == 1 else "secret"
         if eye.contains(event.pos()):
@@ -100,8 +107,9 @@ class MoreDelegate(QStyledItemDelegate):
 
     clicked = Signal(QModelIndex)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         super().paint(painter, option, index)
         mode = QIcon.Mode.Selected if option.state & QStyle.StateFlag.State_Selected else QIcon.Mode.Normal
         r = option.rect
@@ -109,10 +117,14 @@ class MoreDelegate(QStyledItemDelegate):
         target = QRect(r.center().x() - side // 2, r.center().y() - side // 2, side, side)
         icon("more").paint(painter, target, Qt.AlignmentFlag.AlignCenter, mode)
 
-    def editorEvent(self, event: QEvent, model: Any, option: QStyleOptionViewItem,
-                    index: QModelIndex | QPersistentModelIndex) -> bool:
-        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent) \
-                and event.button() == Qt.MouseButton.LeftButton:
+    def editorEvent(
+        self, event: QEvent, model: Any, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+        ):
             self.clicked.emit(QModelIndex(index))
             return True
         return super().editorEvent(event, model, option, index)

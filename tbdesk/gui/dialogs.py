@@ -121,17 +121,22 @@ class IdentifierDialog(ActionDialog):
 
     def __init__(self, parent: QWidget | None, taken: Iterable[str], account: ServiceAccount | None = None) -> None:
         renaming = account is not None
-        super().__init__(parent, f"Rename “{account.identifier}”" if account else "Add a service account",
-                         "Rename" if renaming else "Add")
+        super().__init__(
+            parent,
+            f"Rename “{account.identifier}”" if account else "Add a service account",
+            "Rename" if renaming else "Add",
+        )
         self.taken = list(taken)
         self.current = account.identifier if account else None
         self.edit = child(self.content, QLineEdit, "identifierEdit")
         self.hint = child(self.content, QLabel, "hintLabel")
         child(self.content, QLabel, "introLabel").setText(
             "Renaming changes only the label. The key and secret do not change, so the pipelines that use "
-            "them keep working." if renaming else
-            "Name it after the pipeline that will use it: the name marks every test it starts (“Started by”). "
-            "Its key and secret are made for you.")
+            "them keep working."
+            if renaming
+            else "Name it after the pipeline that will use it: the name marks every test it starts (“Started by”). "
+            "Its key and secret are made for you."
+        )
         self.edit.textChanged.connect(self._validate)
         if account:
             self.edit.setText(account.identifier)
@@ -209,8 +214,9 @@ def _cancel_is_default(dialog: ActionDialog) -> None:
 class SignInDialog(ActionDialog):
     UI = "sign_in.ui"
 
-    def __init__(self, parent: QWidget | None, api_url: str, keyring_problem: str | None,
-                 message: str | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None, api_url: str, keyring_problem: str | None, message: str | None = None
+    ) -> None:
         super().__init__(parent, "Sign in to TestingBot", "Sign in")
         self.key = child(self.content, QLineEdit, "keyEdit")
         self.secret = child(self.content, QLineEdit, "secretEdit")
@@ -247,8 +253,12 @@ class SignInDialog(ActionDialog):
         self.ok.setEnabled(bool(self.key.text().strip() and self.secret.text().strip() and self.api_url.text().strip()))
 
     def value(self) -> tuple[str, str, str, bool]:
-        return (self.key.text().strip(), self.secret.text().strip(), self.api_url.text().strip(),
-                self.remember.isChecked())
+        return (
+            self.key.text().strip(),
+            self.secret.text().strip(),
+            self.api_url.text().strip(),
+            self.remember.isChecked(),
+        )
 
     def _submit(self) -> None:
         try:
@@ -300,8 +310,10 @@ class ErrorReportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("tbdesk hit an unexpected error")
         layout = QVBoxLayout(self)
-        label = QLabel(f"{summary}\n\nYour data is safe. If this keeps happening, copy the report below into "
-                       "a bug report. Keys and secrets have been removed from it.")
+        label = QLabel(
+            f"{summary}\n\nYour data is safe. If this keeps happening, copy the report below into "
+            "a bug report. Keys and secrets have been removed from it."
+        )
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
         layout.addWidget(label)

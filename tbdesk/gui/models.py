@@ -306,8 +306,9 @@ class AccountsModel(QAbstractTableModel):
         if self._sort_column in (AccountCol.LAST_TEST, AccountCol.TESTS_7D):
             self.sort(self._sort_column, self._sort_order)
         if self._rows:
-            self.dataChanged.emit(self.index(0, AccountCol.LAST_TEST),
-                                  self.index(len(self._rows) - 1, AccountCol.TESTS_7D))
+            self.dataChanged.emit(
+                self.index(0, AccountCol.LAST_TEST), self.index(len(self._rows) - 1, AccountCol.TESTS_7D)
+            )
 
     def usage(self, account_id: int) -> Usage | None:
         return self._usage.get(account_id) if self.usage_loaded else None
@@ -406,8 +407,11 @@ class TestsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(TEST_HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(TEST_HEADERS):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(TEST_HEADERS)
+        ):
             return TEST_HEADERS[section]
         return None
 
@@ -435,11 +439,19 @@ class TestsModel(QAbstractTableModel):
                 return self._dot(t.status)
             if col == TestCol.STARTED_BY and t.started_by:
                 return icon("robot" if t.started_by.is_service_account else "person")
-        if role == Qt.ItemDataRole.FontRole and col == TestCol.STARTED_BY and t.started_by \
-                and (t.started_by.deleted or not t.started_by.is_service_account):
+        if (
+            role == Qt.ItemDataRole.FontRole
+            and col == TestCol.STARTED_BY
+            and t.started_by
+            and (t.started_by.deleted or not t.started_by.is_service_account)
+        ):
             return self._italic  # people and deleted accounts read differently from live pipelines
-        if role == Qt.ItemDataRole.ForegroundRole and col == TestCol.STARTED_BY and t.started_by \
-                and t.started_by.deleted:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and col == TestCol.STARTED_BY
+            and t.started_by
+            and t.started_by.deleted
+        ):
             return QBrush(QColor("#8a8f98"))
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == TestCol.STARTED_BY and t.started_by:

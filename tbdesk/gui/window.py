@@ -96,9 +96,14 @@ class MainWindow(QMainWindow):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setToolTip(f"{tip or text.replace('&', '').replace('…', '')}"
-                          + (f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-                             if shortcut is not None else ""))
+        action.setToolTip(
+            f"{tip or text.replace('&', '').replace('…', '')}"
+            + (
+                f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+                if shortcut is not None
+                else ""
+            )
+        )
         action.setStatusTip(tip)
         self.addAction(action)  # shortcuts work wherever the focus is in the window
         return action
@@ -113,8 +118,7 @@ class MainWindow(QMainWindow):
         self.quit_action = a("&Quit", None, "Ctrl+Q", "Quit tbdesk")
         self.copy_key_action = a("Copy &key", "copy", "Ctrl+B", "Copy the key")
         self.copy_secret_action = a("Copy &secret", "copy", "Ctrl+C", "Copy the secret")
-        self.copy_env_action = a("Copy as &environment variables", None, None,
-                                 "TESTINGBOT_KEY=… TESTINGBOT_SECRET=…")
+        self.copy_env_action = a("Copy as &environment variables", None, None, "TESTINGBOT_KEY=… TESTINGBOT_SECRET=…")
         self.copy_hub_action = a("Copy &hub URL", None, None, "The WebDriver hub URL with the key and secret")
         self.reveal_key_action = a("Show/hide ke&y", "eye", "Ctrl+Shift+B", "Reveal or hide the key")
         self.reveal_secret_action = a("Show/hide secre&t", "eye", "Ctrl+Shift+C", "Reveal or hide the secret")
@@ -201,10 +205,13 @@ class MainWindow(QMainWindow):
 
     def restore_layout(self) -> None:
         s = self.settings
-        for key, restore in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState),
-                             ("window/splitter", self.splitter.restoreState),
-                             ("accounts/header", self.accounts_view.horizontalHeader().restoreState),
-                             ("tests/header", self.tests_view.horizontalHeader().restoreState)):
+        for key, restore in (
+            ("window/geometry", self.restoreGeometry),
+            ("window/state", self.restoreState),
+            ("window/splitter", self.splitter.restoreState),
+            ("accounts/header", self.accounts_view.horizontalHeader().restoreState),
+            ("tests/header", self.tests_view.horizontalHeader().restoreState),
+        ):
             value = s.value(key)
             if isinstance(value, QByteArray | bytes):
                 restore(QByteArray(value))

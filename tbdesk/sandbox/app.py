@@ -34,8 +34,14 @@ async def get_user(request: Request) -> Response:
     # A service account acts on the owner's account; `role` (assumed field) says what the caller may do.
     row = store.user(who.id) if who.kind == "user" else store.owner()
     body = serialize.user(row)
-    body.update(plan="Team Pro", seconds=-1, max_concurrent=10, max_concurrent_mobile=4, role=who.role,
-                read_only=who.role == "viewer")
+    body.update(
+        plan="Team Pro",
+        seconds=-1,
+        max_concurrent=10,
+        max_concurrent_mobile=4,
+        role=who.role,
+        read_only=who.role == "viewer",
+    )
     return JSONResponse(body)
 
 
@@ -47,10 +53,12 @@ async def get_user_keys(request: Request) -> Response:
 async def get_team(request: Request) -> Response:
     principal_of(request, "any")
     running = len(store_of(request).running_tests())
-    return JSONResponse({
-        "plan": "Team Pro",
-        "concurrency": {"allowed": {"vms": 10, "physical": 4}, "current": {"vms": running, "physical": 0}},
-    })
+    return JSONResponse(
+        {
+            "plan": "Team Pro",
+            "concurrency": {"allowed": {"vms": 10, "physical": 4}, "current": {"vms": running, "physical": 0}},
+        }
+    )
 
 
 async def list_users(request: Request) -> Response:
@@ -108,8 +116,9 @@ async def rename_service_account(request: Request) -> Response:
     body = await parse_body(request, "service_account")
     if "identifier" not in body:
         raise StoreError(400, "Identifier is required.", {"identifier": ["is required"]})
-    return JSONResponse(serialize.service_account(
-        store_of(request).rename_service_account(account_id, body["identifier"])))
+    return JSONResponse(
+        serialize.service_account(store_of(request).rename_service_account(account_id, body["identifier"]))
+    )
 
 
 async def rotate_service_account(request: Request) -> Response:
@@ -140,8 +149,9 @@ async def list_tests(request: Request) -> Response:
             raise StoreError(400, "since must be a UNIX time.", {"since": ["must be a UNIX time"]}) from None
         if since != since or abs(since) > 1e12:  # NaN or absurd
             raise StoreError(400, "since must be a UNIX time.", {"since": ["must be a UNIX time"]})
-    rows, total = store_of(request).tests(offset, count, since, request.query_params.get("build"),
-                                          request.query_params.get("group"))
+    rows, total = store_of(request).tests(
+        offset, count, since, request.query_params.get("build"), request.query_params.get("group")
+    )
     return page([serialize.test(r) for r in rows], offset, count, total)
 
 
@@ -186,25 +196,54 @@ ROUTES: list[Endpoint] = [
     Endpoint("GET", "/v1/team-management", get_team, "The team's plan and concurrency", "any", (200, 401)),
     Endpoint("GET", "/v1/team-management/users", list_users, "Sub-accounts (people)", "any", (200, 400, 401)),
     Endpoint("GET", "/v1/team-management/users/{id}", get_sub_user, "One sub-account", "any", (200, 401, 404)),
-    Endpoint("POST", "/v1/team-management/users/{id}/reset-keys", reset_user_keys,
-             "New key and secret for a sub-account", "admin", (200, 401, 403, 404)),
-    Endpoint("GET", "/v1/team-management/users/{id}/client-key", user_client_key, "A sub-account's key",
-             "admin", (200, 401, 403, 404)),
+    Endpoint(
+        "POST",
+        "/v1/team-management/users/{id}/reset-keys",
+        reset_user_keys,
+        "New key and secret for a sub-account",
+        "admin",
+        (200, 401, 403, 404),
+    ),
+    Endpoint(
+        "GET",
+        "/v1/team-management/users/{id}/client-key",
+        user_client_key,
+        "A sub-account's key",
+        "admin",
+        (200, 401, 403, 404),
+    ),
     Endpoint("GET", SA, list_service_accounts, "Service accounts (no secrets)", "any", (200, 400, 401)),
-    Endpoint("POST", SA, create_service_account, "Create a service account", "admin",
-             (201, 400, 401, 403, 413, 415)),
-    Endpoint("GET", SA + "/{id}", get_service_account, "One service account with its secret", "admin",
-             (200, 401, 403, 404)),
-    Endpoint("PUT", SA + "/{id}", rename_service_account, "Rename a service account", "admin",
-             (200, 400, 401, 403, 404, 413, 415)),
-    Endpoint("POST", SA + "/{id}/reset-keys", rotate_service_account, "New key and secret; the old pair stops",
-             "admin", (200, 401, 403, 404)),
-    Endpoint("DELETE", SA + "/{id}", delete_service_account, "Delete; its tests keep their label", "admin",
-             (200, 401, 403, 404)),
+    Endpoint("POST", SA, create_service_account, "Create a service account", "admin", (201, 400, 401, 403, 413, 415)),
+    Endpoint(
+        "GET", SA + "/{id}", get_service_account, "One service account with its secret", "admin", (200, 401, 403, 404)
+    ),
+    Endpoint(
+        "PUT",
+        SA + "/{id}",
+        rename_service_account,
+        "Rename a service account",
+        "admin",
+        (200, 400, 401, 403, 404, 413, 415),
+    ),
+    Endpoint(
+        "POST",
+        SA + "/{id}/reset-keys",
+        rotate_service_account,
+        "New key and secret; the old pair stops",
+        "admin",
+        (200, 401, 403, 404),
+    ),
+    Endpoint(
+        "DELETE",
+        SA + "/{id}",
+        delete_service_account,
+        "Delete; its tests keep their label",
+        "admin",
+        (200, 401, 403, 404),
+    ),
     Endpoint("GET", "/v1/tests", list_tests, "Tests, newest first", "any", (200, 400, 401)),
     Endpoint("GET", "/v1/tests/{id}", get_test, "One test", "any", (200, 401, 404)),
-    Endpoint("PUT", "/v1/tests/{id}", update_test, "Update a test", "write",
-             (200, 400, 401, 403, 404, 413, 415)),
+    Endpoint("PUT", "/v1/tests/{id}", update_test, "Update a test", "write", (200, 400, 401, 403, 404, 413, 415)),
     Endpoint("DELETE", "/v1/tests/{id}", delete_test, "Delete a test", "write", (200, 401, 403, 404)),
     Endpoint("PUT", "/v1/tests/{id}/stop", stop_test, "Stop a running test", "write", (200, 401, 403, 404)),
     *hub.ENDPOINTS,
@@ -229,8 +268,9 @@ async def store_error(request: Request, exc: Exception) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     messages = {404: "Not found.", 405: "Method not allowed."}
-    return JSONResponse({"error": messages.get(exc.status_code, exc.detail)}, status_code=exc.status_code,
-                        headers=exc.headers)
+    return JSONResponse(
+        {"error": messages.get(exc.status_code, exc.detail)}, status_code=exc.status_code, headers=exc.headers
+    )
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

@@ -32,7 +32,8 @@ class SandboxProcess:
 
     async def start(self, timeout: float = 60.0) -> SandboxInfo:
         self.process = await asyncio.create_subprocess_exec(
-            *command(self.args), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            *command(self.args), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
         assert self.process.stdout is not None
         try:
             line = (await asyncio.wait_for(self.process.stdout.readline(), timeout)).decode("utf-8", "replace")

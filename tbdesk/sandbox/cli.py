@@ -61,8 +61,7 @@ def open_store(args: argparse.Namespace) -> tuple[Store, float]:
         seed(store, args.seed, args.seed_accounts, args.seed_tests, args.owner_key, args.owner_secret)
     elif args.owner_key:
         with store.transaction() as db:
-            db.execute("UPDATE users SET key = ?, secret = ? WHERE role = 'owner'",
-                       (args.owner_key, args.owner_secret))
+            db.execute("UPDATE users SET key = ?, secret = ? WHERE role = 'owner'", (args.owner_key, args.owner_secret))
     return store, time.perf_counter() - started
 
 
@@ -91,8 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         task = asyncio.create_task(simulate(store)) if args.simulate else None
         # Sandbox credentials only: printing them is how a new user signs in.
-        print(f"{READY} http://{shown}:{port}/v1 key={owner['key']} secret={owner['secret']}"
-              f" (seeded in {seeded:.2f}s)", flush=True)
+        print(
+            f"{READY} http://{shown}:{port}/v1 key={owner['key']} secret={owner['secret']} (seeded in {seeded:.2f}s)",
+            flush=True,
+        )
         yield
         if task:
             task.cancel()

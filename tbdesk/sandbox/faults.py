@@ -70,12 +70,20 @@ class FaultMiddleware:
         remaining, reset = self.window.hit(caller_key(scope), time.monotonic())
         header = (b"x-ratelimit-remaining", str(max(remaining, 0)).encode())
         if remaining < 0:
-            await _json(send, 429, {"error": "Rate limit exceeded. Try again later."},
-                        [header, (b"retry-after", str(max(1, int(reset + 0.999))).encode())])
+            await _json(
+                send,
+                429,
+                {"error": "Rate limit exceeded. Try again later."},
+                [header, (b"retry-after", str(max(1, int(reset + 0.999))).encode())],
+            )
             return
         if f.error_rate and scope["path"] != "/openapi.json" and f.rng.random() < f.error_rate:
-            await _json(send, 503, {"error": "Service temporarily unavailable (sandbox --error-rate)."},
-                        [header, (b"retry-after", b"1")])
+            await _json(
+                send,
+                503,
+                {"error": "Service temporarily unavailable (sandbox --error-rate)."},
+                [header, (b"retry-after", b"1")],
+            )
             return
 
         async def send_with_header(message: Message) -> None:
@@ -88,6 +96,11 @@ class FaultMiddleware:
 
 async def _json(send: Send, status: int, body: dict, headers: list[tuple[bytes, bytes]]) -> None:
     data = json.dumps(body).encode()
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()), *headers]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()), *headers],
+        }
+    )
     await send({"type": "http.response.body", "body": data})

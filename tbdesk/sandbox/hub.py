@@ -15,15 +15,22 @@ from .bodies import parse_body
 from .routing import Endpoint, principal_of, store_of
 from .store import StoreError
 
-W3C_ERRORS = {400: "invalid argument", 401: "session not created", 403: "session not created",
-              404: "invalid session id", 413: "invalid argument", 415: "invalid argument",
-              429: "session not created"}
+W3C_ERRORS = {
+    400: "invalid argument",
+    401: "session not created",
+    403: "session not created",
+    404: "invalid session id",
+    413: "invalid argument",
+    415: "invalid argument",
+    429: "session not created",
+}
 
 
 def w3c_error(exc: StoreError) -> Response:
-    return JSONResponse({"value": {"error": W3C_ERRORS.get(exc.status, "unknown error"),
-                                   "message": exc.message, "stacktrace": ""}},
-                        status_code=exc.status)
+    return JSONResponse(
+        {"value": {"error": W3C_ERRORS.get(exc.status, "unknown error"), "message": exc.message, "stacktrace": ""}},
+        status_code=exc.status,
+    )
 
 
 def _capabilities(body: dict[str, Any]) -> dict[str, Any]:
@@ -54,9 +61,19 @@ async def new_session(request: Request) -> Response:
         os_name=_text(caps.get("platformName"), "LINUX"),
         build=_text(tb.get("build"), "") or None,
     )
-    return JSONResponse({"value": {"sessionId": row["session_id"], "capabilities": {
-        "browserName": row["browser"], "browserVersion": row["browser_version"],
-        "platformName": row["os"], "tb:testId": row["id"]}}})
+    return JSONResponse(
+        {
+            "value": {
+                "sessionId": row["session_id"],
+                "capabilities": {
+                    "browserName": row["browser"],
+                    "browserVersion": row["browser_version"],
+                    "platformName": row["os"],
+                    "tb:testId": row["id"],
+                },
+            }
+        }
+    )
 
 
 async def delete_session(request: Request) -> Response:
@@ -72,9 +89,21 @@ async def status(request: Request) -> Response:
 
 
 ENDPOINTS = [
-    Endpoint("POST", "/wd/hub/session", new_session, "Open a WebDriver session (starts a test)", "write",
-             (200, 400, 401, 403, 413, 415)),
-    Endpoint("DELETE", "/wd/hub/session/{session_id}", delete_session,
-             "Quit a WebDriver session (completes its test)", "write", (200, 401, 403, 404)),
+    Endpoint(
+        "POST",
+        "/wd/hub/session",
+        new_session,
+        "Open a WebDriver session (starts a test)",
+        "write",
+        (200, 400, 401, 403, 413, 415),
+    ),
+    Endpoint(
+        "DELETE",
+        "/wd/hub/session/{session_id}",
+        delete_session,
+        "Quit a WebDriver session (completes its test)",
+        "write",
+        (200, 401, 403, 404),
+    ),
     Endpoint("GET", "/wd/hub/status", status, "Hub status", "public", (200,)),
 ]

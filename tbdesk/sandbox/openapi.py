@@ -8,14 +8,26 @@ from typing import Any
 from .. import __version__
 
 REASONS = {
-    200: "OK", 201: "Created", 400: "Invalid input (see `fields`)", 401: "Missing or wrong key and secret",
-    403: "Not permitted for this caller", 404: "Not found", 405: "Method not allowed",
-    413: "Body larger than 1 MiB", 415: "Body is neither JSON nor form-encoded",
-    429: "Rate limited (see Retry-After)", 503: "Unavailable (sandbox --error-rate)",
+    200: "OK",
+    201: "Created",
+    400: "Invalid input (see `fields`)",
+    401: "Missing or wrong key and secret",
+    403: "Not permitted for this caller",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Body larger than 1 MiB",
+    415: "Body is neither JSON nor form-encoded",
+    429: "Rate limited (see Retry-After)",
+    503: "Unavailable (sandbox --error-rate)",
 }
-ERROR = {"type": "object", "required": ["error"],
-         "properties": {"error": {"type": "string"},
-                        "fields": {"type": "object", "additionalProperties": {"type": "array"}}}}
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "array"}},
+    },
+}
 PAGED = ("/v1/tests", "/v1/team-management/users", "/v1/team-management/service-accounts")
 
 
@@ -23,23 +35,29 @@ def document(routes: list[Any]) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for r in routes:
         op: dict[str, Any] = {"summary": r.summary, "operationId": r.handler.__name__, "responses": {}}
-        params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-                  for n in re.findall(r"{(\w+)}", r.path)]
+        params = [
+            {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+            for n in re.findall(r"{(\w+)}", r.path)
+        ]
         if r.method == "GET" and r.path in PAGED:
-            params += [{"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-                       {"name": "count", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                                    "maximum": 500}}]
+            params += [
+                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                {"name": "count", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+            ]
         if r.path == "/v1/tests" and r.method == "GET":
-            params += [{"name": "since", "in": "query", "schema": {"type": "number"}},
-                       {"name": "build", "in": "query", "schema": {"type": "string"}},
-                       {"name": "group", "in": "query", "schema": {"type": "string"}}]
+            params += [
+                {"name": "since", "in": "query", "schema": {"type": "number"}},
+                {"name": "build", "in": "query", "schema": {"type": "string"}},
+                {"name": "group", "in": "query", "schema": {"type": "string"}},
+            ]
         if params:
             op["parameters"] = params
         if r.method in ("POST", "PUT") and r.path.endswith(("service-accounts", "service-accounts/{id}")):
             op["requestBody"] = _body({"identifier": {"type": "string", "minLength": 3, "maxLength": 100}})
         elif r.method == "PUT" and r.path == "/v1/tests/{id}":
-            op["requestBody"] = _body({k: {"type": "string"} for k in ("name", "status_message", "build",
-                                                                       "extra")} | {"success": {}})
+            op["requestBody"] = _body(
+                {k: {"type": "string"} for k in ("name", "status_message", "build", "extra")} | {"success": {}}
+            )
         if r.access != "public":
             op["security"] = [{"basic": []}]
         for status in (*r.statuses, 429) if r.access != "public" else r.statuses:
@@ -56,5 +74,6 @@ def document(routes: list[Any]) -> dict[str, Any]:
 
 def _body(props: dict[str, Any]) -> dict[str, Any]:
     schema = {"type": "object", "properties": props}
-    return {"content": {"application/json": {"schema": schema},
-                        "application/x-www-form-urlencoded": {"schema": schema}}}
+    return {
+        "content": {"application/json": {"schema": schema}, "application/x-www-form-urlencoded": {"schema": schema}}
+    }

@@ -74,5 +74,3 @@ def path_id(request: Request) -> int:
 
 def page(rows: list[dict[str, Any]], offset: int, count: int, total: int) -> JSONResponse:
     return JSONResponse({"data": rows, "meta": {"offset": offset, "count": count, "total": total}})
-
-

@@ -15,13 +15,23 @@ PEOPLE = [
     ("Mei", "Tanaka", "mei.tanaka@example.com", "viewer"),
 ]
 IDENTIFIERS = [
-    "ci-runner", "nightly-regression", "github-actions-web", "jenkins-mobile", "release-smoke",
-    "visual-diff", "gitlab-checkout", "perf-budget", "canary-eu", "canary-us",
+    "ci-runner",
+    "nightly-regression",
+    "github-actions-web",
+    "jenkins-mobile",
+    "release-smoke",
+    "visual-diff",
+    "gitlab-checkout",
+    "perf-budget",
+    "canary-eu",
+    "canary-us",
 ]
 DELETED_IDENTIFIER = "ci-old"
 BROWSERS = [
-    ("chrome", ["128", "129", "130", "131"]), ("firefox", ["130", "131", "132"]),
-    ("safari", ["17", "18"]), ("microsoftedge", ["129", "130"]),
+    ("chrome", ["128", "129", "130", "131"]),
+    ("firefox", ["130", "131", "132"]),
+    ("safari", ["17", "18"]),
+    ("microsoftedge", ["129", "130"]),
 ]
 DESKTOP_OS = ["WIN11", "WIN10", "SEQUOIA", "SONOMA", "LINUX"]
 DEVICES = [("iOS", "iPhone 16"), ("iOS", "iPad Pro 13"), ("Android", "Pixel 9"), ("Android", "Galaxy S24")]
@@ -29,9 +39,25 @@ SUITES = ["checkout", "login", "search", "cart", "profile", "signup", "payments"
 FAILURES = ["Element not found: #submit", "Timed out after 30s", "Expected 200, got 502", "Screenshot differs"]
 DAY = 86400.0
 TEST_COLUMNS = [
-    "session_id", "name", "state", "success", "status_id", "status_message", "browser", "browser_version",
-    "os", "platform_name", "device_name", "duration", "created_at", "updated_at", "completed_at", "build",
-    "groups", "sb_type", "sb_id",
+    "session_id",
+    "name",
+    "state",
+    "success",
+    "status_id",
+    "status_message",
+    "browser",
+    "browser_version",
+    "os",
+    "platform_name",
+    "device_name",
+    "duration",
+    "created_at",
+    "updated_at",
+    "completed_at",
+    "build",
+    "groups",
+    "sb_type",
+    "sb_id",
 ]
 
 
@@ -84,8 +110,9 @@ def _identifiers(count: int, rng: random.Random) -> list[str]:
     return names
 
 
-def _tests(rng: random.Random, count: int, now: float, n_accounts: int, deleted_id: int,
-           deleted_at: float, people: list[int]):
+def _tests(
+    rng: random.Random, count: int, now: float, n_accounts: int, deleted_id: int, deleted_at: float, people: list[int]
+):
     for i in range(count):
         created = now - rng.uniform(60, 30 * DAY)
         roll = rng.random()
@@ -118,8 +145,23 @@ def _tests(rng: random.Random, count: int, now: float, n_accounts: int, deleted_
         suite = rng.choice(SUITES)
         build = f"build-{int(created // DAY) % 1000:03d}-{rng.randint(1, 9)}" if rng.random() < 0.85 else None
         yield (
-            f"{rng.getrandbits(128):032x}", f"{suite} › {rng.choice(['happy path', 'edge cases', 'smoke'])} #{i}",
-            state, success, status_id, message, browser, version, os_name, platform, device,
-            duration if completed else 0, created, completed or created, completed, build,
-            json.dumps([suite]), sb_type, sb_id,
+            f"{rng.getrandbits(128):032x}",
+            f"{suite} › {rng.choice(['happy path', 'edge cases', 'smoke'])} #{i}",
+            state,
+            success,
+            status_id,
+            message,
+            browser,
+            version,
+            os_name,
+            platform,
+            device,
+            duration if completed else 0,
+            created,
+            completed or created,
+            completed,
+            build,
+            json.dumps([suite]),
+            sb_type,
+            sb_id,
         )

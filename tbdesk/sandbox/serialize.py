@@ -16,16 +16,24 @@ def iso(ts: float | None) -> str | None:
 
 def user(row: sqlite3.Row) -> dict[str, Any]:
     return {
-        "id": row["id"], "first_name": row["first_name"], "last_name": row["last_name"],
-        "email": row["email"], "role": row["role"], "read_only": row["role"] == "viewer",
-        "last_login": iso(row["last_login"]), "created_at": iso(row["created_at"]),
+        "id": row["id"],
+        "first_name": row["first_name"],
+        "last_name": row["last_name"],
+        "email": row["email"],
+        "role": row["role"],
+        "read_only": row["role"] == "viewer",
+        "last_login": iso(row["last_login"]),
+        "created_at": iso(row["created_at"]),
     }
 
 
 def service_account(row: sqlite3.Row, with_secret: bool = False) -> dict[str, Any]:
     out = {
-        "id": row["id"], "identifier": row["identifier"], "key": row["key"],
-        "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"]),
+        "id": row["id"],
+        "identifier": row["identifier"],
+        "key": row["key"],
+        "created_at": iso(row["created_at"]),
+        "updated_at": iso(row["updated_at"]),
     }
     if with_secret:
         out["secret"] = row["secret"]
@@ -34,19 +42,38 @@ def service_account(row: sqlite3.Row, with_secret: bool = False) -> dict[str, An
 
 def test(row: sqlite3.Row) -> dict[str, Any]:
     if row["sb_type"] == "service_account":
-        started_by = {"type": "service_account", "id": row["sb_id"], "name": row["sa_identifier"],
-                      "deleted": row["sa_deleted_at"] is not None}
+        started_by = {
+            "type": "service_account",
+            "id": row["sb_id"],
+            "name": row["sa_identifier"],
+            "deleted": row["sa_deleted_at"] is not None,
+        }
     else:
-        started_by = {"type": "user", "id": row["sb_id"],
-                      "name": f"{row['u_first']} {row['u_last']}".strip(), "deleted": row["u_first"] is None}
+        started_by = {
+            "type": "user",
+            "id": row["sb_id"],
+            "name": f"{row['u_first']} {row['u_last']}".strip(),
+            "deleted": row["u_first"] is None,
+        }
     out = {
-        "id": row["id"], "session_id": row["session_id"], "name": row["name"], "state": row["state"],
-        "success": bool(row["success"]), "status_id": row["status_id"],
-        "status_message": row["status_message"], "browser": row["browser"],
-        "browser_version": row["browser_version"], "os": row["os"], "duration": row["duration"],
-        "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"]),
-        "completed_at": iso(row["completed_at"]), "build": row["build"],
-        "groups": json.loads(row["groups"] or "[]"), "extra": row["extra"], "started_by": started_by,
+        "id": row["id"],
+        "session_id": row["session_id"],
+        "name": row["name"],
+        "state": row["state"],
+        "success": bool(row["success"]),
+        "status_id": row["status_id"],
+        "status_message": row["status_message"],
+        "browser": row["browser"],
+        "browser_version": row["browser_version"],
+        "os": row["os"],
+        "duration": row["duration"],
+        "created_at": iso(row["created_at"]),
+        "updated_at": iso(row["updated_at"]),
+        "completed_at": iso(row["completed_at"]),
+        "build": row["build"],
+        "groups": json.loads(row["groups"] or "[]"),
+        "extra": row["extra"],
+        "started_by": started_by,
     }
     if row["platform_name"]:
         out["platform_name"] = row["platform_name"]

@@ -24,5 +24,6 @@ def step(store: Store, rng: random.Random) -> None:
         return
     who = rng.choice(store.live_principals())
     browser, versions = rng.choice(BROWSERS)
-    store.start_test(who, f"{rng.choice(SUITES)} › live run", browser, rng.choice(versions),
-                     rng.choice(DESKTOP_OS), build="live")
+    store.start_test(
+        who, f"{rng.choice(SUITES)} › live run", browser, rng.choice(versions), rng.choice(DESKTOP_OS), build="live"
+    )

@@ -149,9 +149,7 @@ class Store:
             if secrets.compare_digest(row["secret"], secret):
                 return Principal("user", row["id"], row["role"], row["key"], row["secret"])
             return None
-        row = self._one(
-            "SELECT id, key, secret FROM service_accounts WHERE key = ? AND deleted_at IS NULL", (key,)
-        )
+        row = self._one("SELECT id, key, secret FROM service_accounts WHERE key = ? AND deleted_at IS NULL", (key,))
         if row is not None and secrets.compare_digest(row["secret"], secret):
             return Principal("service_account", row["id"], "service_account", row["key"], row["secret"])
         return None
@@ -170,9 +168,7 @@ class Store:
         return row
 
     def sub_accounts(self, offset: int, count: int) -> tuple[list[sqlite3.Row], int]:
-        rows = self._all(
-            "SELECT * FROM users WHERE role != 'owner' ORDER BY id LIMIT ? OFFSET ?", (count, offset)
-        )
+        rows = self._all("SELECT * FROM users WHERE role != 'owner' ORDER BY id LIMIT ? OFFSET ?", (count, offset))
         total = self._one("SELECT COUNT(*) AS n FROM users WHERE role != 'owner'")
         return rows, total["n"] if total else 0
 
@@ -202,9 +198,7 @@ class Store:
         return rows, total["n"] if total else 0
 
     def service_account(self, account_id: int) -> sqlite3.Row:
-        row = self._one(
-            "SELECT * FROM service_accounts WHERE id = ? AND deleted_at IS NULL", (_check_id(account_id),)
-        )
+        row = self._one("SELECT * FROM service_accounts WHERE id = ? AND deleted_at IS NULL", (_check_id(account_id),))
         if row is None:
             raise StoreError(404, f"Service account {account_id} not found.")
         return row
@@ -246,8 +240,7 @@ class Store:
     def rotate_service_account(self, account_id: int) -> sqlite3.Row:
         with self.transaction() as db:
             cur = db.execute(
-                "UPDATE service_accounts SET key = ?, secret = ?, updated_at = ?"
-                " WHERE id = ? AND deleted_at IS NULL",
+                "UPDATE service_accounts SET key = ?, secret = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL",
                 (new_key(), new_key(), time.time(), _check_id(account_id)),
             )
             if cur.rowcount == 0:
@@ -321,7 +314,12 @@ class Store:
         return row
 
     def start_test(
-        self, principal: Principal, name: str, browser: str, version: str, os_name: str,
+        self,
+        principal: Principal,
+        name: str,
+        browser: str,
+        version: str,
+        os_name: str,
         build: str | None = None,
     ) -> sqlite3.Row:
         now = time.time()
@@ -330,8 +328,7 @@ class Store:
                 "INSERT INTO tests (session_id, name, state, success, status_id, browser, browser_version,"
                 " os, created_at, updated_at, build, sb_type, sb_id)"
                 " VALUES (?, ?, 'RUNNING', 0, 2, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (secrets.token_hex(16), name, browser, version, os_name, now, now, build,
-                 principal.kind, principal.id),
+                (secrets.token_hex(16), name, browser, version, os_name, now, now, build, principal.kind, principal.id),
             )
             new_id = int(cur.lastrowid or 0)
         return self.test(new_id)
@@ -357,8 +354,7 @@ class Store:
         with self.transaction() as db:
             if success is None:
                 db.execute(
-                    "UPDATE tests SET state = 'COMPLETE', completed_at = ?, updated_at = ?, duration = ?"
-                    " WHERE id = ?",
+                    "UPDATE tests SET state = 'COMPLETE', completed_at = ?, updated_at = ?, duration = ? WHERE id = ?",
                     (now, now, int(now - row["created_at"]), test_id),
                 )
             else:
