@@ -1,0 +1,247 @@
+"""What the pipelines did, in numbers for pictures: per-day counts, pass rates, builds and browsers.
+
+Qt-free. Built from the tests already loaded for usage: each test is reduced to a small `Fact` (a busy team
+has 100,000 tests a month; a whole parsed Test each would not fit the memory goal), kept by test id so a
+polled update (a running test that finished) replaces the old fact, and grouped by who started it so one
+account's panel reads only that account's tests.
+
+Days are the user's local calendar days; "this week" is the last 7 days, "last week" the 7 before.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from .api import Test
+
+RESULTS = ("passed", "failed", "unknown", "running")  # stacking order in the charts, bottom up
+PASSED, FAILED, UNKNOWN, RUNNING = range(4)
+_RESULT_INDEX = {name: i for i, name in enumerate(RESULTS)}
+SPARK_DAYS = 14
+PANEL_DAYS = 30
+TOP = 5  # builds and browsers listed per account
+
+Who = int | str  # a service account's id (live or deleted), or person_key(...) for a team member
+
+
+def person_key(id_: int | None, name: str) -> str:
+    return f"person:{id_}" if id_ is not None else f"person:{name}"
+
+
+def who_of(test: Test) -> Who | None:
+    """Who started a test, as the key used by the filters and the charts (None when the server did not say)."""
+    sb = test.started_by
+    if sb is None:
+        return None
+    if sb.is_service_account:
+        return sb.id if sb.id is not None else person_key(None, sb.name)
+    return person_key(sb.id, sb.name)
+
+
+class Fact:
+    """The little of a test the pictures need."""
+
+    __slots__ = ("browser", "build", "created", "name", "result", "test_id", "who")
+
+    def __init__(self, test_id: int, who: Who, created: float, result: int, build: str, browser: str, name: str):
+        self.test_id, self.who, self.created, self.result = test_id, who, created, result
+        self.build, self.browser, self.name = build, browser, name
+
+    @classmethod
+    def of(cls, t: Test) -> Fact | None:
+        who = who_of(t)
+        if who is None or t.created_at is None:
+            return None
+        browser = f"{t.browser} {t.browser_version}".strip() or t.platform
+        return cls(t.id, who, t.created_at.timestamp(), _RESULT_INDEX.get(t.status, UNKNOWN), t.build, browser, t.name)
+
+    def __repr__(self) -> str:
+        return f"Fact({self.test_id}, {self.who!r}, {RESULTS[self.result]})"
+
+
+class ActivityLog:
+    """Facts about loaded tests, by test id and by who started them."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, Fact] = {}
+        self._by_who: dict[Who, dict[int, Fact]] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def add(self, tests: Iterable[Test]) -> None:
+        for t in tests:
+            fact = Fact.of(t)
+            if fact is None:
+                continue
+            old = self._by_id.get(fact.test_id)
+            if old is not None and old.who != fact.who:
+                self._by_who[old.who].pop(fact.test_id, None)
+            self._by_id[fact.test_id] = fact
+            self._by_who.setdefault(fact.who, {})[fact.test_id] = fact
+
+    def of(self, who: Who) -> list[Fact]:
+        return list(self._by_who.get(who, {}).values())
+
+    def groups(self) -> list[tuple[Who, list[Fact]]]:
+        """A snapshot to compute from on another thread while polling adds more."""
+        return [(who, list(facts.values())) for who, facts in self._by_who.items()]
+
+    def oldest(self) -> float | None:
+        return min((f.created for f in self._by_id.values()), default=None)
+
+
+# -- days ---------------------------------------------------------------------------------------
+
+
+def local_days(days: int, now: datetime | None = None) -> tuple[list[date], list[float]]:
+    """The last `days` local calendar days ending today, and the epoch second each starts at.
+
+    Exact across daylight-saving changes: each midnight is converted on its own."""
+    now = (now or datetime.now(UTC)).astimezone()
+    today = now.date()
+    dates = [today - timedelta(days=days - 1 - i) for i in range(days)]
+    # A naive midnight is read in the local zone with that day's own offset.
+    starts = [datetime.combine(d, time(0)).astimezone().timestamp() for d in dates]
+    return dates, starts
+
+
+def day_index(created: float, starts: Sequence[float]) -> int:
+    """Which of the days a time falls on, or -1 when before the first (tests in the future count as today)."""
+    return bisect_right(starts, created) - 1
+
+
+def per_day(facts: Iterable[Fact], starts: Sequence[float]) -> list[list[int]]:
+    """For each day, how many tests of each result (indexed as RESULTS)."""
+    counts = [[0, 0, 0, 0] for _ in starts]
+    first = starts[0] if starts else 0.0
+    for f in facts:
+        if f.created >= first:
+            counts[bisect_right(starts, f.created) - 1][f.result] += 1
+    return counts
+
+
+# -- the sparkline column -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spark:
+    """Tests per day for one account over SPARK_DAYS days, and how many of them failed."""
+
+    first_day: date
+    totals: tuple[int, ...]
+    failed: tuple[int, ...]
+
+    def tooltip(self) -> str:
+        total, failed = sum(self.totals), sum(self.failed)
+        busiest = max(self.totals, default=0)
+        lines = [f"{total} tests in the last {len(self.totals)} days, {failed} failed; busiest day {busiest}"]
+        for i in range(len(self.totals) - 1, -1, -1):  # newest first
+            day = self.first_day + timedelta(days=i)
+            if self.totals[i]:
+                lines.append(f"{day:%a %d %b}: {self.totals[i]} ({self.failed[i]} failed)")
+        return "\n".join(lines)
+
+
+def sparks(groups: Iterable[tuple[Who, Sequence[Fact]]], now: datetime | None = None) -> dict[int, Spark]:
+    """The sparkline of every service account (people and unknown starters are left out)."""
+    dates, starts = local_days(SPARK_DAYS, now)
+    out: dict[int, Spark] = {}
+    for who, facts in groups:
+        if not isinstance(who, int):
+            continue
+        days = per_day(facts, starts)
+        out[who] = Spark(dates[0], tuple(sum(d) for d in days), tuple(d[FAILED] for d in days))
+    return out
+
+
+# -- one account's panel ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PassRate:
+    passed: int
+    failed: int
+
+    @property
+    def rate(self) -> float | None:
+        """Passed out of finished tests with a result; None when there were none."""
+        decided = self.passed + self.failed
+        return self.passed / decided if decided else None
+
+    def text(self) -> str:
+        rate = self.rate
+        if rate is None:
+            return "no finished tests"
+        return f"{rate:.0%} ({self.passed} of {self.passed + self.failed})"
+
+
+@dataclass(frozen=True)
+class LastTest:
+    test_id: int
+    name: str
+    result: str
+    created: datetime
+    build: str
+    browser: str
+
+
+@dataclass(frozen=True)
+class AccountActivity:
+    first_day: date
+    days: tuple[tuple[int, int, int, int], ...]  # per day, counts by RESULTS
+    this_week: PassRate
+    last_week: PassRate
+    builds: tuple[tuple[str, int], ...]  # most used first, within the PANEL_DAYS window
+    browsers: tuple[tuple[str, int], ...]
+    last_tests: tuple[LastTest, ...]  # newest first
+    total: int  # tests in the PANEL_DAYS window
+
+    @property
+    def busiest(self) -> int:
+        return max((sum(d) for d in self.days), default=0)
+
+
+def account_activity(facts: Sequence[Fact], now: datetime | None = None, last: int = 8) -> AccountActivity:
+    now = now or datetime.now(UTC)
+    dates, starts = local_days(PANEL_DAYS, now)
+    days = per_day(facts, starts)
+    cut_this = (now - timedelta(days=7)).timestamp()
+    cut_last = (now - timedelta(days=14)).timestamp()
+    this_week, last_week = [0, 0], [0, 0]
+    builds: Counter[str] = Counter()
+    browsers: Counter[str] = Counter()
+    for f in facts:
+        if f.result in (PASSED, FAILED):
+            slot = this_week if f.created >= cut_this else last_week if f.created >= cut_last else None
+            if slot is not None:
+                slot[f.result] += 1
+        if f.created >= starts[0]:
+            builds[f.build or "(no build)"] += 1
+            browsers[f.browser or "(unknown)"] += 1
+    newest = sorted(facts, key=lambda f: (f.created, f.test_id), reverse=True)[:last]
+    return AccountActivity(
+        first_day=dates[0],
+        days=tuple((d[0], d[1], d[2], d[3]) for d in days),
+        this_week=PassRate(*this_week),
+        last_week=PassRate(*last_week),
+        builds=_top(builds),
+        browsers=_top(browsers),
+        last_tests=tuple(
+            LastTest(f.test_id, f.name, RESULTS[f.result], datetime.fromtimestamp(f.created, UTC), f.build, f.browser)
+            for f in newest
+        ),
+        total=sum(sum(d) for d in days),
+    )
+
+
+def _top(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
+    """The TOP most used, ties by name so the order is stable; the rest summed as "other"."""
+    ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+    head = ranked[:TOP]
+    rest = sum(n for _, n in ranked[TOP:])
+    return (*tuple(head), (f"{len(ranked) - TOP} others", rest)) if rest else tuple(head)
