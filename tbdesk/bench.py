@@ -64,26 +64,17 @@ def p(values: list[float], q: float) -> float:
 
 
 class Sandbox:
-    """The sandbox as its own process, as a user would run it."""
+    """The sandbox as its own process, as a user would run it (started the one way: sandbox.child)."""
 
     def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tbdesk.sandbox", "--port", "0", "--db", ":memory:", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        parts = dict(p.split("=", 1) for p in line.split() if "=" in p)
-        self.url = line.split()[3]
-        self.key, self.secret = parts["key"], parts["secret"]
+        from .sandbox.child import SandboxProcess
+
+        self.child = SandboxProcess(["--db", ":memory:", *args])
+        info = self.child.start_blocking()
+        self.url, self.key, self.secret = info.url, info.key, info.secret
 
     def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
-        if self.proc.stdout:
-            self.proc.stdout.close()
+        self.child.stop_blocking(10)
 
 
 def time_until_line(cmd: list[str], marker: str, env: dict[str, str]) -> float:

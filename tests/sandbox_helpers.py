@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import re
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,10 +11,10 @@ from dataclasses import dataclass, field
 import httpx
 
 from tbdesk.sandbox import Store, create_app
+from tbdesk.sandbox.child import SandboxProcess, running
 from tbdesk.sandbox.faults import Faults
 from tbdesk.sandbox.seed import seed
 
-READY = re.compile(r"ready: (?P<url>\S+) key=(?P<key>\S+) secret=(?P<secret>\S+)")
 SEED_NOW = 1_790_000_000.0  # fixed "now" so that seeded data is identical from run to run
 
 
@@ -32,6 +28,7 @@ class Sandbox:
     transport: httpx.AsyncBaseTransport | None = None
     store: Store | None = None
     process: subprocess.Popen | None = field(default=None, repr=False)
+    child: SandboxProcess | None = field(default=None, repr=False)  # its output tail is child.output
 
     def client(self, key: str | None = None, secret: str | None = None, **kw) -> httpx.AsyncClient:
         auth = (key or self.key, secret or self.secret) if key is not False else None
@@ -48,29 +45,10 @@ def asgi_sandbox(accounts: int = 6, tests: int = 300, faults: Faults | None = No
 
 
 @contextmanager
-def process_sandbox(*args: str, env: dict[str, str] | None = None) -> Iterator[Sandbox]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tbdesk.sandbox", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
-    try:
-        line = proc.stdout.readline() if proc.stdout else ""
-        match = READY.search(line)
-        if not match:
-            proc.kill()
-            raise RuntimeError(f"sandbox did not start: {line!r} {proc.stderr.read() if proc.stderr else ''}")
-        yield Sandbox(match["url"], match["key"], match["secret"], process=proc)
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream:
-                stream.close()
+def process_sandbox(
+    *args: str, env: dict[str, str] | None = None, owner_secret: str | None = None
+) -> Iterator[Sandbox]:
+    """The sandbox as a real process, started the one way tbdesk starts it (tbdesk.sandbox.child)."""
+    with running(list(args), env=env, owner_secret=owner_secret) as child:
+        assert child.info is not None
+        yield Sandbox(child.info.url, child.info.key, child.info.secret, process=child.process, child=child)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ctypes
+import os
 import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,7 +20,7 @@ import platformdirs
 import uvicorn
 
 from .app import create_app
-from .child import READY
+from .child import OWNER_SECRET_ENV, PARENT_ENV, READY
 from .faults import Faults
 from .seed import seed
 from .simulate import simulate
@@ -36,7 +39,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--port", type=int, default=8717, help="port; 0 picks a free one (default: 8717)")
     p.add_argument("--db", default=None, help="SQLite file, or :memory: (default: in the user data folder)")
     p.add_argument("--owner-key", help="the team owner's key (default: from the seed)")
-    p.add_argument("--owner-secret", help="the team owner's secret (default: from the seed)")
+    p.add_argument(
+        "--owner-secret",
+        help=f"the team owner's secret (default: --owner-secret-file, ${OWNER_SECRET_ENV}, or from the seed); "
+        "an argument is visible to every local user, the other two are not",
+    )
+    p.add_argument("--owner-secret-file", metavar="PATH", help="read the owner's secret from this file")
     p.add_argument("--seed", type=int, default=1, help="seed for the generated data (default: 1)")
     p.add_argument("--seed-accounts", type=int, default=6, help="service accounts to seed (default: 6)")
     p.add_argument("--seed-tests", type=int, default=300, help="tests to seed (default: 300)")
@@ -45,6 +53,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rate-limit", type=int, default=2000, help="requests per key per 5 minutes")
     p.add_argument("--simulate", action="store_true", help="start and finish tests every few seconds")
     args = p.parse_args(argv)
+    if args.owner_secret is None and args.owner_secret_file:
+        try:
+            with open(args.owner_secret_file, encoding="utf-8") as f:
+                args.owner_secret = f.readline().strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            p.error(f"cannot read --owner-secret-file: {getattr(exc, 'strerror', None) or exc}")
+    from_env = os.environ.pop(OWNER_SECRET_ENV, None)  # read once; not passed on to anything we start
+    if args.owner_secret is None and from_env:
+        args.owner_secret = from_env
+    if args.owner_secret == "":
+        p.error("the owner's secret is empty")
     if (args.owner_key is None) != (args.owner_secret is None):
         p.error("--owner-key and --owner-secret go together")
     if not 0 <= args.error_rate <= 1:
@@ -74,7 +93,35 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def watch_parent() -> None:
+    """Exit when the process that started us dies, even by SIGKILL (child.py names it in PARENT_ENV).
+
+    Linux delivers SIGTERM at once through PR_SET_PDEATHSIG. Everywhere, the parent holds our stdin pipe
+    and never writes to it: end-of-file means it is gone. Then a graceful stop, and a hard exit if that
+    hangs (a request that never ends, or seeding that ignores the signal)."""
+    parent = os.environ.pop(PARENT_ENV, None)
+    if not parent:
+        return  # started by a person, from a terminal: stdin is theirs
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if str(os.getppid()) != parent:  # it died before we could ask to be told
+        os._exit(1)
+
+    def lifeline() -> None:
+        with contextlib.suppress(OSError):
+            while os.read(0, 4096):  # the raw descriptor: a buffered stdin would stall interpreter exit
+                pass
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(3)
+        os._exit(1)
+
+    threading.Thread(target=lifeline, name="parent-watch", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
+    watch_parent()
     args = parse_args(argv)
     try:
         sock = bind(args.host, args.port)
