@@ -135,6 +135,7 @@ class ServiceAccount:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     secret: str | None = field(default=None, repr=False)  # only from get/create/rotate, never in lists
+    keys_issued_at: datetime | None = None  # ASSUMED field: None when the server does not say
 
     @classmethod
     def parse(cls, data: Any) -> ServiceAccount:
@@ -146,6 +147,7 @@ class ServiceAccount:
             created_at=_time(d.get("created_at")),
             updated_at=_time(d.get("updated_at")),
             secret=_get(d, "secret", str, False),
+            keys_issued_at=_time(d.get(s.F_KEYS_ISSUED_AT)),
         )
 
 

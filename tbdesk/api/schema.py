@@ -20,6 +20,7 @@ SERVICE_ACCOUNTS = "/team-management/service-accounts"  # ASSUMED
 SERVICE_ACCOUNT = "/team-management/service-accounts/{id}"  # ASSUMED
 SERVICE_ACCOUNT_RESET = "/team-management/service-accounts/{id}/reset-keys"  # ASSUMED
 F_IDENTIFIER = "identifier"  # ASSUMED body and answer field
+F_KEYS_ISSUED_AT = "keys_issued_at"  # ASSUMED: when the current key and secret were made (create or rotate)
 
 # Query parameters (documented)
 Q_OFFSET, Q_COUNT, Q_SINCE, Q_BUILD, Q_GROUP = "offset", "count", "since", "build", "group"

@@ -38,6 +38,10 @@ DEVICES = [("iOS", "iPhone 16"), ("iOS", "iPad Pro 13"), ("Android", "Pixel 9"),
 SUITES = ["checkout", "login", "search", "cart", "profile", "signup", "payments", "onboarding", "settings"]
 FAILURES = ["Element not found: #submit", "Timed out after 30s", "Expected 200, got 502", "Screenshot differs"]
 DAY = 86400.0
+# Days since each account's current pair was issued, cycled over the accounts: a realistic spread, some
+# past a 90-day rotation policy. Fixed (not drawn from the generator) so the rest of a seed stays the same.
+KEY_AGES = (12, 133, 41, 212, 67, 96, 3, 365, 150, 28)
+UNUSED_AFTER = 30  # the last account's tests are all older than this many days: an unused pipeline
 TEST_COLUMNS = [
     "session_id",
     "name",
@@ -83,10 +87,12 @@ def seed(
 
     names = _identifiers(accounts, rng)
     created = [now - rng.uniform(31, 400) * DAY for _ in names]
+    issued = [now - KEY_AGES[i % len(KEY_AGES)] * DAY - i for i in range(len(names))]
+    created = [min(c, k) for c, k in zip(created, issued, strict=True)]
     store.bulk_insert(
         "service_accounts",
-        ["identifier", "identifier_norm", "key", "secret", "created_at", "updated_at"],
-        ((n, n.casefold(), _key(rng), _key(rng), c, c) for n, c in zip(names, created, strict=True)),
+        ["identifier", "identifier_norm", "key", "secret", "created_at", "updated_at", "keys_issued_at"],
+        ((n, n.casefold(), _key(rng), _key(rng), c, k, k) for n, c, k in zip(names, created, issued, strict=True)),
     )
     # One account deleted a week ago: its tests keep the "ci-old" label.
     gone = now - 7 * DAY
@@ -121,6 +127,8 @@ def _tests(
         elif roll < 0.8 and n_accounts:
             # Skewed use: a few pipelines run most tests, as in real teams.
             sb_type, sb_id = "service_account", 1 + min(int(rng.expovariate(0.5)), n_accounts - 1)
+            if sb_id == n_accounts and n_accounts >= 5:
+                created = now - (UNUSED_AFTER + (now - created) / (3 * DAY)) * DAY  # 30 to 40 days ago
         else:
             sb_type, sb_id = "user", rng.choice(people)
         if rng.random() < 0.25:

@@ -34,6 +34,8 @@ def service_account(row: sqlite3.Row, with_secret: bool = False) -> dict[str, An
         "key": row["key"],
         "created_at": iso(row["created_at"]),
         "updated_at": iso(row["updated_at"]),
+        # ASSUMED field (schema.F_KEYS_ISSUED_AT); rows from before the column existed: since created.
+        "keys_issued_at": iso(row["keys_issued_at"] or row["created_at"]),
     }
     if with_secret:
         out["secret"] = row["secret"]

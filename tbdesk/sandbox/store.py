@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS service_accounts (
     id INTEGER PRIMARY KEY,
     identifier TEXT NOT NULL, identifier_norm TEXT NOT NULL,
     key TEXT NOT NULL UNIQUE, secret TEXT NOT NULL,
-    created_at REAL NOT NULL, updated_at REAL NOT NULL, deleted_at REAL
+    created_at REAL NOT NULL, updated_at REAL NOT NULL, deleted_at REAL,
+    keys_issued_at REAL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS sa_live_identifier
     ON service_accounts(identifier_norm) WHERE deleted_at IS NULL;
@@ -112,6 +113,14 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Files made by older versions lack later columns; add them (NULL reads as "since created")."""
+        with self._lock:
+            have = {r["name"] for r in self._db.execute("PRAGMA table_info(service_accounts)")}
+            if "keys_issued_at" not in have:
+                self._db.execute("ALTER TABLE service_accounts ADD COLUMN keys_issued_at REAL")
 
     def close(self) -> None:
         with self._lock:
@@ -211,9 +220,9 @@ class Store:
                 self._check_unique(db, text, None)
                 cur = db.execute(
                     "INSERT INTO service_accounts"
-                    " (identifier, identifier_norm, key, secret, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (text, text.casefold(), new_key(), new_key(), now, now),
+                    " (identifier, identifier_norm, key, secret, created_at, updated_at, keys_issued_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (text, text.casefold(), new_key(), new_key(), now, now, now),
                 )
                 new_id = int(cur.lastrowid or 0)
         except sqlite3.IntegrityError:
@@ -238,10 +247,12 @@ class Store:
         return self.service_account(account_id)
 
     def rotate_service_account(self, account_id: int) -> sqlite3.Row:
+        now = time.time()
         with self.transaction() as db:
             cur = db.execute(
-                "UPDATE service_accounts SET key = ?, secret = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL",
-                (new_key(), new_key(), time.time(), _check_id(account_id)),
+                "UPDATE service_accounts SET key = ?, secret = ?, updated_at = ?, keys_issued_at = ?"
+                " WHERE id = ? AND deleted_at IS NULL",
+                (new_key(), new_key(), now, now, _check_id(account_id)),
             )
             if cur.rowcount == 0:
                 raise StoreError(404, f"Service account {account_id} not found.")
