@@ -58,13 +58,64 @@ class Resolved:
     profile: Profile
 
 
+# The OS stores, by exact class. Anything else -- keyrings.alt's plaintext or "encrypted" files, the null
+# and fail backends, a third-party backend -- is refused, whatever PYTHON_KEYRING_BACKEND or a chainer says.
+OS_STORES = frozenset(
+    {
+        "keyring.backends.SecretService.Keyring",  # GNOME Keyring, KeePassXC, any Secret Service
+        "keyring.backends.libsecret.Keyring",  # the same service through libsecret
+        "keyring.backends.kwallet.DBusKeyring",  # KWallet 5 and 6
+        "keyring.backends.kwallet.DBusKeyringKWallet4",
+        "keyring.backends.macOS.Keyring",  # the macOS Keychain
+        "keyring.backends.Windows.WinVaultKeyring",  # the Windows Credential Locker
+    }
+)
+
+
+def _class_name(backend: object) -> str:
+    return f"{type(backend).__module__}.{type(backend).__qualname__}"
+
+
+def os_store(backend: KeyringBackend | None) -> KeyringBackend | None:
+    """The OS store that `backend` would really write to, or None.
+
+    A chainer writes to the first of its members that takes the write, so it is resolved to its members and
+    the first OS store among them is used directly: a failing Secret Service then never falls through to a
+    plain file further down the chain."""
+    from keyring.backends.chainer import ChainerBackend
+
+    if isinstance(backend, ChainerBackend):
+        members = [b for b in ChainerBackend.backends if _class_name(b) in OS_STORES]
+        return members[0] if members else None
+    return backend if backend is not None and _class_name(backend) in OS_STORES else None
+
+
 def default_backend() -> KeyringBackend | None:
     """The platform's real keyring, chosen explicitly; None rather than a plaintext or null fallback."""
+    return choose_backend()[0]
+
+
+def choose_backend() -> tuple[KeyringBackend | None, str | None]:
+    """The platform's real keyring, chosen explicitly, and why there is none (for the sign-in dialog)."""
     import keyring  # imported on first use: 20 ms that start-up with an environment pair does not need
 
-    if os.environ.get("PYTHON_KEYRING_BACKEND"):
-        chosen = keyring.core.load_env()
-        return None if _is_unsafe(chosen) else chosen
+    named = os.environ.get("PYTHON_KEYRING_BACKEND")
+    if named:
+        try:
+            chosen = keyring.core.load_env()
+        except Exception as exc:  # a typo, a missing package, a backend whose service is absent
+            log.warning("PYTHON_KEYRING_BACKEND=%s cannot be loaded: %s", named, type(exc).__name__)
+            return None, (
+                f"The keyring named in PYTHON_KEYRING_BACKEND ({named}) could not be loaded: "
+                "your credentials will be kept for this session only."
+            )
+        used = os_store(chosen)
+        if used is None:
+            return None, (
+                f"The keyring named in PYTHON_KEYRING_BACKEND ({named}) is not the system keyring, and tbdesk "
+                "keeps credentials only there: they will be kept for this session only."
+            )
+        return used, None
     if sys.platform == "darwin":
         from keyring.backends import macOS as module_mac
 
@@ -80,17 +131,18 @@ def default_backend() -> KeyringBackend | None:
     for cls in candidates:
         try:
             if cls.priority > 0:  # type: ignore[operator]  # priority raises when the service is absent
-                return cls()
+                return cls(), None
         except Exception as exc:  # each backend signals "not here" its own way
             log.debug("keyring backend %s unavailable: %s", cls.__module__, type(exc).__name__)
-    return None
+    return None, None
 
 
 def _is_unsafe(backend: KeyringBackend | None) -> bool:
+    """For a backend handed in by code (the tests' in-memory ones): refuse the known file and null ones."""
     if backend is None:
         return True
-    name = f"{type(backend).__module__}.{type(backend).__name__}".lower()
-    return any(word in name for word in ("fail", "null", "plaintext", "keyrings.alt"))
+    name = _class_name(backend).lower()
+    return any(word in name for word in ("fail", "null", "plaintext", "keyrings.alt", "chainer"))
 
 
 class CredentialStore:
@@ -98,16 +150,19 @@ class CredentialStore:
         self.config_dir = Path(config_dir or platformdirs.user_config_dir("tbdesk", appauthor=False))
         self._choice: KeyringBackend | str | None = backend
         self._chosen = False
+        self._problem: str | None = None  # why the keyring cannot be used, as last found out
 
     @property
     def _backend(self) -> KeyringBackend | None:
         """Chosen on first use: probing talks to D-Bus, which start-up need not wait for when the
         environment already holds the pair."""
         if not self._chosen:
-            chosen = default_backend() if self._choice == "auto" else self._choice
             from keyring.backend import KeyringBackend
 
-            self._choice = chosen if isinstance(chosen, KeyringBackend) and not _is_unsafe(chosen) else None
+            if self._choice == "auto":
+                self._choice, self._problem = choose_backend()
+            elif not isinstance(self._choice, KeyringBackend) or _is_unsafe(self._choice):
+                self._choice = None
             self._chosen = True
         return None if self._choice is None or isinstance(self._choice, str) else self._choice
 
@@ -115,8 +170,24 @@ class CredentialStore:
 
     @property
     def keyring_problem(self) -> str | None:
-        """Why the keyring cannot be used, for the sign-in dialog; None when it can."""
-        return NO_KEYRING if self._backend is None else None
+        """Why the keyring cannot be used, as last found out (check_keyring asks again); None when it can."""
+        if self._backend is None:
+            return self._problem or NO_KEYRING
+        return self._problem
+
+    def check_keyring(self) -> str | None:
+        """Ask the keyring now whether it can keep a pair: before the sign-in dialog offers to remember one.
+
+        A read of our entry finds a locked keyring (it may show the system's unlock prompt, as any read
+        does); blocking: call it in a worker thread."""
+        if self._backend is None:
+            return self.keyring_problem
+        try:
+            self._call("read", self._keyring().get_password, SERVICE, self.last_profile() or DEFAULT_PROFILE)
+        except KeyringUnavailable as exc:
+            return exc.message  # _call noted it
+        self._problem = None
+        return None
 
     def _keyring(self) -> KeyringBackend:
         backend = self._backend
@@ -130,16 +201,17 @@ class CredentialStore:
         try:
             return fn(*args)
         except keyring.errors.KeyringLocked:
+            self._problem = LOCKED
             raise KeyringUnavailable("locked", LOCKED) from None
         except KeyringUnavailable:
             raise
         except Exception as exc:  # D-Bus and backend errors: report, without their text (it may echo input)
             log.warning("keyring %s failed: %s", what, type(exc).__name__)
-            raise KeyringUnavailable(
-                "error",
+            self._problem = (
                 f"The system keyring failed ({type(exc).__name__}): "
-                "your credentials will be kept for this session only.",
-            ) from None
+                "your credentials will be kept for this session only."
+            )
+            raise KeyringUnavailable("error", self._problem) from None
 
     def save(self, profile: Profile, credentials: Credentials) -> None:
         backend = self._keyring()

@@ -162,3 +162,94 @@ def test_dotfile_format(tmp_path, text, ok, leakcheck):
     (tmp_path / ".testingbot").write_text(text)
     got = read_dotfile(tmp_path / ".testingbot")
     assert (got == Credentials("k1234567", "s1234567")) is ok
+
+
+# -- which keyring is really used (issue 11.3) ----------------------------------------------------
+
+SAVE_SCRIPT = """
+import sys
+from pathlib import Path
+from tbdesk.api import Credentials
+from tbdesk.credentials import CredentialStore, KeyringUnavailable, Profile
+store = CredentialStore(Path(sys.argv[1]))
+try:
+    store.save(Profile("p"), Credentials("k" * 32, "s" * 32))
+    print("saved", type(store._backend).__module__)
+except KeyringUnavailable as exc:
+    print("refused", exc.reason)
+print("problem:", store.keyring_problem)
+"""
+
+
+def save_in_child(tmp_path, **env: str) -> tuple[str, list[str]]:
+    """Save a pair from a fresh interpreter (keyring caches its backends); return its report and the files
+    under its data folder that hold the pair in any form keyrings.alt writes (plain or base64)."""
+    import base64
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    full = {**os.environ, "XDG_DATA_HOME": str(data), "HOME": str(tmp_path), **env}
+    out = subprocess.run(
+        [sys.executable, "-c", SAVE_SCRIPT, str(tmp_path / "config")], env=full, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    forms = ["s" * 32, base64.b64encode(b"s" * 32).decode()[:20], "k" * 32]
+    holding = [
+        str(p) for p in tmp_path.rglob("*") if p.is_file() and any(f in p.read_text("utf-8", "replace") for f in forms)
+    ]
+    return out.stdout, holding
+
+
+def test_a_chainer_with_only_plaintext_members_is_refused(tmp_path):
+    pytest.importorskip("keyrings.alt")
+    report, holding = save_in_child(
+        tmp_path,
+        PYTHON_KEYRING_BACKEND="keyring.backends.chainer.ChainerBackend",
+        DBUS_SESSION_BUS_ADDRESS=f"unix:path={tmp_path}/no-bus",  # no Secret Service, no KWallet
+    )
+    assert report.startswith("refused none"), report
+    assert "PYTHON_KEYRING_BACKEND" in report and "session only" in report
+    assert holding == []  # nothing in keyrings.alt's file, nor anywhere else
+
+
+def test_a_chainer_resolves_to_the_secret_service_it_contains(tmp_path):
+    pytest.importorskip("keyrings.alt")
+    if default_backend() is None:
+        pytest.skip("no Secret Service here: run through ./dev test")
+    report, holding = save_in_child(tmp_path, PYTHON_KEYRING_BACKEND="keyring.backends.chainer.ChainerBackend")
+    assert report.startswith("saved keyring.backends.SecretService"), report
+    assert holding == []
+    default_backend().delete_password(SERVICE, "p")
+
+
+@pytest.mark.parametrize(
+    "named",
+    ["keyrings.alt.file.PlaintextKeyring", "keyrings.alt.file.EncryptedKeyring", "keyring.backends.null.Keyring"],
+)
+def test_backends_named_in_the_environment_that_are_not_os_stores_are_refused(tmp_path, monkeypatch, named):
+    pytest.importorskip("keyrings.alt")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", named)
+    store = CredentialStore(tmp_path, backend="auto")
+    assert "PYTHON_KEYRING_BACKEND" in store.keyring_problem and named in store.keyring_problem
+    with pytest.raises(KeyringUnavailable):
+        store.save(Profile("p"), PAIR)
+
+
+@pytest.mark.parametrize(
+    "named", ["no.such.Keyring", "keyring.backends.nope", "json", "keyring.backends.kwallet.DBusKeyring"]
+)
+def test_an_unknown_or_broken_backend_in_the_environment_is_a_message_not_a_crash(tmp_path, monkeypatch, named):
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", named)
+    store = CredentialStore(tmp_path, backend="auto")
+    problem = store.keyring_problem
+    assert problem is not None and "this session only" in problem
+    assert store.resolve("p", environ={}, home=tmp_path) is None  # carries on, to the next source
+    assert store.check_keyring() == problem
+
+
+def test_a_locked_keyring_is_known_before_signing_in(tmp_path):
+    store = CredentialStore(tmp_path, backend=LockedKeyring())
+    assert store.check_keyring() == LOCKED
+    assert store.keyring_problem == LOCKED
+    assert CredentialStore(tmp_path, backend=MemoryKeyring()).check_keyring() is None
