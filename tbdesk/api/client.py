@@ -68,6 +68,14 @@ def check_base_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
+def _no_proxy_for(url: str) -> dict[str, httpx.AsyncBaseTransport | None] | None:
+    """httpx mounts that send a loopback base URL's requests directly (None: the client's own transport)."""
+    host = urlsplit(url).hostname or ""
+    if not _is_loopback(host):
+        return None
+    return {f"all://{f'[{host}]' if ':' in host else host}": None}
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -93,6 +101,10 @@ class TestingBotClient:
         self.base_url = check_base_url(base_url)
         SECRETS.register(credentials.key, credentials.secret)
         self._http = httpx.AsyncClient(
+            # The environment's proxy and CA settings stay on (trust_env) for TestingBot itself: corporate
+            # networks need them. A loopback server (the sandbox) is never reached through a proxy, which
+            # would see plain-http requests with the Authorization header in clear.
+            mounts=_no_proxy_for(self.base_url),
             base_url=self.base_url,
             auth=httpx.BasicAuth(credentials.key, credentials.secret),
             timeout=timeout or httpx.Timeout(15.0, connect=5.0),
