@@ -256,7 +256,7 @@ ROUTES: list[Endpoint] = [
 
 async def store_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StoreError)
-    if request.url.path.startswith("/wd/hub"):
+    if hub.is_hub(request.url.path):
         return hub.w3c_error(exc)
     body: dict[str, Any] = {"error": exc.message}
     if exc.fields:
@@ -268,14 +268,18 @@ async def store_error(request: Request, exc: Exception) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     messages = {404: "Not found.", 405: "Method not allowed."}
-    return JSONResponse(
-        {"error": messages.get(exc.status_code, exc.detail)}, status_code=exc.status_code, headers=exc.headers
-    )
+    message = messages.get(exc.status_code, exc.detail)
+    if hub.is_hub(request.url.path):
+        body = hub.w3c_body(exc.status_code, message, hub.W3C_ROUTER_ERRORS.get(exc.status_code))
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+    return JSONResponse({"error": message}, status_code=exc.status_code, headers=exc.headers)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
     # Never a traceback to the client; the log keeps it for whoever runs the sandbox.
     log.exception("unhandled error on %s %s", request.method, request.url.path)
+    if hub.is_hub(request.url.path):
+        return JSONResponse(hub.w3c_body(500, "Internal error."), status_code=500)
     return JSONResponse({"error": "Internal error."}, status_code=500)
 
 

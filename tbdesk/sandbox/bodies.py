@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from .store import StoreError
+from .store import StoreError, encodable
 
 MAX_BODY = 1024 * 1024
 
@@ -42,8 +42,11 @@ async def parse_body(request: Request, scope: str | None = None) -> dict[str, An
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             raise StoreError(400, "Body is not valid JSON.") from None
+        except RecursionError:  # json's C scanner gives up on ~100,000 nested `[`
+            raise StoreError(400, "Body is nested too deeply.") from None
         if not isinstance(data, dict):
             raise StoreError(400, "Body must be a JSON object.")
+        check_text(data)
         inner = data.get(scope) if scope else None
         return inner if isinstance(inner, dict) else data
     if ctype == "application/x-www-form-urlencoded":
@@ -53,6 +56,23 @@ async def parse_body(request: Request, scope: str | None = None) -> dict[str, An
             raise StoreError(400, "Form body is not valid UTF-8 url-encoding.") from None
         return _unflatten(pairs, scope)
     raise StoreError(415, "Send application/json or application/x-www-form-urlencoded.")
+
+
+def check_text(data: Any) -> None:
+    """Refuse lone surrogates (`"\\ud800"` is valid JSON but not Unicode text: SQLite cannot store it).
+
+    Walks with a stack, not recursion: the value may be nested as deep as json.loads allowed.
+    """
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and not encodable(item):
+            raise StoreError(400, "Body contains a lone surrogate (\\ud800-\\udfff), which is not valid Unicode text.")
 
 
 def _unflatten(pairs: list[tuple[str, str]], scope: str | None) -> dict[str, Any]:

@@ -26,11 +26,22 @@ W3C_ERRORS = {
 }
 
 
-def w3c_error(exc: StoreError) -> Response:
-    return JSONResponse(
-        {"value": {"error": W3C_ERRORS.get(exc.status, "unknown error"), "message": exc.message, "stacktrace": ""}},
-        status_code=exc.status,
-    )
+# W3C WebDriver error codes for the statuses only the router or the server produce.
+W3C_ROUTER_ERRORS = {404: "unknown command", 405: "unknown method", 500: "unknown error", 503: "unknown error"}
+
+
+def is_hub(path: str) -> bool:
+    return path == "/wd/hub" or path.startswith("/wd/hub/")
+
+
+def w3c_body(status: int, message: str, error: str | None = None) -> dict[str, Any]:
+    """The W3C error shape a Selenium client parses: {"value": {"error", "message", "stacktrace"}}."""
+    code = error or W3C_ERRORS.get(status, "unknown error")
+    return {"value": {"error": code, "message": message, "stacktrace": ""}}
+
+
+def w3c_error(exc: StoreError, error: str | None = None, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse(w3c_body(exc.status, exc.message, error), status_code=exc.status, headers=headers)
 
 
 def _capabilities(body: dict[str, Any]) -> dict[str, Any]:

@@ -153,13 +153,15 @@ class Store:
     # -- authentication --------------------------------------------------------------------------
 
     def authenticate(self, key: str, secret: str) -> Principal | None:
+        if not key.isprintable() or not encodable(key):  # SQLite cannot bind a lone surrogate
+            return None
         row = self._one("SELECT id, role, key, secret FROM users WHERE key = ?", (key,))
         if row is not None:
-            if secrets.compare_digest(row["secret"], secret):
+            if _same_secret(row["secret"], secret):
                 return Principal("user", row["id"], row["role"], row["key"], row["secret"])
             return None
         row = self._one("SELECT id, key, secret FROM service_accounts WHERE key = ? AND deleted_at IS NULL", (key,))
-        if row is not None and secrets.compare_digest(row["secret"], secret):
+        if row is not None and _same_secret(row["secret"], secret):
             return Principal("service_account", row["id"], "service_account", row["key"], row["secret"])
         return None
 
@@ -397,6 +399,20 @@ class Store:
         marks = ", ".join("?" for _ in columns)
         with self.transaction() as db:
             db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def encodable(text: str) -> bool:
+    """False for a str holding a lone surrogate, which no UTF-8 consumer (SQLite, JSON out) accepts."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _same_secret(stored: str, given: str) -> bool:
+    # compare_digest refuses non-ASCII str (TypeError); bytes compare in constant time whatever they hold.
+    return secrets.compare_digest(stored.encode("utf-8", "surrogatepass"), given.encode("utf-8", "surrogatepass"))
 
 
 def _duplicate(text: str) -> StoreError:
