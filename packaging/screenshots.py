@@ -54,7 +54,7 @@ async def shoot(out: Path, dark: bool) -> None:
     desk.select_account(desk.accounts.accounts()[0].id)
     ci = next(a for a in desk.accounts.accounts() if a.identifier == "ci-runner")
     desk.select_account(ci.id)
-    desk._reveal(ci, AccountCol.KEY)
+    desk.credentials.reveal(ci, AccountCol.KEY)
     await asyncio.sleep(0.2)
     suffix = "-dark" if dark else ""
     desk.window.grab().save(str(out / f"main-window{suffix}.png"))

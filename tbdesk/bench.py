@@ -219,7 +219,7 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
                     first.append(time.perf_counter() - start)
                     await until(lambda: desk.accounts.rowCount() >= accounts)
                     full.append(time.perf_counter() - start)
-                    await until(lambda: "refresh" not in desk.tasks and desk.accounts.usage_loaded)
+                    await until(lambda: not desk.runner.running("refresh") and desk.accounts.usage_loaded)
                     await starting
                 stalls.extend(watch.gaps)
                 edit = desk.window.filter_edit
@@ -237,7 +237,7 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
                 with StallWatch() as watch:
                     desk.refresh()
                     await asyncio.sleep(0.01)
-                    await until(lambda: not desk.tasks)
+                    await desk.runner.idle()
                 refresh_stalls.extend(watch.gaps)
                 view = desk.window.tests_view
                 bar = view.verticalScrollBar()
@@ -350,7 +350,7 @@ def network_economy(runs: int, idle_seconds: float) -> list[Row]:
                 elapsed = time.perf_counter() - start
                 first_screen.append(elapsed)
                 trips.append(elapsed // latency)  # each round trip costs at least the added latency
-                await until(lambda: not desk.tasks)
+                await desk.runner.idle()
                 sizes: list[int] = []
 
                 async def count(response: Any) -> None:
@@ -367,7 +367,7 @@ def network_economy(runs: int, idle_seconds: float) -> list[Row]:
                     sizes.append(head + len(response.content) + sent)
 
                 desk.client._http.event_hooks["response"].append(count)
-                await desk.poll()
+                await desk.sync.poll()
                 poll_bytes.append(sum(sizes))
                 before = desk.client.requests_sent
                 await asyncio.sleep(idle_seconds)

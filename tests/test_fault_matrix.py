@@ -132,7 +132,7 @@ def is_(method: str, pattern: str, query: Callable[[httpx.QueryParams], bool] = 
 
 
 async def settle(desk, names: tuple[str, ...]) -> None:
-    await until(lambda: not any(n in desk.tasks for n in names), timeout=30, what=f"{names} to finish")
+    await until(lambda: not any(desk.runner.running(n) for n in names), timeout=30, what=f"{names} to finish")
 
 
 async def run_dialog(gui, qtbot, desk, action, kind, fill: Callable[[Any], None]) -> str:
@@ -151,7 +151,7 @@ async def run_dialog(gui, qtbot, desk, action, kind, fill: Callable[[Any], None]
     )
     error = dialog_error(dialog) if dialog.isVisible() else ""
     if dialog.isVisible():
-        await until(lambda: "sign-in" not in desk.tasks or _sign_in_open(desk), what="sign-in dialog if any")
+        await until(lambda: not desk.runner.running("sign-in") or _sign_in_open(desk), what="sign-in dialog if any")
         if _sign_in_open(desk):
             desk.dialog.reject()  # the 401 case: sign-in opened over the action's dialog
             await settle(desk, ("sign-in",))
@@ -190,12 +190,12 @@ async def op_more(gui, qtbot, desk):
 
 
 async def op_poll(gui, qtbot, desk):
-    desk._spawn("poll", desk.poll())
+    desk.runner.spawn("poll", desk.sync.poll())
     await settle(desk, ("poll",))
 
 
 async def op_usage(gui, qtbot, desk):
-    desk._spawn("usage", desk._load_usage())
+    desk.runner.spawn("usage", desk.sync.load_usage())
     await settle(desk, ("usage",))
 
 

@@ -217,7 +217,7 @@ def test_delete_needs_the_typed_identifier_and_tests_keep_the_label(gui, qtbot):
     }
     assert labels == {"visual-diff"}
     desk.refresh()
-    gui.run(until(lambda: "refresh" not in desk.tasks))
+    gui.run(until(lambda: not desk.runner.running("refresh")))
     shown = {desk.tests.index(r, TestCol.STARTED_BY).data() for r in range(desk.tests.rowCount())}
     assert "visual-diff (deleted)" in shown
 
@@ -461,7 +461,7 @@ def test_slow_server_keeps_the_window_responsive(gui):
             last = now
 
     gui.run(asyncio.gather(desk.start(), watch()))
-    assert desk.window.busy_bar.isVisible() or "usage" in desk.tasks or not desk.tasks
+    assert desk.window.busy_bar.isVisible() == desk.runner.busy
     assert max(gaps) < 0.2, f"the event loop stalled for {max(gaps):.3f}s"
 
 
@@ -472,7 +472,7 @@ def test_models_pass_qt_model_tester(gui, qtmodeltester, kind):
     async def check() -> None:  # fetchMore starts a page load: run the checks on the live loop
         qtmodeltester.check(desk.accounts if kind == "accounts" else desk.tests)
         qtmodeltester.check(desk.accounts_proxy if kind == "accounts" else desk.tests_proxy)
-        await until(lambda: "more" not in desk.tasks)
+        await until(lambda: not desk.runner.running("more"))
 
     gui.run(check())
 
@@ -482,7 +482,7 @@ def test_client_is_closed_on_quit(gui):
     client: TestingBotClient = desk.client
     desk.window.close()
     gui.run(until(desk.closed.is_set))
-    assert client._http.is_closed and not desk.tasks
+    assert client._http.is_closed and not desk.runner.busy
 
 
 def test_credentials_type_never_shows_values():
@@ -497,7 +497,7 @@ def test_changes_elsewhere_are_reconciled_with_a_notice(gui):
     sb.store.rotate_service_account(nightly.id)
     sb.store.delete_service_account(visual.id)
     desk.refresh()
-    gui.run(until(lambda: "refresh" not in desk.tasks))
+    gui.run(until(lambda: not desk.runner.running("refresh")))
     notice = desk.messages.history[-1][1]
     assert notice == "Changed elsewhere since the last refresh: 1 renamed, 1 rotated, 1 deleted."
     assert row_of(desk, "ci-runner-v2") and row_of(desk, "visual-diff") is None

@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..api import ServiceAccount, Test, check_base_url
+from ..core.usage import Usage
 from . import format as fmt
 from .forms import child, embed
 from .icons import icon
-from .models import Usage
 
 _CLOSED = object()
 

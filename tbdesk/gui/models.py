@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
 
@@ -18,7 +17,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QIcon, QPainter, QPixmap
 
-from ..api import ServiceAccount, Test
+from ..api.models import ServiceAccount, Test
+from ..core.usage import Usage
+from ..core.usage import service_account_start as service_account_start  # re-exported for older imports
+from ..core.usage import usage_of as usage_of
 from . import format as fmt
 from .icons import icon
 
@@ -41,40 +43,6 @@ class AccountCol(IntEnum):
 
 ACCOUNT_HEADERS = ["Identifier", "Key", "Secret", "Created", "Last test", "Tests (7 days)", ""]
 CREDENTIAL_COLUMNS = (AccountCol.KEY, AccountCol.SECRET)
-
-
-@dataclass(frozen=True)
-class Usage:
-    """How much a service account was used recently, from the tests it started."""
-
-    last_test: datetime | None = None
-    last_24h: int = 0
-    last_7d: int = 0
-
-
-def service_account_start(test: Test) -> tuple[int, datetime] | None:
-    """(account id, created) when a live or deleted service account started this test."""
-    sb = test.started_by
-    if sb is None or not sb.is_service_account or sb.id is None or test.created_at is None:
-        return None
-    return sb.id, test.created_at
-
-
-def usage_of(starts: Iterable[tuple[int, datetime]], now: datetime | None = None) -> dict[int, Usage]:
-    """Per account: its newest test, and how many it started in the last 24 hours and 7 days."""
-    now = now or datetime.now(UTC)
-    day_ago, week_ago = now - timedelta(days=1), now - timedelta(days=7)
-    last: dict[int, datetime] = {}
-    day_counts: dict[int, int] = {}
-    week_counts: dict[int, int] = {}
-    for account_id, created in starts:
-        if account_id not in last or created > last[account_id]:
-            last[account_id] = created
-        if created >= week_ago:
-            week_counts[account_id] = week_counts.get(account_id, 0) + 1
-            if created >= day_ago:
-                day_counts[account_id] = day_counts.get(account_id, 0) + 1
-    return {i: Usage(last[i], day_counts.get(i, 0), week_counts.get(i, 0)) for i in last}
 
 
 class AccountsModel(QAbstractTableModel):

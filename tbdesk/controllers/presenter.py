@@ -1,0 +1,196 @@
+"""View state: column set-up, counts, which actions are enabled, the selection, menus and test details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt
+from PySide6.QtWidgets import QHeaderView, QMessageBox
+
+from .. import __version__
+from ..api.models import ServiceAccount
+from ..gui.delegates import CredentialDelegate, MoreDelegate
+from ..gui.dialogs import TestDetailsDialog
+from ..gui.models import ROW_ROLE, AccountCol, AccountsModel, AccountsProxy, TestCol, TestsModel, TestsProxy
+from ..gui.started_by import StartedByFilter
+from ..gui.window import READ_ONLY_TIP, MainWindow
+from .session import Session
+from .tasks import TaskRunner
+
+ACCOUNT_WIDTHS = {
+    AccountCol.IDENTIFIER: 240,
+    AccountCol.KEY: 320,
+    AccountCol.SECRET: 320,
+    AccountCol.CREATED: 100,
+    AccountCol.LAST_TEST: 110,
+    AccountCol.TESTS_7D: 110,
+}
+TEST_WIDTHS = {
+    TestCol.NAME: 300,
+    TestCol.STATUS: 90,
+    TestCol.BROWSER: 140,
+    TestCol.PLATFORM: 150,
+    TestCol.STARTED_BY: 190,
+    TestCol.BUILD: 120,
+    TestCol.CREATED: 140,
+    TestCol.DURATION: 80,
+}
+SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+
+
+class Presenter(QObject):
+    def __init__(
+        self,
+        window: MainWindow,
+        session: Session,
+        runner: TaskRunner,
+        accounts: AccountsModel,
+        accounts_proxy: AccountsProxy,
+        tests: TestsModel,
+        tests_proxy: TestsProxy,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.session = session
+        self.runner = runner
+        self.accounts = accounts
+        self.accounts_proxy = accounts_proxy
+        self.tests = tests
+        self.tests_proxy = tests_proxy
+        self._setup_views()
+
+    def _setup_views(self) -> None:
+        w = self.window
+        view = w.accounts_view
+        view.setModel(self.accounts_proxy)
+        view.setSortingEnabled(True)
+        view.sortByColumn(AccountCol.IDENTIFIER, Qt.SortOrder.AscendingOrder)
+        self.cred_delegate = CredentialDelegate(view)
+        for col in (AccountCol.KEY, AccountCol.SECRET):
+            view.setItemDelegateForColumn(col, self.cred_delegate)
+        self.more_delegate = MoreDelegate(view)
+        view.setItemDelegateForColumn(AccountCol.MORE, self.more_delegate)
+        header = view.horizontalHeader()
+        for col, width in ACCOUNT_WIDTHS.items():
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(AccountCol.MORE, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(AccountCol.MORE, 34)
+        tests = w.tests_view
+        tests.setModel(self.tests_proxy)
+        for test_col, width in TEST_WIDTHS.items():
+            tests.horizontalHeader().resizeSection(test_col, width)
+        tests.horizontalHeader().setStretchLastSection(True)
+        self.started_by = StartedByFilter(w.started_by, self.tests_proxy, self.accounts, self)
+        w.show_empty(False)
+
+    # -- selection -------------------------------------------------------------------------------
+
+    def selected(self) -> ServiceAccount | None:
+        selection = self.window.accounts_view.selectionModel()
+        index = selection.currentIndex()
+        rows = selection.selectedRows()
+        if rows:
+            index = rows[0]
+        return index.data(ROW_ROLE) if index.isValid() else None
+
+    def select_account(self, account_id: int) -> None:
+        row = self.accounts.row_of(account_id)
+        if row is None:
+            return
+        index = self.accounts_proxy.mapFromSource(self.accounts.index(row, 0))
+        if not index.isValid():  # hidden by the filter: clear it so the row can be shown
+            self.window.filter_edit.clear()
+            index = self.accounts_proxy.mapFromSource(self.accounts.index(row, 0))
+        view = self.window.accounts_view
+        view.selectionModel().setCurrentIndex(index, SELECT_ROW)
+        view.scrollTo(index)
+
+    @staticmethod
+    def account_at(index: QModelIndex) -> ServiceAccount | None:
+        return index.data(ROW_ROLE) if index.isValid() else None
+
+    # -- counts and enabled actions --------------------------------------------------------------
+
+    def filter_changed(self, text: str) -> None:
+        self.accounts_proxy.set_filter_text(text)
+        self.accounts_changed()
+
+    def accounts_changed(self, *_: Any) -> None:
+        total = self.accounts.rowCount()
+        shown = self.accounts_proxy.rowCount()
+        w = self.window
+        w.accounts_count.setText(f"{total}" if shown == total else f"{shown} of {total}")
+        filtering = bool(w.filter_edit.text().strip())
+        w.show_empty(total == 0 and self.session.client is not None and not filtering)
+        self.started_by.schedule()
+        self.update_actions()
+
+    def filter_tests_by_selected(self) -> None:
+        account = self.selected()
+        if account is not None:
+            self.started_by.show_account(account.id)
+
+    def tests_changed(self, *_: Any) -> None:
+        shown, loaded = self.tests_proxy.rowCount(), self.tests.rowCount()
+        loaded_text = f"{loaded} of {self.tests.total}"
+        self.window.tests_count.setText(loaded_text if shown == loaded else f"{shown} shown · {loaded_text}")
+
+    def selection_changed(self, *_: Any) -> None:
+        account = self.selected()
+        button = self.window.only_selected
+        button.setVisible(account is not None and self.tests_proxy.who != (account.id if account else None))
+        if account is not None:
+            button.setText(f"Only tests by {account.identifier}")
+        self.update_actions()
+
+    def tasks_changed(self) -> None:
+        self.window.set_busy(self.runner.busy)
+        self.update_actions()
+
+    def update_actions(self) -> None:
+        w = self.window
+        selected = self.selected() is not None
+        manage = self.session.can_manage
+        acting = self.runner.running("action")
+        signed_in = self.session.client is not None
+        w.add_action.setEnabled(manage and not acting and signed_in)
+        for action in (w.edit_action, w.rotate_action, w.delete_action):
+            action.setEnabled(manage and selected and not acting)
+        w.copy_key_action.setEnabled(selected)
+        w.reveal_key_action.setEnabled(selected)
+        for action in (w.copy_secret_action, w.copy_env_action, w.copy_hub_action, w.reveal_secret_action):
+            action.setEnabled(selected and manage)
+            action.setToolTip(action.statusTip() if manage else READ_ONLY_TIP)
+        w.refresh_action.setEnabled(signed_in)
+        w.sign_out_action.setEnabled(signed_in)
+
+    # -- menus and dialogs that only show things -------------------------------------------------
+
+    def context_menu(self, pos: Any) -> None:
+        if self.window.accounts_view.indexAt(pos).isValid():
+            self.window.row_menu().popup(self.window.accounts_view.viewport().mapToGlobal(pos))
+
+    def more_menu(self, index: QModelIndex) -> None:
+        view = self.window.accounts_view
+        view.selectionModel().setCurrentIndex(index, SELECT_ROW)
+        rect = view.visualRect(index)
+        self.window.row_menu().popup(view.viewport().mapToGlobal(rect.bottomLeft()))
+
+    def open_test(self, index: QModelIndex) -> None:
+        if index.isValid() and index.model() is self.tests_proxy:
+            test = index.data(ROW_ROLE)
+            if test is not None:
+                details = TestDetailsDialog(self.window, test)
+                details.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                details.open()
+
+    def app_state_changed(self, state: Qt.ApplicationState) -> None:
+        # The screen locked or the app went to the background: hide what was revealed.
+        if state in (Qt.ApplicationState.ApplicationSuspended, Qt.ApplicationState.ApplicationHidden):
+            self.accounts.hide_all()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self.window, "About tbdesk", f"tbdesk {__version__}\nService accounts and tests of a TestingBot team."
+        )

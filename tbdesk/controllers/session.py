@@ -1,0 +1,171 @@
+"""Who is signed in: from the sandbox, the environment or keyring, or the sign-in dialog; and signing out.
+
+Signing in loads the first screen in the same round trip; `first_screen` hands it to Sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from PySide6.QtCore import QObject, Signal
+
+from ..api import schema as s
+from ..api.client import Credentials, TestingBotClient
+from ..api.errors import ApiError, AuthenticationError
+from ..api.models import User
+from ..core.wording import describe
+from ..credentials import CredentialStore, KeyringUnavailable, Profile
+from ..gui.dialogs import SignInDialog, submissions
+from ..gui.messages import MessageBridge
+from ..gui.window import MainWindow
+from ..options import Options
+from .open_dialog import OpenDialog
+
+TESTS_PAGE = 100
+
+
+class Session(QObject):
+    first_screen = Signal(object, object)  # the first page of accounts, the first page of tests
+    user_changed = Signal()  # signed in, or the user's role changed
+    stopped = Signal()  # signed out or asked to sign in again: stop polling
+    signed_out = Signal()  # clear what the last user saw
+
+    def __init__(
+        self,
+        options: Options,
+        store: CredentialStore,
+        transport: httpx.AsyncBaseTransport | None,
+        window: MainWindow,
+        messages: MessageBridge,
+        dialogs: OpenDialog,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.options = options
+        self.store = store
+        self.transport = transport
+        self.window = window
+        self.messages = messages
+        self.dialogs = dialogs
+        self.client: TestingBotClient | None = None
+        self.user: User | None = None
+        self.profile: Profile | None = None
+        self.sandbox: Any = None  # a SandboxProcess with --sandbox
+
+    @property
+    def can_manage(self) -> bool:
+        return self.user is not None and self.user.can_manage
+
+    @property
+    def api_url(self) -> str:
+        return self.profile.api_url if self.profile else s.DEFAULT_API_URL
+
+    def require_client(self) -> TestingBotClient:
+        if self.client is None:
+            raise AuthenticationError("Not signed in.")
+        return self.client
+
+    async def start(self) -> None:
+        """Show the window at once; sign in and load behind it."""
+        self.window.restore_layout()
+        self.window.show()
+        url = self.options.api_url
+        if self.options.sandbox:
+            self.messages.info("Starting the sandbox…")
+            from ..sandbox.child import SandboxProcess  # only when asked for: keeps start-up lean
+
+            self.sandbox = SandboxProcess(self.options.sandbox_args)
+            info = await self.sandbox.start()
+            # Sandbox-only credentials, printed on purpose: they are how a user points Selenium at it.
+            print(f"tbdesk sandbox: {info.url} key={info.key} secret={info.secret}", flush=True)
+            self.window.setWindowTitle("tbdesk — sandbox")
+            self.profile = Profile("sandbox", info.url)
+            problem = await self.try_sign_in(Credentials(info.key, info.secret), self.profile, remember=False)
+            if problem is None:
+                return
+            await self.sign_in_dialog(info.url, problem)
+            return
+        resolved = await asyncio.to_thread(self.store.resolve, self.options.profile, None, None, url)
+        problem = None
+        if resolved is not None:
+            problem = await self.try_sign_in(resolved.credentials, resolved.profile, remember=False)
+            if problem is None:
+                self.messages.info(f"Signed in with the key from the {resolved.source}.")
+                return
+        await self.sign_in_dialog(url or s.DEFAULT_API_URL, problem)
+
+    async def try_sign_in(self, creds: Credentials, profile: Profile, remember: bool) -> str | None:
+        """Sign in and load the first screen in one round trip (user, accounts and tests in parallel).
+
+        Returns None when signed in, else what went wrong, for the sign-in dialog to show.
+        """
+        # Building the client imports httpcore and loads the TLS trust store (~100 ms): off the event loop.
+        client = await asyncio.to_thread(
+            TestingBotClient, creds, profile.api_url, transport=self.transport, retry=self.options.retry
+        )
+        try:
+            user, accounts, tests = await asyncio.gather(
+                client.user(), client.service_accounts_page(0), client.tests(0, TESTS_PAGE)
+            )
+        except ApiError as exc:
+            await client.aclose()
+            if isinstance(exc, AuthenticationError):
+                return "The key and secret were not accepted."
+            return describe(exc)
+        if remember:
+            try:
+                await asyncio.to_thread(self.store.save, profile, creds)
+            except KeyringUnavailable as exc:
+                self.messages.warning(exc.message)
+        old, self.client, self.profile = self.client, client, profile
+        if old is not None:
+            await old.aclose()
+        self.apply_user(user)
+        self.first_screen.emit(accounts, tests)
+        return None
+
+    async def sign_in_dialog(self, api_url: str, message: str | None = None) -> None:
+        dialog = SignInDialog(self.window, api_url, self.store.keyring_problem, message)
+        self.dialogs.track(dialog)
+        async for key, secret, url, remember in submissions(dialog):
+            dialog.set_busy(True)
+            try:
+                name = self.options.profile or (self.profile.name if self.profile else "default")
+                problem = await self.try_sign_in(Credentials(key, secret), Profile(name, url), remember)
+            finally:
+                dialog.set_busy(False)
+            if problem is None:
+                dialog.accept()
+            else:
+                dialog.show_error(problem)
+        if self.client is None:
+            self.messages.warning("Not signed in. Use File → Sign out to try another key.")
+
+    async def reauthenticate(self, reason: str) -> None:
+        """A 401 mid-session: sign in again, then carry on where the user was."""
+        self.stopped.emit()
+        await self.sign_in_dialog(self.api_url, f"{reason} Sign in again to carry on.")
+
+    async def sign_out(self) -> None:
+        self.stopped.emit()
+        if self.profile is not None and self.profile.name != "sandbox":
+            try:
+                await asyncio.to_thread(self.store.delete, self.profile.name)
+            except KeyringUnavailable as exc:
+                self.messages.warning(exc.message)
+        if self.client is not None:
+            await self.client.aclose()
+            self.client, self.user = None, None
+        self.signed_out.emit()
+        self.window.user_label.setText("Not signed in")
+        self.messages.info("Signed out; the stored key and secret were removed from the keyring.")
+        await self.sign_in_dialog(self.api_url)
+
+    def apply_user(self, user: User) -> None:
+        self.user = user
+        role = f", {user.role}" if user.role else ""
+        self.window.user_label.setText(f"{user.name}{role} · {user.plan or 'plan unknown'}")
+        self.window.set_read_only(not user.can_manage)
+        self.user_changed.emit()

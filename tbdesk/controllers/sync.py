@@ -1,0 +1,179 @@
+"""Keeping the models in step with the server: the first screen, refresh, paging, usage and polling."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+
+from ..api import schema as s
+from ..api.errors import ApiError, AuthenticationError
+from ..api.models import Page, ServiceAccount, Test
+from ..core.reconcile import reconcile
+from ..core.usage import USAGE_DAYS, UsageLog, reached_cutoff
+from ..core.wording import describe
+from ..gui.messages import MessageBridge
+from ..gui.models import AccountsModel, TestsModel
+from ..gui.window import MainWindow
+from ..options import Options
+from .presenter import Presenter
+from .session import TESTS_PAGE, Session
+from .tasks import TaskRunner
+
+USAGE_MAX_PAGES = 60  # at 500 a page: the last 30,000 tests are enough to tell which keys are in use
+
+
+class Sync(QObject):
+    def __init__(
+        self,
+        options: Options,
+        session: Session,
+        runner: TaskRunner,
+        presenter: Presenter,
+        window: MainWindow,
+        messages: MessageBridge,
+        accounts: AccountsModel,
+        tests: TestsModel,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.options = options
+        self.session = session
+        self.runner = runner
+        self.presenter = presenter
+        self.window = window
+        self.messages = messages
+        self.accounts = accounts
+        self.tests = tests
+        self.loaded = asyncio.Event()  # the first screen is shown
+        self._since: float | None = None  # newest updated_at seen, for polling
+        self._usage = UsageLog()
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(int(options.poll_interval * 1000))
+        self.poll_timer.timeout.connect(lambda: self.runner.spawn("poll", self.poll(), replace=False))
+        self.tests.more_wanted.connect(lambda offset: self.runner.spawn("more", self.load_more(offset)))
+
+    def show_first_screen(self, accounts: Page[ServiceAccount], tests: Page[Test]) -> None:
+        """Signed in: show the first pages, then load the rest, the usage and start polling behind them."""
+        self.accounts.set_accounts(accounts.items)
+        self.tests.reset(tests.items, tests.total)
+        self._note_tests(tests.items)
+        self.loaded.set()
+        self._refreshed()
+        # What was loaded lives as long as the window: keep the collector from re-scanning it in every
+        # full collection (those pauses were the longest stalls with 10,000 accounts).
+        gc.freeze()
+        if len(accounts.items) < accounts.total:
+            self.runner.spawn("refresh", self._load_remaining_accounts(accounts))
+        self.runner.spawn("usage", self.load_usage())
+        self.poll_timer.start()
+
+    def stop_polling(self) -> None:
+        self.poll_timer.stop()
+
+    def clear(self) -> None:
+        self.accounts.set_accounts([])
+        self.tests.reset([], 0)
+
+    def refresh(self) -> None:
+        if self.session.client is not None:
+            self.runner.spawn("refresh", self._refresh())
+
+    async def _refresh(self) -> None:
+        client = self.session.require_client()
+        user, accounts, tests = await asyncio.gather(
+            client.user(), client.service_accounts(), client.tests(0, TESTS_PAGE)
+        )
+        self.session.apply_user(user)
+        self.reconcile(accounts)
+        self.tests.reset(tests.items, tests.total)
+        self._note_tests(tests.items)
+        self._refreshed()
+        self.runner.spawn("usage", self.load_usage())
+
+    async def _load_remaining_accounts(self, first: Page[ServiceAccount]) -> None:
+        await self.session.require_client().service_accounts(
+            on_page=lambda rows: self.accounts.append(rows, resort=False), first=first
+        )
+        self.accounts.resort()
+        self._refreshed()
+
+    def reconcile(self, fresh: list[ServiceAccount]) -> None:
+        """Apply a full list; say what changed elsewhere, so no stale row fails later."""
+        plan = reconcile(self.accounts.accounts(), fresh)
+        selected = self.presenter.selected()
+        if plan.reset:
+            self.accounts.set_accounts(fresh)
+        else:
+            for account_id in plan.removed:
+                self.accounts.remove(account_id)
+            for account in plan.changed:
+                self.accounts.upsert(account)
+            if plan.added:
+                self.accounts.append(plan.added)
+        if selected is not None and self.accounts.row_of(selected.id) is not None:
+            self.presenter.select_account(selected.id)
+        if summary := plan.summary():
+            self.messages.info(summary)
+
+    async def load_more(self, offset: int) -> None:
+        generation = self.tests.generation
+        try:
+            page = await self.session.require_client().tests(offset, TESTS_PAGE)
+        except ApiError as exc:
+            self.tests.page_failed()
+            if isinstance(exc, AuthenticationError):
+                raise  # the task runner asks to sign in again
+            self.messages.error(f"{describe(exc)} Press F5 to try again.")
+            return
+        except BaseException:
+            self.tests.page_failed()
+            raise
+        self.tests.append_page(page.items, page.total, generation)
+
+    async def load_usage(self) -> None:
+        """Last test and tests in 7 days per account: in the background, after the first screen."""
+        client = self.session.require_client()
+        cutoff = datetime.now(UTC) - timedelta(days=USAGE_DAYS)
+        seen = UsageLog()
+        for page_no in range(USAGE_MAX_PAGES):
+            page = await client.tests(page_no * s.PAGE_MAX, s.PAGE_MAX)
+            seen.add(page.items)
+            if reached_cutoff(page.items, cutoff, (page_no + 1) * s.PAGE_MAX, page.total):
+                break
+        self._usage.replace(seen)
+        self.accounts.set_usage(self._usage.usage())
+
+    async def poll(self) -> None:
+        """New and updated tests since the last look, merged in place; usage stays current."""
+        client = self.session.client
+        if client is None or self._since is None:
+            return
+        fresh = await client.tests_since(self._since)
+        if fresh:
+            self.tests.merge(fresh)
+            self._note_tests(fresh)
+            if self.accounts.usage_loaded:
+                self._usage.add(fresh)
+                self.accounts.set_usage(self._usage.usage())
+        self._refreshed()
+
+    def _note_tests(self, tests: Any) -> None:
+        stamps = [t.updated_at.timestamp() for t in tests if t.updated_at is not None]
+        if stamps:
+            self._since = max(self._since or 0.0, max(stamps))
+
+    def _refreshed(self) -> None:
+        self.window.refreshed_label.setText(f"Updated {time.strftime('%H:%M:%S')}")
+        client = self.session.client
+        remaining = client.rate_limit_remaining if client else None
+        self.window.rate_label.setText(f"API: {remaining} requests left" if remaining is not None else "")
+        if self.options.exit_when_loaded and self.loaded.is_set():
+            self.window.repaint()  # the rows are on screen before we say so
+            print(f"tbdesk: loaded {self.accounts.rowCount()} accounts and {self.tests.rowCount()} tests", flush=True)
+            self.options.exit_when_loaded = False
+            QTimer.singleShot(0, self.window.close)

@@ -1,0 +1,54 @@
+"""Reconciling a freshly loaded list of service accounts with the one on screen."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..api.models import ServiceAccount
+
+
+@dataclass
+class Reconciliation:
+    """What to do to the shown list so it equals the fresh one, and what to tell the admin."""
+
+    reset: bool = False  # mostly new: replace everything in one go (cheapest)
+    removed: list[int] = field(default_factory=list)  # account ids
+    changed: list[ServiceAccount] = field(default_factory=list)
+    added: list[ServiceAccount] = field(default_factory=list)
+    renamed: int = 0
+    rotated: int = 0
+    had_rows: bool = False
+
+    def summary(self) -> str | None:
+        """A sentence about changes made elsewhere, or None (nothing changed, or nothing was shown)."""
+        parts = [
+            f"{n} {what}"
+            for n, what in (
+                (self.renamed, "renamed"),
+                (self.rotated, "rotated"),
+                (len(self.removed), "deleted"),
+                (len(self.added), "added"),
+            )
+            if n
+        ]
+        if not parts or not self.had_rows:
+            return None
+        return "Changed elsewhere since the last refresh: " + ", ".join(parts) + "."
+
+
+def reconcile(shown: Sequence[ServiceAccount], fresh: Sequence[ServiceAccount]) -> Reconciliation:
+    """The usual refresh changes little, so only changed rows are touched (10,000 unchanged rows cost nothing);
+    when more than half the list is added or deleted, a reset is cheaper."""
+    old = {a.id: a for a in shown}
+    new = {a.id: a for a in fresh}
+    plan = Reconciliation(
+        removed=[i for i in old if i not in new],
+        changed=[a for i, a in new.items() if i in old and old[i] != a],
+        added=[a for i, a in new.items() if i not in old],
+        renamed=sum(1 for i, a in new.items() if i in old and old[i].identifier != a.identifier),
+        rotated=sum(1 for i, a in new.items() if i in old and old[i].key != a.key),
+        had_rows=bool(old),
+    )
+    plan.reset = len(plan.removed) + len(plan.added) > len(new) // 2
+    return plan
