@@ -23,7 +23,6 @@ from .controllers.session import Session
 from .controllers.shutdown import Shutdown
 from .controllers.sync import Sync
 from .controllers.tasks import TaskRunner
-from .core.snippets import hub_url
 from .credentials import CredentialStore, Profile
 from .gui.clipboard import ClipboardGuard
 from .gui.messages import MessageBridge
@@ -32,7 +31,7 @@ from .gui.screenlock import ScreenLockWatcher
 from .gui.window import MainWindow
 from .options import Options
 
-__all__ = ["Options", "TbDesk", "hub_url"]
+__all__ = ["Options", "TbDesk"]
 
 
 class TbDesk(QObject):

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 from tbdesk.api.models import ServiceAccount, StartedBy, Test
 from tbdesk.core.reconcile import reconcile
-from tbdesk.core.snippets import env_line, hub_url
 from tbdesk.core.usage import Usage, UsageLog, reached_cutoff, service_account_start, usage_of
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -90,13 +89,3 @@ def test_reconcile_resets_when_most_rows_are_new_and_is_quiet_when_nothing_chang
     assert same.summary() is None
     # The first load is not news: nothing was shown before.
     assert reconcile([], shown).summary() is None
-
-
-def test_hub_url_for_testingbot_and_for_any_other_server():
-    assert hub_url("https://api.testingbot.com/v1", "K", "S") == "https://K:S@hub.testingbot.com/wd/hub"
-    assert hub_url("https://api.testingbot.com/v1/", "K", "S") == "https://K:S@hub.testingbot.com/wd/hub"
-    assert hub_url("http://127.0.0.1:9400/v1", "K", "S") == "http://K:S@127.0.0.1:9400/wd/hub"
-
-
-def test_env_line_names_the_variables_testingbot_clients_read():
-    assert env_line("K", "S") == "TESTINGBOT_KEY=K TESTINGBOT_SECRET=S"

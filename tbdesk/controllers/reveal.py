@@ -12,12 +12,12 @@ from PySide6.QtCore import QObject, QTimer
 
 from ..api.errors import NotFound, PermissionDenied
 from ..api.models import ServiceAccount
-from ..core.snippets import env_line, hub_url
 from ..core.wording import describe
 from ..gui.clipboard import ClipboardGuard
 from ..gui.messages import MessageBridge
 from ..gui.models import AccountCol, AccountsModel
 from ..gui.window import MainWindow
+from ..snippets import KEY_VAR, SECRET_VAR, hub_url
 from .session import Session
 from .tasks import TaskRunner
 
@@ -76,7 +76,7 @@ class CredentialDisplay(QObject):
         def copy(secret: str) -> None:
             current = self.accounts.account(account.id) or account  # the key may have just changed
             if kind == "env":
-                text, label = env_line(current.key, secret), "Environment variables"
+                text, label = f"{KEY_VAR}={current.key} {SECRET_VAR}={secret}", "Environment variables"
             else:
                 text, label = hub_url(self.session.api_url, current.key, secret), "Hub URL"
             self.clipboard.copy(text, f"{label} of “{account.identifier}”")
