@@ -103,3 +103,93 @@ async def test_hub_errors_are_w3c_shaped(method, path, status, error):
     assert r.status_code == status
     value = r.json()["value"]
     assert value["error"] == error and value["message"] and "stacktrace" in value
+
+
+# -- look-alike identifiers -----------------------------------------------------------------------
+
+LOOK_ALIKES = {
+    "U+2010 hyphen": "ci\u2010deploy",
+    "U+2212 minus": "ci\u2212deploy",
+    "fullwidth": "ｃｉ-ｄｅｐｌｏｙ",
+    "Cyrillic es and ie": "\u0441i-d\u0435ploy",
+    "digit one for l": "ci-dep1oy",
+    "capitals": "CI-DEPLOY",
+}
+REFUSED = {
+    "zero-width space": ("ci\u200b-deploy", "invisible"),
+    "zero-width joiner": ("ci-\u200ddeploy", "invisible"),
+    "right-to-left override": ("\u202eci-deploy", "bidirectional"),
+    "left-to-right isolate": ("ci-deploy\u2066x", "bidirectional"),
+    "BOM": ("\ufeffci-deploy", "invisible"),
+    "soft hyphen": ("ci-de\u00adploy", "invisible"),
+    "invisible only": ("\u200b\u2060\u200b\u2060", "invisible"),
+    "Hangul fillers only": ("\u3164\u3164\u3164", "invisible"),
+}
+
+
+@pytest.mark.parametrize("name", LOOK_ALIKES.values(), ids=LOOK_ALIKES.keys())
+async def test_look_alike_of_an_existing_identifier_is_refused(name):
+    sb = asgi_sandbox()
+    async with sb.client() as c:
+        assert (await c.post(SA, json={"identifier": "ci-deploy"})).status_code == 201
+        other = (await c.post(SA, json={"identifier": "release-train"})).json()
+        for r in (
+            await c.post(SA, json={"identifier": name}),
+            await c.put(f"{SA}/{other['id']}", json={"identifier": name}),
+        ):
+            assert r.status_code == 400, r.text
+            message = r.json()["fields"]["identifier"][0]
+            assert "“ci-deploy”" in message and ("already exists" in message or "looks the same" in message)
+
+
+@pytest.mark.parametrize(("name", "reason"), REFUSED.values(), ids=REFUSED.keys())
+async def test_invisible_and_bidi_characters_are_refused(name, reason):
+    sb = asgi_sandbox()
+    async with sb.client() as c:
+        r = await c.post(SA, json={"identifier": name})
+        assert r.status_code == 400, r.text
+        assert reason in r.json()["error"] and "U+" in r.json()["fields"]["identifier"][0]
+
+
+async def test_identifiers_are_stored_nfkc_so_nfd_and_nfc_are_one_name():
+    sb = asgi_sandbox()
+    nfc, nfd = "caf\u00e9-nightly", "cafe\u0301-nightly"
+    async with sb.client() as c:
+        made = (await c.post(SA, json={"identifier": nfd})).json()
+        assert made["identifier"] == nfc  # stored composed
+        r = await c.post(SA, json={"identifier": nfc})
+        assert r.status_code == 400 and "already exists" in r.json()["error"]
+        wide = (await c.post(SA, json={"identifier": "ｎｉｇｈｔｌｙ-ｅ２ｅ"})).json()
+        assert wide["identifier"] == "nightly-e2e"
+        # Renaming an account to a look-alike of its own name is a rename, not a clash.
+        r = await c.put(f"{SA}/{made['id']}", json={"identifier": "CAFÉ-NIGHTLY"})
+        assert r.status_code == 200 and r.json()["identifier"] == "CAFÉ-NIGHTLY"
+
+
+def test_a_file_made_under_the_old_rules_is_rekeyed(tmp_path):
+    """Old files folded case only: opening one recomputes the keys, and look-alikes already there both stay."""
+    import sqlite3
+
+    from tbdesk.sandbox.store import Store, StoreError
+
+    path = str(tmp_path / "old.db")
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("DROP INDEX sa_live_skeleton")
+    db.execute("ALTER TABLE service_accounts DROP COLUMN identifier_skel")  # as older versions made it
+    rows = [("ci-deploy", "ci-deploy"), ("ci\u2010deploy", "ci\u2010deploy")]
+    db.executemany(
+        "INSERT INTO service_accounts (identifier, identifier_norm, key, secret, created_at, updated_at)"
+        " VALUES (?, ?, lower(hex(randomblob(16))), lower(hex(randomblob(16))), 0, 0)",
+        rows,
+    )
+    db.execute("PRAGMA user_version = 0")
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert len(store.service_accounts(0, 10)[0]) == 2
+    with pytest.raises(StoreError, match="already exists"):
+        store.create_service_account("CI-deploy")
+    with pytest.raises(StoreError, match="looks the same"):
+        store.create_service_account("ci\u2212deploy")
+    store.close()

@@ -6,6 +6,7 @@ import json
 import random
 import time
 
+from .. import identifiers
 from .store import Store
 
 OWNER = ("Alex", "Morgan", "alex.morgan@example.com")
@@ -91,15 +92,37 @@ def seed(
     created = [min(c, k) for c, k in zip(created, issued, strict=True)]
     store.bulk_insert(
         "service_accounts",
-        ["identifier", "identifier_norm", "key", "secret", "created_at", "updated_at", "keys_issued_at"],
-        ((n, n.casefold(), _key(rng), _key(rng), c, k, k) for n, c, k in zip(names, created, issued, strict=True)),
+        [
+            "identifier",
+            "identifier_norm",
+            "identifier_skel",
+            "key",
+            "secret",
+            "created_at",
+            "updated_at",
+            "keys_issued_at",
+        ],
+        (
+            (n, *identifiers.keys(n), _key(rng), _key(rng), c, k, k)
+            for n, c, k in zip(names, created, issued, strict=True)
+        ),
     )
     # One account deleted a week ago: its tests keep the "ci-old" label.
     gone = now - 7 * DAY
     store.bulk_insert(
         "service_accounts",
-        ["identifier", "identifier_norm", "key", "secret", "created_at", "updated_at", "deleted_at"],
-        [(DELETED_IDENTIFIER, DELETED_IDENTIFIER, _key(rng), _key(rng), now - 500 * DAY, gone, gone)],
+        ["identifier", "identifier_norm", "identifier_skel", "key", "secret", "created_at", "updated_at", "deleted_at"],
+        [
+            (
+                DELETED_IDENTIFIER,
+                *identifiers.keys(DELETED_IDENTIFIER),
+                _key(rng),
+                _key(rng),
+                now - 500 * DAY,
+                gone,
+                gone,
+            )
+        ],
     )
     deleted_id = len(names) + 1
     store.bulk_insert("tests", TEST_COLUMNS, _tests(rng, tests, now, len(names), deleted_id, gone, people))

@@ -1,21 +1,25 @@
 """SQLite storage for the sandbox: people, service accounts and tests.
 
 Every write is one transaction behind one lock, so parallel requests can never leave a half-done row,
-and the partial unique index on the normalised identifier makes "exactly one account" hold even if two
-creates race past the application-level check.
+and the partial unique indexes on the identifier's look-alike keys (tbdesk.identifiers.keys) make
+"exactly one account" hold even if two creates race past the application-level check.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import sqlite3
 import threading
 import time
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+from .. import identifiers
+
+log = logging.getLogger("tbdesk.sandbox")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -30,10 +34,8 @@ CREATE TABLE IF NOT EXISTS service_accounts (
     identifier TEXT NOT NULL, identifier_norm TEXT NOT NULL,
     key TEXT NOT NULL UNIQUE, secret TEXT NOT NULL,
     created_at REAL NOT NULL, updated_at REAL NOT NULL, deleted_at REAL,
-    keys_issued_at REAL
+    keys_issued_at REAL, identifier_skel TEXT
 );
-CREATE UNIQUE INDEX IF NOT EXISTS sa_live_identifier
-    ON service_accounts(identifier_norm) WHERE deleted_at IS NULL;
 CREATE TABLE IF NOT EXISTS tests (
     id INTEGER PRIMARY KEY,
     session_id TEXT NOT NULL UNIQUE,
@@ -50,9 +52,17 @@ CREATE INDEX IF NOT EXISTS tests_created ON tests(created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS tests_updated ON tests(updated_at);
 CREATE INDEX IF NOT EXISTS tests_started_by ON tests(sb_type, sb_id);
 """
+# Made after _migrate, which fills identifier_skel in files from older versions. The two columns are
+# identifiers.keys(): two live accounts may share neither.
+IDENTIFIER_INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS sa_live_identifier
+    ON service_accounts(identifier_norm) WHERE deleted_at IS NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS sa_live_skeleton
+    ON service_accounts(identifier_skel) WHERE deleted_at IS NULL;
+"""
+IDENTIFIER_RULES_VERSION = 1  # PRAGMA user_version: bump when identifiers.keys() changes
 
 ADMIN_ROLES = frozenset({"owner", "admin"})
-IDENTIFIER_MIN, IDENTIFIER_MAX = 3, 100
 MAX_SQL_INT = 2**63 - 1
 
 
@@ -71,17 +81,11 @@ def new_key() -> str:
 
 
 def normalise_identifier(value: object) -> str:
-    """Trim and validate an identifier; raise a 400 StoreError naming the field otherwise."""
-    if not isinstance(value, str):
-        raise _invalid("Identifier must be a string.")
-    text = value.strip()
-    if len(text) < IDENTIFIER_MIN:
-        raise _invalid(f"Identifier must be at least {IDENTIFIER_MIN} characters.")
-    if len(text) > IDENTIFIER_MAX:
-        raise _invalid(f"Identifier must be at most {IDENTIFIER_MAX} characters.")
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in text):
-        raise _invalid("Identifier must not contain control characters.")
-    return text
+    """The identifier as stored (tbdesk.identifiers); a 400 naming the field when it breaks a rule."""
+    try:
+        return identifiers.normalise(value)
+    except identifiers.InvalidIdentifier as exc:
+        raise _invalid(exc.message) from None
 
 
 def _invalid(message: str) -> StoreError:
@@ -114,6 +118,7 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
         self._migrate()
+        self._db.executescript(IDENTIFIER_INDEXES)
 
     def _migrate(self) -> None:
         """Files made by older versions lack later columns; add them (NULL reads as "since created")."""
@@ -121,6 +126,35 @@ class Store:
             have = {r["name"] for r in self._db.execute("PRAGMA table_info(service_accounts)")}
             if "keys_issued_at" not in have:
                 self._db.execute("ALTER TABLE service_accounts ADD COLUMN keys_issued_at REAL")
+            if "identifier_skel" not in have:
+                self._db.execute("ALTER TABLE service_accounts ADD COLUMN identifier_skel TEXT")
+            if self._db.execute("PRAGMA user_version").fetchone()[0] < IDENTIFIER_RULES_VERSION:
+                self._rekey_identifiers()
+
+    def _rekey_identifiers(self) -> None:
+        """Recompute the look-alike keys of a file made under older rules (only case was folded then).
+
+        Two live accounts that the new rules find alike both stay; the later one's keys get its id
+        appended so that the unique indexes can be built, and a log line names them."""
+        with self.transaction() as db:
+            db.execute("DROP INDEX IF EXISTS sa_live_identifier")
+            db.execute("DROP INDEX IF EXISTS sa_live_skeleton")
+            seen: dict[str, str] = {}
+            rows = db.execute("SELECT id, identifier, deleted_at FROM service_accounts ORDER BY id").fetchall()
+            for row in rows:
+                norm, skel = identifiers.keys(row["identifier"])
+                if row["deleted_at"] is None:
+                    earlier = seen.get(norm) or seen.get(skel)
+                    if earlier is not None:
+                        log.warning("service accounts %r and %r look alike; rename one", earlier, row["identifier"])
+                        norm, skel = f"{norm}\x00{row['id']}", f"{skel}\x00{row['id']}"
+                    seen.setdefault(norm, row["identifier"])
+                    seen.setdefault(skel, row["identifier"])
+                db.execute(
+                    "UPDATE service_accounts SET identifier_norm = ?, identifier_skel = ? WHERE id = ?",
+                    (norm, skel, row["id"]),
+                )
+            db.execute(f"PRAGMA user_version = {IDENTIFIER_RULES_VERSION}")
 
     def close(self) -> None:
         with self._lock:
@@ -221,14 +255,13 @@ class Store:
             with self.transaction() as db:
                 self._check_unique(db, text, None)
                 cur = db.execute(
-                    "INSERT INTO service_accounts"
-                    " (identifier, identifier_norm, key, secret, created_at, updated_at, keys_issued_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (text, text.casefold(), new_key(), new_key(), now, now, now),
+                    "INSERT INTO service_accounts (identifier, identifier_norm, identifier_skel, key, secret,"
+                    " created_at, updated_at, keys_issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (text, *identifiers.keys(text), new_key(), new_key(), now, now, now),
                 )
                 new_id = int(cur.lastrowid or 0)
         except sqlite3.IntegrityError:
-            raise _duplicate(text) from None
+            raise _invalid(identifiers.clash_message(text, text)) from None
         return self.service_account(new_id)
 
     def rename_service_account(self, account_id: int, identifier: object) -> sqlite3.Row:
@@ -238,14 +271,14 @@ class Store:
             with self.transaction() as db:
                 self._check_unique(db, text, account_id)
                 cur = db.execute(
-                    "UPDATE service_accounts SET identifier = ?, identifier_norm = ?, updated_at = ?"
-                    " WHERE id = ? AND deleted_at IS NULL",
-                    (text, text.casefold(), time.time(), account_id),
+                    "UPDATE service_accounts SET identifier = ?, identifier_norm = ?, identifier_skel = ?,"
+                    " updated_at = ? WHERE id = ? AND deleted_at IS NULL",
+                    (text, *identifiers.keys(text), time.time(), account_id),
                 )
                 if cur.rowcount == 0:
                     raise StoreError(404, f"Service account {account_id} not found.")
         except sqlite3.IntegrityError:
-            raise _duplicate(text) from None
+            raise _invalid(identifiers.clash_message(text, text)) from None
         return self.service_account(account_id)
 
     def rotate_service_account(self, account_id: int) -> sqlite3.Row:
@@ -271,12 +304,15 @@ class Store:
 
     @staticmethod
     def _check_unique(db: sqlite3.Connection, text: str, own_id: int | None) -> None:
+        """No other live account may share a look-alike key (same name ignoring case, or a look-alike)."""
+        norm, skel = identifiers.keys(text)
         row = db.execute(
-            "SELECT id FROM service_accounts WHERE identifier_norm = ? AND deleted_at IS NULL",
-            (text.casefold(),),
+            "SELECT id, identifier FROM service_accounts"
+            " WHERE (identifier_norm = ? OR identifier_skel = ?) AND deleted_at IS NULL AND id IS NOT ?",
+            (norm, skel, own_id),
         ).fetchone()
-        if row is not None and row["id"] != own_id:
-            raise _duplicate(text)
+        if row is not None:
+            raise _invalid(identifiers.clash_message(text, row["identifier"]))
 
     # -- tests -----------------------------------------------------------------------------------
 
@@ -413,10 +449,6 @@ def encodable(text: str) -> bool:
 def _same_secret(stored: str, given: str) -> bool:
     # compare_digest refuses non-ASCII str (TypeError); bytes compare in constant time whatever they hold.
     return secrets.compare_digest(stored.encode("utf-8", "surrogatepass"), given.encode("utf-8", "surrogatepass"))
-
-
-def _duplicate(text: str) -> StoreError:
-    return _invalid(f"A service account named “{text}” already exists.")
 
 
 def _check_id(value: int) -> int:
