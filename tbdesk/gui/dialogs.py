@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from ..api import ServiceAccount, Test, check_base_url
 from ..core.usage import Usage
 from . import format as fmt
+from . import plain
 from .forms import child, embed
 from .icons import icon
 
@@ -123,7 +124,7 @@ class IdentifierDialog(ActionDialog):
         renaming = account is not None
         super().__init__(
             parent,
-            f"Rename “{account.identifier}”" if account else "Add a service account",
+            plain.title(f"Rename “{account.identifier}”") if account else "Add a service account",
             "Rename" if renaming else "Add",
         )
         self.taken = list(taken)
@@ -191,7 +192,7 @@ class DeleteDialog(ActionDialog):
         self.account = account
         child(self.content, QLabel, "titleLabel").setText(f"Delete “{account.identifier}”?")
         child(self.content, QLabel, "titleLabel").setStyleSheet("font-weight: 600;")
-        child(self.content, QLabel, "promptLabel").setText(f"Type {account.identifier} to confirm:")
+        plain.label(child(self.content, QLabel, "promptLabel"), f"Type {account.identifier} to confirm:")
         self.confirm = child(self.content, QLineEdit, "confirmEdit")
         self.confirm.setAccessibleName("Type the identifier to confirm")
         self.confirm.textChanged.connect(lambda text: self.ok.setEnabled(text == account.identifier))
@@ -234,7 +235,7 @@ class SignInDialog(ActionDialog):
         if keyring_problem:
             self.remember.setChecked(False)
             self.remember.setEnabled(False)
-            self.remember.setToolTip(keyring_problem)
+            self.remember.setToolTip(plain.tooltip(keyring_problem))
             note = child(self.content, QLabel, "keyringNote")
             note.setText(keyring_problem)
             note.setVisible(True)

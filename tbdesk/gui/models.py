@@ -22,6 +22,7 @@ from ..core.usage import Usage
 from ..core.usage import service_account_start as service_account_start  # re-exported for older imports
 from ..core.usage import usage_of as usage_of
 from . import format as fmt
+from . import plain
 from .icons import icon
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole row object
@@ -424,9 +425,9 @@ class TestsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == TestCol.STARTED_BY and t.started_by:
                 kind = "Service account" if t.started_by.is_service_account else "Team member"
-                return f"{kind}: {t.started_by.label}"
+                return plain.tooltip(f"{kind}: {t.started_by.label}")
             if col == TestCol.STATUS and t.status_message:
-                return t.status_message
+                return plain.tooltip(t.status_message)
             if col == TestCol.CREATED:
                 return fmt.local(t.created_at)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == TestCol.DURATION:

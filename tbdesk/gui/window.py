@@ -176,6 +176,8 @@ class MainWindow(QMainWindow):
         self.clipboard_label = QLabel()
         self.refreshed_label = QLabel()
         self.rate_label = QLabel()
+        for label in (self.clipboard_label, self.refreshed_label, self.rate_label, self.user_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # they show identifiers and names from the server
         for widget in (self.clipboard_label, self.busy_bar, self.refreshed_label, self.rate_label, self.user_label):
             bar.addPermanentWidget(widget)
 
