@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHeaderView, QMessageBox
 
 from .. import __version__
 from ..api.models import ServiceAccount
+from ..gui import plain
 from ..gui.delegates import CredentialDelegate, MoreDelegate
 from ..gui.dialogs import TestDetailsDialog
 from ..gui.models import ROW_ROLE, AccountCol, AccountsModel, AccountsProxy, TestCol, TestsModel, TestsProxy
@@ -141,7 +142,7 @@ class Presenter(QObject):
         button = self.window.only_selected
         button.setVisible(account is not None and self.tests_proxy.who != (account.id if account else None))
         if account is not None:
-            button.setText(f"Only tests by {account.identifier}")
+            button.setText(plain.mnemonic(f"Only tests by {account.identifier}"))  # no & shortcut from a name
         self.update_actions()
 
     def tasks_changed(self) -> None:
