@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import httpx
 import qasync
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from tbdesk.app import Options, TbDesk
@@ -46,7 +46,7 @@ async def shoot(out: Path, dark: bool) -> None:
         Options(api_url="http://127.0.0.1/v1"),
         CredentialStore(tmp, backend=None),
         settings,
-        transport=httpx.ASGITransport(app=create_app(store)),
+        transport=(flaky := _FlakyRotations(httpx.ASGITransport(app=create_app(store)))),
     )
     await desk.start()
     await until(lambda: desk.accounts.usage_loaded)
@@ -63,8 +63,59 @@ async def shoot(out: Path, dark: bool) -> None:
     await asyncio.sleep(0.2)
     dialog.grab().save(str(out / f"rotate-dialog{suffix}.png"))
     dialog.close()
+    if not dark:
+        await lifecycle_shots(desk, out, flaky)
     desk.window.close()
     await until(desk.closed.is_set)
+
+
+class _FlakyRotations(httpx.AsyncBaseTransport):
+    """For the bulk-rotation picture: one rotation refused, one whose answer is lost after it was applied."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner, self.refuse, self.lose = inner, -1, -1
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith(f"/{self.refuse}/reset-keys"):
+            return httpx.Response(403, json={"message": "Rotation is locked for this account by a team policy."})
+        if request.method == "POST" and request.url.path.endswith(f"/{self.lose}/reset-keys"):
+            await self.inner.handle_async_request(request)
+            raise httpx.ReadTimeout("answer lost", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+async def lifecycle_shots(desk: TbDesk, out: Path, flaky: _FlakyRotations) -> None:
+    """The key-age column, the hand-over panel and a bulk rotation's result (issue #13)."""
+    from tbdesk.gui.bulk_rotate import BulkRotateDialog
+    from tbdesk.gui.handover import HandoverPanel
+
+    w = desk.window
+    w.accounts_view.sortByColumn(AccountCol.KEY_AGE, Qt.SortOrder.DescendingOrder)
+    w.accounts_view.clearSelection()
+    desk.accounts.hide_all()
+    await asyncio.sleep(0.2)
+    w.grab().save(str(out / "key-age.png"))
+
+    by_name = {a.identifier: a for a in desk.accounts.accounts()}
+    due = [a for a in desk.accounts.accounts() if desk.accounts.past_policy(a)]
+    flaky.refuse, flaky.lose = by_name["jenkins-mobile"].id, by_name["nightly-regression"].id
+    desk.lifecycle.rotate_due()
+    await until(lambda: isinstance(getattr(desk, "dialog", None), BulkRotateDialog))
+    bulk = desk.dialog
+    await asyncio.sleep(0.1)
+    bulk.ok.click()
+    await until(lambda: bulk.state.value == "done", 20)
+    await asyncio.sleep(0.2)
+    bulk.grab().save(str(out / "bulk-rotation.png"))
+    assert len(bulk.results) == len(due)
+    bulk.handover.click()
+    await until(lambda: isinstance(desk.lifecycle.panel, HandoverPanel))
+    panel = desk.lifecycle.panel
+    panel.form_buttons["github"].click()
+    await asyncio.sleep(0.2)
+    panel.grab().save(str(out / "handover-panel.png"))
+    panel.close()
+    bulk.reject()
 
 
 def main() -> int:

@@ -7,7 +7,7 @@ make a secret stay on screen for hours or the window poll the API every second.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from .lifecycle import DEFAULT_POLICY_DAYS
@@ -39,7 +39,7 @@ ROTATION_OFF = 0
 class Preferences:
     reveal_seconds: int = REVEAL.default
     clipboard_seconds: int = CLIPBOARD.default
-    poll_seconds: int = POLL.default
+    poll_seconds: float = POLL.default  # tests may run faster than the dialog allows
     rotation_days: int | None = ROTATION.default  # None: no rotation policy (no warnings)
 
     @classmethod
@@ -64,6 +64,3 @@ class Preferences:
             POLL.key: POLL.clamp(self.poll_seconds),
             ROTATION.key: ROTATION_OFF if self.rotation_days is None else ROTATION.clamp(self.rotation_days),
         }
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)

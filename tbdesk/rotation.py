@@ -11,6 +11,8 @@ from enum import Enum
 
 from .api import ApiError, AuthenticationError, NotFound, ServiceAccount, TestingBotClient
 
+AUTH_FAILED = "Your key and secret were not accepted; sign in again."
+
 
 class Outcome(Enum):
     ROTATED = "rotated"
@@ -51,7 +53,7 @@ async def rotate_each(
             try:
                 result = await _rotate_one(client, account)
             except AuthenticationError:
-                result = Result(account, Outcome.FAILED, reason="Your key and secret were not accepted; sign in again.")
+                result = Result(account, Outcome.FAILED, reason=AUTH_FAILED)
                 halted = "Not sent: your key and secret were not accepted."
         results.append(result)
         on_result(i, result)

@@ -15,12 +15,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 
 from ..api.models import ServiceAccount, Test
 from ..core.usage import Usage
 from ..core.usage import service_account_start as service_account_start  # re-exported for older imports
 from ..core.usage import usage_of as usage_of
+from ..lifecycle import DEFAULT_POLICY_DAYS, UNUSED_DAYS, History, Use, key_age, key_age_tooltip, use_of
 from . import format as fmt
 from . import plain
 from .icons import icon
@@ -37,12 +38,13 @@ class AccountCol(IntEnum):
     KEY = 1
     SECRET = 2
     CREATED = 3
-    LAST_TEST = 4
-    TESTS_7D = 5
-    MORE = 6  # the per-row "…" actions button
+    KEY_AGE = 4
+    LAST_TEST = 5
+    TESTS_7D = 6
+    MORE = 7  # the per-row "…" actions button
 
 
-ACCOUNT_HEADERS = ["Identifier", "Key", "Secret", "Created", "Last test", "Tests (7 days)", ""]
+ACCOUNT_HEADERS = ["Identifier", "Key", "Secret", "Created", "Key age", "Last test", "Tests (7 days)", ""]
 CREDENTIAL_COLUMNS = (AccountCol.KEY, AccountCol.SECRET)
 
 
@@ -57,6 +59,8 @@ class AccountsModel(QAbstractTableModel):
         self._revealed: set[tuple[int, int]] = set()
         self._busy: set[tuple[int, int]] = set()
         self._usage: dict[int, Usage] = {}
+        self.history = History()  # how far back the tests behind _usage reach
+        self.policy_days: int | None = DEFAULT_POLICY_DAYS
         self._folded: list[str] = []  # casefolded identifiers, aligned with _rows, for the filter
         self._sort_column, self._sort_order = int(AccountCol.IDENTIFIER), Qt.SortOrder.AscendingOrder
         self.usage_loaded = False
@@ -74,6 +78,9 @@ class AccountsModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(ACCOUNT_HEADERS):
             if role == Qt.ItemDataRole.DisplayRole:
                 return ACCOUNT_HEADERS[section]
+            if role == Qt.ItemDataRole.ToolTipRole and section == AccountCol.KEY_AGE:
+                policy = f"; a warning mark past the {self.policy_days}-day policy" if self.policy_days else ""
+                return f"How long the current key and secret have existed (made or last rotated){policy}"
             if role == Qt.ItemDataRole.ToolTipRole and section >= AccountCol.LAST_TEST:
                 return "From the tests whose “Started by” is this account"
         return None
@@ -99,6 +106,13 @@ class AccountsModel(QAbstractTableModel):
             return self._tooltip(account, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == AccountCol.TESTS_7D:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.DecorationRole:
+            if col == AccountCol.KEY_AGE and self.past_policy(account):
+                return icon("warning")
+            if col == AccountCol.LAST_TEST and self.use(account) is Use.UNUSED:
+                return icon("unused", QPalette.ColorRole.PlaceholderText)
+        if role == Qt.ItemDataRole.ForegroundRole and col == AccountCol.LAST_TEST and self.use(account) is not Use.USED:
+            return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText) if self.usage_loaded else None
         return None
 
     def _text(self, a: ServiceAccount, col: AccountCol, accessible: bool = False) -> str:
@@ -114,11 +128,12 @@ class AccountsModel(QAbstractTableModel):
             return value
         if col == AccountCol.CREATED:
             return fmt.day(a.created_at)
+        if col == AccountCol.KEY_AGE:
+            text = key_age(a).text()
+            return f"{text}, past the rotation policy" if accessible and self.past_policy(a) else text
         usage = self._usage.get(a.id)
         if col == AccountCol.LAST_TEST:
-            if not self.usage_loaded:
-                return "…"
-            return fmt.relative(usage.last_test) if usage and usage.last_test else "none recently"
+            return self.last_test_text(a)
         if col == AccountCol.TESTS_7D:
             return "…" if not self.usage_loaded else str(usage.last_7d if usage else 0)
         return "Actions" if accessible else ""
@@ -128,6 +143,9 @@ class AccountsModel(QAbstractTableModel):
             return a.identifier.casefold()
         if col == AccountCol.CREATED:
             return a.created_at.timestamp() if a.created_at else 0.0
+        if col == AccountCol.KEY_AGE:  # ascending: youngest first
+            since = key_age(a).since
+            return -since.timestamp() if since else float("-inf")
         if col in (AccountCol.LAST_TEST, AccountCol.TESTS_7D):
             usage = self._usage.get(a.id)
             if usage is None:
@@ -144,12 +162,70 @@ class AccountsModel(QAbstractTableModel):
             return "Secret: click the eye to reveal, the copy button to copy (Ctrl+C)"
         if col == AccountCol.CREATED:
             return fmt.local(a.created_at)
+        if col == AccountCol.KEY_AGE:
+            return key_age_tooltip(key_age(a), self.policy_days)
         if col == AccountCol.LAST_TEST:
-            usage = self._usage.get(a.id)
-            return fmt.local(usage.last_test) if usage and usage.last_test else None
+            return self._last_test_tooltip(a)
         if col == AccountCol.MORE:
             return "Actions for this service account"
         return None
+
+    # -- credential lifecycle --------------------------------------------------------------------
+
+    def past_policy(self, a: ServiceAccount) -> bool:
+        return key_age(a).past_policy(self.policy_days)
+
+    def use(self, a: ServiceAccount) -> Use:
+        if not self.usage_loaded:
+            return Use.UNKNOWN
+        usage = self._usage.get(a.id)
+        return use_of(usage.last_test if usage else None, a.created_at, self.history)
+
+    def last_test_text(self, a: ServiceAccount) -> str:
+        if not self.usage_loaded:
+            return "…"
+        usage = self._usage.get(a.id)
+        last = usage.last_test if usage else None
+        use = self.use(a)
+        if use is Use.USED:
+            return fmt.relative(last)
+        if use is Use.UNUSED:
+            return f"unused · {fmt.relative(last)}" if last else f"unused · none in {UNUSED_DAYS} days"
+        reach = self.history.reaches_back_to
+        return f"none since {fmt.day(reach)}" if reach else "no tests loaded"
+
+    def _last_test_tooltip(self, a: ServiceAccount) -> str | None:
+        if not self.usage_loaded:
+            return None
+        usage = self._usage.get(a.id)
+        last = usage.last_test if usage else None
+        use = self.use(a)
+        when = f"Last test {fmt.local(last)}." if last else ""
+        if use is Use.UNUSED:
+            return f"Unused: no test in the last {UNUSED_DAYS} days. {when}".strip()
+        if use is Use.UNKNOWN:
+            reach = self.history.reaches_back_to
+            return (
+                f"No test since {fmt.local(reach)}, as far back as the loaded history reaches. Older tests were "
+                f"not loaded, so whether it was used in the last {UNUSED_DAYS} days is not known."
+                if reach
+                else "No tests loaded yet."
+            )
+        return fmt.local(last)
+
+    def set_policy(self, days: int | None) -> None:
+        self.policy_days = days
+        if self._sort_column == AccountCol.KEY_AGE:
+            self.resort()
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, AccountCol.KEY_AGE), self.index(len(self._rows) - 1, AccountCol.KEY_AGE)
+            )
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, AccountCol.KEY_AGE, AccountCol.KEY_AGE)
+
+    def keys(self) -> dict[str, int]:
+        """Key -> account id, for leaked-key triage (built per call: triage runs on a paste, not per row)."""
+        return {a.key: a.id for a in self._rows}
 
     def resort(self) -> None:
         self.sort(self._sort_column, self._sort_order)
@@ -173,6 +249,12 @@ class AccountsModel(QAbstractTableModel):
 
     def folded(self, row: int) -> str:
         return self._folded[row]
+
+    def at(self, row: int) -> ServiceAccount:
+        return self._rows[row]
+
+    def id_at(self, row: int) -> int:
+        return self._rows[row].id
 
     # -- updates ---------------------------------------------------------------------------------
 
@@ -232,11 +314,16 @@ class AccountsModel(QAbstractTableModel):
         if self._rows[row].key != account.key and account.secret is None:
             self._secrets.pop(account.id, None)  # rotated elsewhere: the old secret is useless
             self._revealed.discard((account.id, AccountCol.SECRET))
+        old = self._rows[row]
         self._rows[row] = account
         self._folded[row] = account.identifier.casefold()
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
-        if self._sort_column == AccountCol.IDENTIFIER:
-            self.sort(self._sort_column, self._sort_order)  # a rename may move it
+        moved = {
+            AccountCol.IDENTIFIER: old.identifier != account.identifier,
+            AccountCol.KEY_AGE: old.key != account.key,
+        }
+        if moved.get(AccountCol(self._sort_column), False):
+            self.sort(self._sort_column, self._sort_order)  # a rename or a rotation may move it
         return self._row_of[account.id]
 
     def remove(self, account_id: int) -> None:
@@ -269,8 +356,10 @@ class AccountsModel(QAbstractTableModel):
         (self._busy.add if busy else self._busy.discard)((account_id, col))
         self._cell_changed(account_id, col)
 
-    def set_usage(self, usage: dict[int, Usage]) -> None:
+    def set_usage(self, usage: dict[int, Usage], history: History | None = None) -> None:
         self._usage = dict(usage)
+        if history is not None:
+            self.history = history
         self.usage_loaded = True
         if self._sort_column in (AccountCol.LAST_TEST, AccountCol.TESTS_7D):
             self.sort(self._sort_column, self._sort_order)
@@ -300,18 +389,50 @@ class AccountsProxy(QSortFilterProxyModel):
     per row instead of a data() round trip through Qt for each.
     """
 
+    ALL, UNUSED, PAST_POLICY = "all", "unused", "past-policy"
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setDynamicSortFilter(False)
         self._needle = ""
+        self.showing = self.ALL
+        self._only_ids: frozenset[int] | None = None  # leaked-key triage: just the owner, whatever else is set
 
     def set_filter_text(self, text: str) -> None:
         self.beginFilterChange()
         self._needle = text.strip().casefold()
+        self._only_ids = None
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def set_only(self, account_ids: frozenset[int] | None) -> None:
+        """Show exactly these accounts (a pasted key's owner; an empty set: none), or None to filter again."""
+        self.beginFilterChange()
+        self._only_ids = account_ids
+        self._needle = ""
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_show(self, show: str) -> None:
+        """ALL, UNUSED (no test in 30 days) or PAST_POLICY (key older than the rotation policy)."""
+        self.beginFilterChange()
+        self.showing = show
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def refilter(self) -> None:
+        """After the usage or the policy changed: what "unused" and "past the policy" match moved."""
+        if self.showing != self.ALL:
+            self.set_show(self.showing)
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        return not self._needle or self._needle in self.sourceModel().folded(source_row)
+        model: AccountsModel = self.sourceModel()
+        if self._only_ids is not None:
+            return model.id_at(source_row) in self._only_ids
+        if self._needle and self._needle not in model.folded(source_row):
+            return False
+        if self.showing == self.UNUSED:
+            return model.use(model.at(source_row)) is Use.UNUSED
+        if self.showing == self.PAST_POLICY:
+            return model.past_policy(model.at(source_row))
+        return True
 
     def resort(self) -> None:
         self.sort(self._sort_column, self._sort_order)

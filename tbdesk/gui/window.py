@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QFont, QIcon, QKeySequence, QPal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -53,6 +54,13 @@ class MainWindow(QMainWindow):
         self.tests_count = child(c, QLabel, "testsCount")
         self.started_by = child(c, QComboBox, "startedByCombo")
         self.only_selected = child(c, QPushButton, "onlySelectedButton")
+        self.show_combo = child(c, QComboBox, "showCombo")
+        self.show_combo.setAccessibleName("Show which service accounts")
+        self.triage_bar = child(c, QFrame, "triageBar")
+        self.triage_icon = child(c, QLabel, "triageIcon")
+        self.triage_label = child(c, QLabel, "triageLabel")
+        self.triage_rotate = child(c, QPushButton, "triageRotateButton")
+        self.triage_rotate.setIcon(icon("rotate"))
         self.filter_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.filter_edit.setAccessibleName("Filter service accounts by identifier")
         for name in ("accountsTitle", "testsTitle"):
@@ -65,6 +73,8 @@ class MainWindow(QMainWindow):
             label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._setup_table(self.accounts_view, "Service accounts")
         self._setup_table(self.tests_view, "Recent tests")
+        # Several accounts can be selected (Ctrl/Shift+click, Ctrl+A) to rotate them in one go.
+        self.accounts_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tests_view.setSortingEnabled(False)  # newest first, as the server sends them
         self._make_actions()
         self._make_status_bar()
@@ -112,7 +122,12 @@ class MainWindow(QMainWindow):
         a = self._action
         self.add_action = a("&Add…", "add", "Ctrl+N", "Add a service account")
         self.edit_action = a("&Edit…", "edit", "F2", "Rename the selected service account")
-        self.rotate_action = a("&Rotate access key…", "rotate", "Ctrl+R", "Make a new key and secret")
+        self.rotate_action = a("&Rotate access key…", "rotate", "Ctrl+R", "New key and secret for each selected")
+        self.rotate_due_action = a(
+            "Rotate keys past the &policy…", "rotate", None, "Rotate every key older than the rotation policy"
+        )
+        self.handover_action = a("&Hand over key and secret…", "key", None, "The pair in the forms CI systems take")
+        self.preferences_action = a("&Preferences…", "settings", "Ctrl+,", "Timeouts, rotation policy, updates")
         self.delete_action = a("&Delete…", "delete", QKeySequence.StandardKey.Delete, "Delete the service account")
         self.refresh_action = a("Re&fresh", "refresh", "F5", "Reload service accounts and tests")
         self.quit_action = a("&Quit", None, "Ctrl+Q", "Quit tbdesk")
@@ -131,11 +146,13 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.sign_out_action])
+        file_menu.addActions([self.preferences_action, self.sign_out_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.account_menu = bar.addMenu("&Account")
         self._fill_row_menu(self.account_menu)
+        self.account_menu.addSeparator()
+        self.account_menu.addAction(self.rotate_due_action)
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.refresh_action, self.find_action, self.details_action])
         bar.addMenu("&Help").addAction(self.about_action)
@@ -153,7 +170,15 @@ class MainWindow(QMainWindow):
     def _fill_row_menu(self, menu: QMenu) -> None:
         menu.addActions([self.edit_action, self.rotate_action, self.delete_action])
         menu.addSeparator()
-        menu.addActions([self.copy_key_action, self.copy_secret_action, self.copy_env_action, self.copy_hub_action])
+        menu.addActions(
+            [
+                self.handover_action,
+                self.copy_key_action,
+                self.copy_secret_action,
+                self.copy_env_action,
+                self.copy_hub_action,
+            ]
+        )
         menu.addSeparator()
         menu.addActions([self.reveal_key_action, self.reveal_secret_action])
 

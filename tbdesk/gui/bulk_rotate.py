@@ -1,0 +1,191 @@
+"""Bulk rotation: one confirmation listing every account with its recent use, then progress and a result
+per account, then the hand-over. The dialog only shows; the caller sends (tbdesk.rotation) and reports back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from ..api import ServiceAccount
+from ..rotation import Outcome, Result
+from . import format as fmt
+from .forms import child, embed
+from .icons import icon
+from .models import Usage
+
+HEADERS = ["Service account", "Key age", "Last test", "Tests (24 h)", "Tests (7 days)", "Result"]
+RESULT_COL = 5
+COLORS = {Outcome.ROTATED: "#1e8e3e", Outcome.FAILED: "#d64545", Outcome.UNKNOWN: "#b26a00", Outcome.GONE: "#777777"}
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    account: ServiceAccount
+    key_age: str
+    last_test: str  # as the table says it ("2 h ago", "unused · none in 30 days", "…")
+    usage: Usage | None  # None: recent use not loaded yet
+
+
+class State(Enum):
+    CONFIRM = "confirm"
+    RUNNING = "running"
+    DONE = "done"
+
+
+class BulkRotateDialog(QDialog):
+    confirmed = Signal()
+    stop_requested = Signal()
+    handover_requested = Signal()
+
+    def __init__(self, parent: QWidget | None, rows: Sequence[BulkRow]) -> None:
+        super().__init__(parent)
+        self.rows = list(rows)
+        self.state = State.CONFIRM
+        self.results: dict[int, Result] = {}
+        n = len(self.rows)
+        self.setWindowTitle("Rotate access keys")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.content = embed("bulk_rotate.ui", self)
+        c = self.content
+        self.title = child(c, QLabel, "titleLabel")
+        self.title.setStyleSheet("font-weight: 600;")
+        self.title.setText(f"Rotate the access keys of {n} service account{'s' if n != 1 else ''}?")
+        self.table = child(c, QTableWidget, "accountsTable")
+        self.progress = child(c, QProgressBar, "progressBar")
+        self.progress.setRange(0, n)
+        self.progress.setFormat("%v of %m")
+        self.summary = child(c, QLabel, "summaryLabel")
+        self.buttons = child(c, QDialogButtonBox, "buttonBox")
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.ok.setText(f"Rotate {n} access key{'s' if n != 1 else ''}")
+        self.ok.setIcon(icon("rotate"))
+        self.handover = QPushButton(icon("key"), "&Hand over the new pairs…")
+        self.handover.setVisible(False)
+        self.buttons.addButton(self.handover, QDialogButtonBox.ButtonRole.ActionRole)
+        self.ok.clicked.connect(self._confirm)
+        self.handover.clicked.connect(self.handover_requested.emit)
+        self.buttons.rejected.connect(self.reject)
+        # A destructive action for many: Cancel is the default, as in the single rotate dialog.
+        self.ok.setAutoDefault(False)
+        self.cancel.setDefault(True)
+        self._fill()
+        self.resize(820, min(220 + 30 * n, 640))
+        self.cancel.setFocus()
+
+    def _fill(self) -> None:
+        t = self.table
+        t.setColumnCount(len(HEADERS))
+        t.setHorizontalHeaderLabels(HEADERS)
+        t.setRowCount(len(self.rows))
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        t.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        t.verticalHeader().setVisible(False)
+        t.setAlternatingRowColors(True)
+        t.setShowGrid(False)
+        t.setWordWrap(False)
+        t.setAccessibleName("Service accounts to rotate")
+        for r, row in enumerate(self.rows):
+            u = row.usage
+            cells = [
+                row.account.identifier,
+                row.key_age,
+                row.last_test,
+                "…" if u is None else str(u.last_24h),
+                "…" if u is None else str(u.last_7d),
+                "",
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)  # plain text, never markup
+                if col in (3, 4):
+                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                if col == 2 and u is not None and u.last_test is not None:
+                    item.setToolTip(fmt.local(u.last_test))
+                if col == 0 and u is not None and u.last_24h:
+                    bold = QFont(item.font())
+                    bold.setBold(True)  # in use today: the pipelines that will break first
+                    item.setFont(bold)
+                t.setItem(r, col, item)
+        header = t.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(RESULT_COL, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(70)
+
+    # -- the run ---------------------------------------------------------------------------------
+
+    def _confirm(self) -> None:
+        if self.state is State.CONFIRM:
+            self.start()
+            self.confirmed.emit()
+
+    def start(self) -> None:
+        self.state = State.RUNNING
+        self.ok.setVisible(False)
+        self.cancel.setText("&Stop")
+        self.cancel.setToolTip("Stop after the rotation in flight; the rest are not sent")
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.summary.setText("Rotating…")
+        self.table.setFocus()
+
+    def show_result(self, index: int, result: Result) -> None:
+        self.results[index] = result
+        text = result.outcome.value.capitalize()
+        if result.reason:
+            text += f": {result.reason}"
+        item = QTableWidgetItem(text)
+        item.setToolTip(text)
+        if result.outcome in COLORS:
+            item.setForeground(QBrush(QColor(COLORS[result.outcome])))
+        self.table.setItem(index, RESULT_COL, item)
+        self.table.scrollToItem(item)
+        self.progress.setValue(len(self.results))
+        self.summary.setText(f"Rotating… {len(self.results)} of {len(self.rows)} done")
+
+    def finish(self) -> None:
+        self.state = State.DONE
+        counts: dict[Outcome, int] = {}
+        for result in self.results.values():
+            counts[result.outcome] = counts.get(result.outcome, 0) + 1
+        parts = [f"{n} {outcome.value}" for outcome, n in counts.items()]
+        self.summary.setText("Done: " + ", ".join(parts) + ".")
+        self.cancel.setText("&Close")
+        self.cancel.setToolTip("")
+        self.cancel.setEnabled(True)
+        rotated = counts.get(Outcome.ROTATED, 0)
+        self.handover.setVisible(rotated > 0)
+        self.handover.setText(f"&Hand over {rotated} new pair{'s' if rotated != 1 else ''}…")
+        target = self.handover if rotated else self.cancel
+        self.cancel.setDefault(not rotated)
+        self.handover.setDefault(bool(rotated))
+        target.setFocus()
+
+    def rotated(self) -> list[Result]:
+        return [self.results[i] for i in sorted(self.results) if self.results[i].rotated]
+
+    def reject(self) -> None:
+        if self.state is State.RUNNING:  # Escape or Stop: finish the request in flight, send no more
+            if self.cancel.isEnabled():
+                self.cancel.setEnabled(False)
+                self.cancel.setText("Stopping…")
+                self.stop_requested.emit()
+            return
+        super().reject()
