@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         sandbox=args.sandbox,
         sandbox_args=sandbox_args,
         exit_when_loaded=args.exit_when_loaded,
-        **Options.timeouts_from(settings),
+        **Options.from_settings(settings),
     )
     desk = TbDesk(options, CredentialStore(), settings)
     crash.install(lambda: desk.window)

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QDialog
 from .api.client import TestingBotClient
 from .api.models import ServiceAccount, User
 from .controllers.actions import AccountActions
+from .controllers.lifecycle import CredentialLifecycle
 from .controllers.open_dialog import OpenDialog
+from .controllers.preferences import PreferencesControl
 from .controllers.presenter import Presenter
 from .controllers.reveal import CredentialDisplay
 from .controllers.session import Session
@@ -100,6 +102,31 @@ class TbDesk(QObject):
             gone=self.actions.gone,
             parent=self,
         )
+        self.lifecycle = CredentialLifecycle(
+            self.session,
+            self.runner,
+            self.presenter,
+            self.actions,
+            self.credentials,
+            self.dialogs,
+            self.window,
+            self.messages,
+            self.accounts,
+            self.accounts_proxy,
+            self.clipboard,
+            self,
+        )
+        self.preferences = PreferencesControl(
+            options,
+            settings,
+            self.window,
+            self.messages,
+            self.accounts,
+            self.clipboard,
+            self.credentials.reveal_timer,
+            self.sync.poll_timer,
+            self,
+        )
         self.shutdown = Shutdown(self.session, self.runner, self.sync, self.clipboard, self.accounts, self)
         self._wire()
 
@@ -122,7 +149,6 @@ class TbDesk(QObject):
         session.stopped.connect(sync.stop_polling)
         session.signed_out.connect(sync.clear)
 
-        w.filter_edit.textChanged.connect(p.filter_changed)
         w.accounts_view.selectionModel().selectionChanged.connect(p.selection_changed)
         w.accounts_view.customContextMenuRequested.connect(p.context_menu)
         w.accounts_view.doubleClicked.connect(lambda _i: w.edit_action.trigger())
@@ -141,7 +167,7 @@ class TbDesk(QObject):
 
         w.add_action.triggered.connect(actions.add)
         w.edit_action.triggered.connect(lambda: actions.on_selected(actions.rename_account))
-        w.rotate_action.triggered.connect(lambda: actions.on_selected(actions.rotate_account))
+        w.rotate_action.triggered.connect(self.lifecycle.rotate_selected)  # several selected: bulk
         w.delete_action.triggered.connect(lambda: actions.on_selected(actions.delete_account))
         w.refresh_action.triggered.connect(sync.refresh)
         w.copy_key_action.triggered.connect(lambda: creds.copy(p.selected(), AccountCol.KEY))
@@ -154,9 +180,24 @@ class TbDesk(QObject):
         w.sign_out_action.triggered.connect(lambda: self.runner.spawn("sign-in", session.sign_out()))
         w.about_action.triggered.connect(p.about)
 
+        # Credential lifecycle: Show filter, leaked-key triage, hand-over, bulk rotation, preferences.
+        life = self.lifecycle
+        w.filter_edit.textChanged.connect(life.filter_changed)
+        w.filter_edit.returnPressed.connect(life.triage_rotate)
+        w.triage_rotate.clicked.connect(life.triage_rotate)
+        w.show_combo.currentIndexChanged.connect(life.show_changed)
+        w.rotate_due_action.triggered.connect(life.rotate_due)
+        w.handover_action.triggered.connect(life.handover_selected)
+        actions.pair_ready.connect(life.show_handover)
+        sync.usage_changed.connect(life.usage_changed)
+        w.preferences_action.triggered.connect(self.preferences.open)
+        self.preferences.applied.connect(life.usage_changed)
+
         # Revealed values hide when the window is minimised, the screen locks or the app is hidden.
         w.minimized.connect(self.accounts.hide_all)
+        w.minimized.connect(life.hide_secrets)
         self.screen_lock.locked.connect(self.accounts.hide_all)
+        self.screen_lock.locked.connect(life.hide_secrets)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(p.app_state_changed)

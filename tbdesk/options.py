@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QSettings
 
 from .api.client import RetryPolicy
+from .core.lifecycle import DEFAULT_POLICY_DAYS
+from .core.preferences import Preferences
 
 
 @dataclass
@@ -18,8 +21,20 @@ class Options:
     poll_interval: float = 15.0  # seconds; 4 requests a minute when idle
     reveal_timeout: int = 30  # seconds a revealed value stays visible
     clipboard_timeout: int = 30  # seconds before a copied credential is cleared
+    rotation_days: int | None = DEFAULT_POLICY_DAYS  # keys older than this are marked; None: no policy
     exit_when_loaded: bool = False  # smoke tests and the cold-start benchmark
     retry: RetryPolicy | None = None  # the client's GET retry policy (tests shorten it)
+
+    @classmethod
+    def from_settings(cls, settings: QSettings) -> dict[str, Any]:
+        """Every preference the user saved (Preferences dialog), each clamped to its bounds."""
+        prefs = Preferences.load(settings.value)
+        return {
+            "reveal_timeout": prefs.reveal_seconds,
+            "clipboard_timeout": prefs.clipboard_seconds,
+            "poll_interval": prefs.poll_seconds,
+            "rotation_days": prefs.rotation_days,
+        }
 
     @classmethod
     def timeouts_from(cls, settings: QSettings) -> dict[str, int]:

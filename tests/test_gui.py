@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from tbdesk.api import Credentials, TestingBotClient
+from tbdesk.core.snippets import hub_url
 from tbdesk.gui.clipboard import SENSITIVE_FORMATS
 from tbdesk.gui.dialogs import DeleteDialog, IdentifierDialog, RotateDialog, SignInDialog
 from tbdesk.gui.models import AccountCol, TestCol, TestsProxy
 from tbdesk.sandbox.faults import Faults
-from tbdesk.snippets import hub_url
 
 from gui_helpers import cell_center, click, row_of, until
 from sandbox_helpers import asgi_sandbox

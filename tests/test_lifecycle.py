@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tbdesk.api import ServiceAccount
-from tbdesk.lifecycle import History, KeyAge, Use, key_age, key_age_tooltip, use_of
-from tbdesk.preferences import CLIPBOARD, POLL, REVEAL, ROTATION, Preferences
-from tbdesk.snippets import FORM_IDS, UnsafeValue, check_pair, hub_url, render
-from tbdesk.triage import triage
+from tbdesk.core.lifecycle import History, KeyAge, Use, key_age, key_age_tooltip, use_of
+from tbdesk.core.preferences import CLIPBOARD, POLL, REVEAL, ROTATION, Preferences
+from tbdesk.core.snippets import FORM_IDS, UnsafeValue, check_pair, hub_url, render
+from tbdesk.core.triage import triage
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 KEY, SECRET = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"

@@ -8,7 +8,7 @@ from collections import Counter
 import httpx
 
 from tbdesk.api import Credentials, RetryPolicy, TestingBotClient
-from tbdesk.rotation import Outcome, rotate_each
+from tbdesk.core.rotation import Outcome, rotate_each
 
 from sandbox_helpers import asgi_sandbox
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from tbdesk.api import ServiceAccount
 from tbdesk.api import schema as s
-from tbdesk.lifecycle import key_age
+from tbdesk.core.lifecycle import key_age
 from tbdesk.sandbox import Store
 from tbdesk.sandbox.seed import seed
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from ..api.errors import ApiError, AuthenticationError, InvalidInput, NotFound
 from ..api.models import ServiceAccount
@@ -24,6 +24,8 @@ from .tasks import TaskRunner
 
 
 class AccountActions(QObject):
+    pair_ready = Signal(object, bool)  # [ServiceAccount] with a new pair in memory, rotated (else added)
+
     def __init__(
         self,
         session: Session,
@@ -59,9 +61,8 @@ class AccountActions(QObject):
         def added(account: ServiceAccount) -> None:
             self.accounts.upsert(account)
             self.presenter.select_account(account.id)
-            self.messages.info(
-                f"Added “{account.identifier}”. Copy its key (Ctrl+B) and secret (Ctrl+C) into the pipeline's settings."
-            )
+            self.messages.info(f"Added “{account.identifier}”; hand its key and secret over to its pipeline.")
+            self.pair_ready.emit([account], False)
 
         dialog = IdentifierDialog(self.window, [a.identifier for a in self.accounts.accounts()])
         await self._act(
@@ -79,9 +80,11 @@ class AccountActions(QObject):
         if found is None:
             self.messages.warning(f"“{identifier}” was not created. You can add it again.")
             return
-        self.accounts.upsert(await client.service_account(found.id))
+        made = await client.service_account(found.id)
+        self.accounts.upsert(made)
         self.presenter.select_account(found.id)
         self.messages.info(f"“{identifier}” was created after all; its key and secret are ready to copy.")
+        self.pair_ready.emit([made], False)
 
     async def rename_account(self, account: ServiceAccount) -> None:
         def renamed(new: ServiceAccount) -> None:
@@ -101,11 +104,9 @@ class AccountActions(QObject):
     async def rotate_account(self, account: ServiceAccount) -> None:
         def rotated(new: ServiceAccount) -> None:
             self.accounts.upsert(new)
-            self.presenter.select_account(new.id)
-            self.messages.info(
-                f"New key and secret for “{new.identifier}”; the old pair no longer works. "
-                "Copy them with Ctrl+B and Ctrl+C."
-            )
+            self.presenter.select_account(new.id, keep_filter=True)
+            self.messages.info(f"New key and secret for “{new.identifier}”; the old pair no longer works.")
+            self.pair_ready.emit([new], True)
 
         await self._act(
             RotateDialog(self.window, account, self.accounts.usage(account.id)),
@@ -125,6 +126,7 @@ class AccountActions(QObject):
         self.accounts.upsert(now)
         if now.key != account.key:
             self.messages.info(f"The key of “{account.identifier}” was rotated; the new pair is shown.")
+            self.pair_ready.emit([now], True)
         else:
             self.messages.warning(f"The key of “{account.identifier}” was not rotated. You can try again.")
 

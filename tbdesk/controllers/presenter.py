@@ -19,11 +19,12 @@ from .session import Session
 from .tasks import TaskRunner
 
 ACCOUNT_WIDTHS = {
-    AccountCol.IDENTIFIER: 240,
-    AccountCol.KEY: 320,
-    AccountCol.SECRET: 320,
-    AccountCol.CREATED: 100,
-    AccountCol.LAST_TEST: 110,
+    AccountCol.IDENTIFIER: 200,
+    AccountCol.KEY: 300,
+    AccountCol.SECRET: 300,
+    AccountCol.CREATED: 95,
+    AccountCol.KEY_AGE: 100,
+    AccountCol.LAST_TEST: 140,
     AccountCol.TESTS_7D: 110,
 }
 TEST_WIDTHS = {
@@ -95,11 +96,20 @@ class Presenter(QObject):
             index = rows[0]
         return index.data(ROW_ROLE) if index.isValid() else None
 
-    def select_account(self, account_id: int) -> None:
+    def selected_accounts(self) -> list[ServiceAccount]:
+        """Every selected account, top to bottom as shown (or the current one)."""
+        rows = sorted(self.window.accounts_view.selectionModel().selectedRows(), key=lambda i: i.row())
+        found = [a for a in (i.data(ROW_ROLE) for i in rows) if a is not None]
+        current = self.selected()
+        return found or ([current] if current is not None else [])
+
+    def select_account(self, account_id: int, keep_filter: bool = False) -> None:
         row = self.accounts.row_of(account_id)
         if row is None:
             return
         index = self.accounts_proxy.mapFromSource(self.accounts.index(row, 0))
+        if not index.isValid() and keep_filter:
+            return
         if not index.isValid():  # hidden by the filter: clear it so the row can be shown
             self.window.filter_edit.clear()
             index = self.accounts_proxy.mapFromSource(self.accounts.index(row, 0))
@@ -113,16 +123,12 @@ class Presenter(QObject):
 
     # -- counts and enabled actions --------------------------------------------------------------
 
-    def filter_changed(self, text: str) -> None:
-        self.accounts_proxy.set_filter_text(text)
-        self.accounts_changed()
-
     def accounts_changed(self, *_: Any) -> None:
         total = self.accounts.rowCount()
         shown = self.accounts_proxy.rowCount()
         w = self.window
         w.accounts_count.setText(f"{total}" if shown == total else f"{shown} of {total}")
-        filtering = bool(w.filter_edit.text().strip())
+        filtering = bool(w.filter_edit.text().strip()) or self.accounts_proxy.showing != AccountsProxy.ALL
         w.show_empty(total == 0 and self.session.client is not None and not filtering)
         self.started_by.schedule()
         self.update_actions()
@@ -156,8 +162,10 @@ class Presenter(QObject):
         acting = self.runner.running("action")
         signed_in = self.session.client is not None
         w.add_action.setEnabled(manage and not acting and signed_in)
-        for action in (w.edit_action, w.rotate_action, w.delete_action):
+        for action in (w.edit_action, w.rotate_action, w.delete_action, w.handover_action):
             action.setEnabled(manage and selected and not acting)
+        w.rotate_due_action.setEnabled(manage and not acting and signed_in)
+        w.triage_rotate.setEnabled(manage and not acting)
         w.copy_key_action.setEnabled(selected)
         w.reveal_key_action.setEnabled(selected)
         for action in (w.copy_secret_action, w.copy_env_action, w.copy_hub_action, w.reveal_secret_action):

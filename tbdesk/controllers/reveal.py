@@ -12,12 +12,12 @@ from PySide6.QtCore import QObject, QTimer
 
 from ..api.errors import NotFound, PermissionDenied
 from ..api.models import ServiceAccount
+from ..core.snippets import KEY_VAR, SECRET_VAR, hub_url
 from ..core.wording import describe
 from ..gui.clipboard import ClipboardGuard
 from ..gui.messages import MessageBridge
 from ..gui.models import AccountCol, AccountsModel
 from ..gui.window import MainWindow
-from ..snippets import KEY_VAR, SECRET_VAR, hub_url
 from .session import Session
 from .tasks import TaskRunner
 
@@ -82,6 +82,10 @@ class CredentialDisplay(QObject):
             self.clipboard.copy(text, f"{label} of “{account.identifier}”")
 
         self._with_secret(account, copy)
+
+    def with_secret(self, account: ServiceAccount, then: Callable[[str], None]) -> None:
+        """`then(secret)` now or once fetched (the hand-over panel of an account added long ago)."""
+        self._with_secret(account, then)
 
     def _show(self, account_id: int, col: int) -> None:
         self.accounts.set_revealed(account_id, col, True)

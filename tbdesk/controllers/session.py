@@ -52,6 +52,7 @@ class Session(QObject):
         self.client: TestingBotClient | None = None
         self.user: User | None = None
         self.profile: Profile | None = None
+        self.own_key: str | None = None  # the signed-in admin's key (not the secret), for leaked-key triage
         self.sandbox: Any = None  # a SandboxProcess with --sandbox
 
     @property
@@ -120,6 +121,7 @@ class Session(QObject):
             except KeyringUnavailable as exc:
                 self.messages.warning(exc.message)
         old, self.client, self.profile = self.client, client, profile
+        self.own_key = creds.key
         if old is not None:
             await old.aclose()
         self.apply_user(user)

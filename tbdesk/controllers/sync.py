@@ -8,13 +8,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..api import schema as s
 from ..api.errors import ApiError, AuthenticationError
 from ..api.models import Page, ServiceAccount, Test
+from ..core.lifecycle import UNUSED_DAYS, History, oldest
 from ..core.reconcile import reconcile
-from ..core.usage import USAGE_DAYS, UsageLog, reached_cutoff
+from ..core.usage import UsageLog, reached_cutoff
 from ..core.wording import describe
 from ..gui.messages import MessageBridge
 from ..gui.models import AccountsModel, TestsModel
@@ -28,6 +29,8 @@ USAGE_MAX_PAGES = 60  # at 500 a page: the last 30,000 tests are enough to tell 
 
 
 class Sync(QObject):
+    usage_changed = Signal()  # the usage (and how far back its history reaches) was loaded or updated
+
     def __init__(
         self,
         options: Options,
@@ -136,17 +139,22 @@ class Sync(QObject):
         self.tests.append_page(page.items, page.total, generation)
 
     async def load_usage(self) -> None:
-        """Last test and tests in 7 days per account: in the background, after the first screen."""
+        """Last test, tests in 7 days, and unused accounts (none in 30 days): in the background, after the
+        first screen. The history kept says how far back it reaches, so "unused" is never a guess."""
         client = self.session.require_client()
-        cutoff = datetime.now(UTC) - timedelta(days=USAGE_DAYS)
+        cutoff = datetime.now(UTC) - timedelta(days=UNUSED_DAYS)
         seen = UsageLog()
+        reach, complete = None, False
         for page_no in range(USAGE_MAX_PAGES):
             page = await client.tests(page_no * s.PAGE_MAX, s.PAGE_MAX)
             seen.add(page.items)
+            reach = oldest([reach, *(t.created_at for t in page.items[-1:])])
+            complete = not page.items or (page_no + 1) * s.PAGE_MAX >= page.total
             if reached_cutoff(page.items, cutoff, (page_no + 1) * s.PAGE_MAX, page.total):
                 break
         self._usage.replace(seen)
-        self.accounts.set_usage(self._usage.usage())
+        self.accounts.set_usage(self._usage.usage(), History(reach, complete))
+        self.usage_changed.emit()
 
     async def poll(self) -> None:
         """New and updated tests since the last look, merged in place; usage stays current."""
@@ -160,6 +168,7 @@ class Sync(QObject):
             if self.accounts.usage_loaded:
                 self._usage.add(fresh)
                 self.accounts.set_usage(self._usage.usage())
+                self.usage_changed.emit()
         self._refreshed()
 
     def _note_tests(self, tests: Any) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..api import ServiceAccount
-from ..rotation import Outcome, Result
+from ..core.rotation import Outcome, Result
 from . import format as fmt
 from .forms import child, embed
 from .icons import icon

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import snippets
+from ..core import snippets
 from .clipboard import ClipboardGuard
 from .format import MASK
 from .forms import child, embed

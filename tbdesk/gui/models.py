@@ -18,10 +18,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 
 from ..api.models import ServiceAccount, Test
+from ..core.lifecycle import DEFAULT_POLICY_DAYS, UNUSED_DAYS, History, Use, key_age, key_age_tooltip, use_of
 from ..core.usage import Usage
 from ..core.usage import service_account_start as service_account_start  # re-exported for older imports
 from ..core.usage import usage_of as usage_of
-from ..lifecycle import DEFAULT_POLICY_DAYS, UNUSED_DAYS, History, Use, key_age, key_age_tooltip, use_of
 from . import format as fmt
 from . import plain
 from .icons import icon

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGroupBox, QSpinBox, QWidget
 
-from ..preferences import CLIPBOARD, POLL, REVEAL, ROTATION, Bound, Preferences
+from ..core.preferences import CLIPBOARD, POLL, REVEAL, ROTATION, Bound, Preferences
 from .forms import child, embed
 
 

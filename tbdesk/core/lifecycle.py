@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 
-from .api import ServiceAccount
+from ..api.models import ServiceAccount
 
 DEFAULT_POLICY_DAYS = 90  # AWS IAM's and most audits' default for access keys
 UNUSED_DAYS = 30  # no test for this long marks an account unused (GCP's activity window is similar)

@@ -8,10 +8,20 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import Protocol
 
-from .api import ApiError, AuthenticationError, NotFound, ServiceAccount, TestingBotClient
+from ..api.errors import ApiError, AuthenticationError, NotFound
+from ..api.models import ServiceAccount
 
 AUTH_FAILED = "Your key and secret were not accepted; sign in again."
+
+
+class RotatingClient(Protocol):
+    """What bulk rotation needs of tbdesk.api.TestingBotClient."""
+
+    async def rotate_service_account(self, account_id: int) -> ServiceAccount: ...
+
+    async def service_account(self, account_id: int) -> ServiceAccount: ...
 
 
 class Outcome(Enum):
@@ -35,7 +45,7 @@ class Result:
 
 
 async def rotate_each(
-    client: TestingBotClient,
+    client: RotatingClient,
     accounts: Sequence[ServiceAccount],
     on_result: Callable[[int, Result], None],
     stop: asyncio.Event | None = None,
@@ -60,7 +70,7 @@ async def rotate_each(
     return results
 
 
-async def _rotate_one(client: TestingBotClient, account: ServiceAccount) -> Result:
+async def _rotate_one(client: RotatingClient, account: ServiceAccount) -> Result:
     try:
         return Result(account, Outcome.ROTATED, await client.rotate_service_account(account.id))
     except NotFound:
@@ -73,7 +83,7 @@ async def _rotate_one(client: TestingBotClient, account: ServiceAccount) -> Resu
         return await _read_back(client, account, exc)
 
 
-async def _read_back(client: TestingBotClient, account: ServiceAccount, exc: ApiError) -> Result:
+async def _read_back(client: RotatingClient, account: ServiceAccount, exc: ApiError) -> Result:
     """The request may or may not have been applied: look, and say what is true now."""
     try:
         now = await client.service_account(account.id)

@@ -13,7 +13,7 @@ import shlex
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from .api import schema as s
+from ..api import schema as s
 
 KEY_VAR, SECRET_VAR = "TESTINGBOT_KEY", "TESTINGBOT_SECRET"  # what TestingBot's own clients read
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~+/=-]{0,255}")
@@ -80,9 +80,9 @@ def render(form: str, key: str, secret: str, api_url: str = s.DEFAULT_API_URL) -
         return json.dumps(caps, indent=2, ensure_ascii=False) + "\n"
     if form == "github":
         return (
-            f"# Store the pair as repository secrets {KEY_VAR} and {SECRET_VAR}\n"
-            "# (Settings → Secrets and variables → Actions, or `gh secret set NAME`, which asks for the value).\n"
-            f"# Selenium then connects to {hub_base(api_url)}\n"
+            f"# Add two repository secrets, {KEY_VAR} and {SECRET_VAR}\n"
+            "# (Settings → Secrets and variables → Actions, or: gh secret set NAME).\n"
+            f"# Selenium connects to {hub_base(api_url)}\n"
             "env:\n"
             f"  {KEY_VAR}: ${{{{ secrets.{KEY_VAR} }}}}\n"
             f"  {SECRET_VAR}: ${{{{ secrets.{SECRET_VAR} }}}}\n"

@@ -1,0 +1,253 @@
+"""What an admin does around a key's life: the "Show" filter (unused accounts, keys past the rotation
+policy), leaked-key triage from the filter box, the hand-over panel after Add and Rotate, and bulk rotation.
+
+The rules live in tbdesk/core (lifecycle, triage, rotation, snippets); this module connects them to the
+window. Nothing pasted into the filter box is sent anywhere: triage matches the keys already loaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QTimer
+
+from ..api.models import ServiceAccount
+from ..core.lifecycle import UNUSED_DAYS, key_age
+from ..core.rotation import AUTH_FAILED, Outcome, Result, rotate_each
+from ..core.triage import Triage, triage
+from ..gui.bulk_rotate import BulkRotateDialog, BulkRow
+from ..gui.clipboard import ClipboardGuard
+from ..gui.handover import HandoverPanel, Pair
+from ..gui.icons import icon
+from ..gui.messages import MessageBridge
+from ..gui.models import AccountsModel, AccountsProxy
+from ..gui.window import MainWindow
+from .actions import AccountActions
+from .open_dialog import OpenDialog
+from .presenter import Presenter
+from .reveal import CredentialDisplay
+from .session import Session
+from .tasks import TaskRunner
+
+SHOW_CHOICES = (
+    ("All accounts", AccountsProxy.ALL),
+    (f"Unused (no test in {UNUSED_DAYS} days)", AccountsProxy.UNUSED),
+    ("Keys past the rotation policy", AccountsProxy.PAST_POLICY),
+)
+
+
+class CredentialLifecycle(QObject):
+    def __init__(
+        self,
+        session: Session,
+        runner: TaskRunner,
+        presenter: Presenter,
+        actions: AccountActions,
+        credentials: CredentialDisplay,
+        dialogs: OpenDialog,
+        window: MainWindow,
+        messages: MessageBridge,
+        accounts: AccountsModel,
+        accounts_proxy: AccountsProxy,
+        clipboard: ClipboardGuard,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.presenter = presenter
+        self.actions = actions
+        self.credentials = credentials
+        self.dialogs = dialogs
+        self.window = window
+        self.messages = messages
+        self.accounts = accounts
+        self.proxy = accounts_proxy
+        self.clipboard = clipboard
+        self.triaged: Triage | None = None
+        self.panel: HandoverPanel | None = None
+        for text, value in SHOW_CHOICES:
+            window.show_combo.addItem(text, value)
+
+    # -- the "Show" filter -----------------------------------------------------------------------
+
+    def show_changed(self, index: int) -> None:
+        self.proxy.set_show(self.window.show_combo.itemData(index) or AccountsProxy.ALL)
+        self.presenter.accounts_changed()
+
+    def usage_changed(self) -> None:
+        """New usage or a new policy moves what "unused" and "past the policy" match."""
+        self.proxy.refilter()
+        self.presenter.accounts_changed()
+
+    # -- leaked-key triage -----------------------------------------------------------------------
+
+    def filter_changed(self, text: str) -> None:
+        found = triage(text, self.accounts.keys(), self.session.own_key) if text.strip() else None
+        self.triaged = found
+        if found is None:
+            self.window.triage_bar.setVisible(False)
+            self.proxy.set_filter_text(text)
+        else:
+            self.proxy.set_only(frozenset({found.account_id}) if found.account_id is not None else frozenset())
+            self._show_triage(found)
+            if found.extra:
+                # What was pasted may hold the secret: keep only the key in the box, and so on screen.
+                QTimer.singleShot(0, lambda key=found.key: self._keep_only_key(key))
+            if found.account_id is not None:
+                self.presenter.select_account(found.account_id, keep_filter=True)
+        self.presenter.accounts_changed()
+
+    def _keep_only_key(self, key: str) -> None:
+        edit = self.window.filter_edit
+        if edit.text() != key and key in edit.text():
+            edit.setText(key)
+            self.messages.info("Only the key was kept in the filter box; the rest of what you pasted was removed.")
+
+    def _show_triage(self, found: Triage) -> None:
+        w = self.window
+        account = self.accounts.account(found.account_id) if found.account_id is not None else None
+        if account is not None:
+            text = (
+                f"This key belongs to the service account “{account.identifier}”. If it leaked, rotate it now: "
+                "the leaked pair stops working at once. (Matched on this computer; nothing was sent.)"
+            )
+        elif found.own:
+            text = (
+                "This is the key you are signed in with: your own key, not a service account's. "
+                "Reset it on TestingBot's account page."
+            )
+        else:
+            text = (
+                "No service account of this team has this key: it was rotated or deleted already, or it is not "
+                "this team's. (Matched against the loaded accounts; nothing was sent.)"
+            )
+        w.triage_label.setText(text)
+        w.triage_icon.setPixmap(icon("warning" if found.found else "search").pixmap(20, 20))
+        w.triage_rotate.setVisible(account is not None)
+        w.triage_rotate.setText(f"Rotate “{account.identifier}” now…" if account else "Rotate now…")
+        w.triage_bar.setVisible(True)
+        self.presenter.update_actions()
+
+    def triaged_account(self) -> ServiceAccount | None:
+        found = self.triaged
+        return self.accounts.account(found.account_id) if found and found.account_id is not None else None
+
+    def triage_rotate(self) -> None:
+        """Rotate now (the button, or Enter in the filter box): the usual confirmation, then the hand-over."""
+        account = self.triaged_account()
+        if account is not None and self.session.can_manage:
+            self.runner.spawn("action", self.actions.rotate_account(account), replace=False)
+
+    # -- hand-over -------------------------------------------------------------------------------
+
+    def show_handover(self, accounts: Sequence[ServiceAccount], rotated: bool) -> None:
+        """The panel for these accounts; their secrets are in memory (they came with create or rotate)."""
+        pairs = []
+        for account in accounts:
+            current = self.accounts.account(account.id) or account
+            secret = self.accounts.secret(account.id)
+            if secret is not None:
+                pairs.append(Pair(current.identifier, current.key, secret))
+        if not pairs:
+            return
+        if self.panel is not None:
+            self.panel.close()
+        panel = HandoverPanel(
+            self.window,
+            pairs,
+            self.session.api_url,
+            self.clipboard,
+            rotated=rotated,
+            reveal_seconds=self.credentials.reveal_timer.interval() // 1000,
+        )
+        panel.destroyed.connect(lambda *_: self._panel_gone(panel))
+        self.panel = panel
+        panel.show()
+
+    def _panel_gone(self, panel: HandoverPanel) -> None:
+        if self.panel is panel:
+            self.panel = None
+
+    def handover_selected(self) -> None:
+        """The panel for the selected account at any time (its secret is fetched if not in memory)."""
+        account = self.presenter.selected()
+        if account is not None and self.session.can_manage:
+            self.credentials.with_secret(account, lambda _secret: self.show_handover([account], rotated=False))
+
+    def hide_secrets(self) -> None:
+        if self.panel is not None:
+            self.panel.hide_secret()
+
+    # -- bulk rotation ---------------------------------------------------------------------------
+
+    def rotate_selected(self) -> None:
+        """Ctrl+R: one account as before; several in one confirmation."""
+        accounts = self.presenter.selected_accounts()
+        if not self.session.can_manage or not accounts:
+            return
+        work = self.actions.rotate_account(accounts[0]) if len(accounts) == 1 else self.rotate_many(accounts)
+        self.runner.spawn("action", work, replace=False)
+
+    def rotate_due(self) -> None:
+        policy = self.accounts.policy_days
+        if not self.session.can_manage:
+            return
+        if policy is None:
+            self.messages.info("No rotation policy is set (File → Preferences).")
+            return
+        due = sorted(
+            (a for a in self.accounts.accounts() if key_age(a).past_policy(policy)),
+            key=lambda a: a.identifier.casefold(),
+        )
+        if not due:
+            self.messages.info(f"No key is older than the {policy}-day rotation policy.")
+            return
+        self.runner.spawn("action", self.rotate_many(due), replace=False)
+
+    async def rotate_many(self, accounts: Sequence[ServiceAccount]) -> None:
+        rows = [
+            BulkRow(a, key_age(a).text(), self.accounts.last_test_text(a), self.accounts.usage(a.id)) for a in accounts
+        ]
+        dialog = BulkRotateDialog(self.window, rows)
+        self.dialogs.track(dialog)
+        confirmed, closed, stop = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        dialog.confirmed.connect(confirmed.set)
+        dialog.finished.connect(lambda _r: closed.set())
+        dialog.stop_requested.connect(stop.set)
+        dialog.handover_requested.connect(
+            lambda: self.show_handover([r.now or r.account for r in dialog.rotated()], rotated=True)
+        )
+        dialog.open()
+        await _first(confirmed, closed)
+        if not confirmed.is_set():
+            return
+
+        def on_result(index: int, result: Result) -> None:
+            self._apply(result)
+            dialog.show_result(index, result)
+
+        results = await rotate_each(self.session.require_client(), accounts, on_result, stop)
+        dialog.finish()
+        rotated = sum(r.rotated for r in results)
+        self.messages.info(f"Rotated {rotated} of {len(results)} access keys; each one's result is in the dialog.")
+        if any(r.reason == AUTH_FAILED for r in results):
+            self.runner.auth_failed.emit("Your key and secret were not accepted.")
+        await closed.wait()
+
+    def _apply(self, result: Result) -> None:
+        """Keep the table true after each one: new pairs in, deleted rows out, unknowns as read back."""
+        if result.outcome is Outcome.GONE:
+            self.accounts.remove(result.account.id)
+        elif result.now is not None:
+            self.accounts.upsert(result.now)
+
+
+async def _first(*events: asyncio.Event) -> None:
+    waiters = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
