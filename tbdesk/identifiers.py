@@ -150,7 +150,10 @@ def keys(identifier: str) -> tuple[str, str]:
 def clash_message(new: str, existing: str) -> str:
     if new.casefold() == existing.casefold():
         return f"A service account named “{existing}” already exists."
-    return f"“{new}” looks the same as the existing service account “{existing}”."
+    # The two look alike by definition: name the characters that differ so that the user can see why.
+    differ = [describe(ch) for ch in dict.fromkeys(new) if ch not in existing.casefold() + existing.upper()]
+    detail = f" (it has {', '.join(differ[:2])})" if differ else ""
+    return f"“{new}” looks the same as the existing service account “{existing}”{detail}."
 
 
 class Taken:

@@ -113,9 +113,9 @@ def test_add_validates_live_and_selects_the_new_row(gui, qtbot):
     desk = gui.start(gui.desk(sb))
     dialog = gui.run(open_dialog(desk, desk.window.add_action, IdentifierDialog))
     qtbot.keyClicks(dialog.edit, "  ab ")
-    assert not dialog.ok.isEnabled() and "At least 3" in dialog.hint.text()
+    assert not dialog.ok.isEnabled() and "at least 3" in dialog.hint.text()
     dialog.edit.setText("CI-Runner")
-    assert not dialog.ok.isEnabled() and "already used" in dialog.hint.text()
+    assert not dialog.ok.isEnabled() and "already exists" in dialog.hint.text()
     dialog.edit.setText("new-pipeline")
     assert dialog.ok.isEnabled() and dialog.hint.text() == ""
     click(qtbot, dialog.ok)

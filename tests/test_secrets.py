@@ -11,6 +11,7 @@ from PySide6.QtCore import QMimeData, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel
 
+from tbdesk import identifiers
 from tbdesk.app import Options
 from tbdesk.credentials import CredentialStore, default_backend
 from tbdesk.gui import crash
@@ -251,7 +252,7 @@ def test_markup_from_the_server_is_shown_as_plain_text(gui):
 HOSTILE = [
     ("emoji 🚀-pipeline 🧪", True),
     ("שלום-pipeline", True),
-    ("‏rtl‎-mark-name", True),
+    ("‏rtl‎-mark-name", False),  # bidi marks: refused since #11 (look-alike identifiers)
     ("x" * 10_000, False),
     ("ctrl\x00name", False),
     ("tab\tname", False),
@@ -287,7 +288,7 @@ def test_server_rejects_what_the_dialog_lets_through_without_losing_input(gui, q
     desk = gui.start(gui.desk(sb))
     desk.window.add_action.trigger()
     dialog = gui.run(until(lambda: isinstance(getattr(desk, "dialog", None), IdentifierDialog) and desk.dialog))
-    dialog.taken = []
+    dialog.taken = identifiers.Taken([])
     sb.store.create_service_account("raced")
     dialog.edit.setText("RACED")
     click(qtbot, dialog.ok)
