@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import base64
+import uuid
 
+import httpx
 import pytest
+
+from tbdesk.sandbox.faults import Faults, RateLimiter
 
 from sandbox_helpers import asgi_sandbox
 
@@ -193,3 +197,78 @@ def test_a_file_made_under_the_old_rules_is_rekeyed(tmp_path):
     with pytest.raises(StoreError, match="looks the same"):
         store.create_service_account("ci\u2212deploy")
     store.close()
+
+
+# -- rate limiting --------------------------------------------------------------------------------
+
+
+async def test_wrong_secrets_count_against_the_address_not_the_keys_owner():
+    sb = asgi_sandbox(faults=Faults(rate_limit=10))
+    async with sb.client(sb.key, "0" * 32) as attacker, sb.client() as owner:
+        statuses = [(await attacker.get("/v1/user")).status_code for _ in range(12)]
+        assert statuses[:10] == [401] * 10 and statuses[10:] == [429, 429]
+        # The real owner of the key is not locked out: its requests are its own to count.
+        r = await owner.get("/v1/user")
+        assert r.status_code == 200 and int(r.headers["x-ratelimit-remaining"]) == 9
+
+
+async def test_fresh_random_keys_do_not_bypass_the_limit():
+    sb = asgi_sandbox(faults=Faults(rate_limit=10))
+    statuses = []
+    for _ in range(11):
+        async with sb.client(uuid.uuid4().hex, uuid.uuid4().hex) as c:
+            statuses.append((await c.get("/v1/user")).status_code)
+    assert statuses == [401] * 10 + [429]
+    async with sb.client(key=False) as anonymous:  # no credentials at all: the same address, the same count
+        assert (await anonymous.get("/openapi.json")).status_code == 429
+
+
+async def test_authenticated_requests_count_per_account_across_rotation():
+    sb = asgi_sandbox(faults=Faults(rate_limit=10))
+    async with sb.client() as owner:
+        acct = (await owner.post(SA, json={"identifier": "rate-limited"})).json()
+    async with sb.client(acct["key"], acct["secret"]) as robot:
+        left = [int((await robot.get("/v1/tests")).headers["x-ratelimit-remaining"]) for _ in range(4)]
+        assert left == [9, 8, 7, 6]
+    async with sb.client() as owner:  # another principal: its own count (1 request so far)
+        rotated = (await owner.post(f"{SA}/{acct['id']}/reset-keys")).json()
+        assert int((await owner.get("/v1/user")).headers["x-ratelimit-remaining"]) == 7
+    async with sb.client(rotated["key"], rotated["secret"]) as robot:
+        # A new pair for the same account does not start a fresh count.
+        assert int((await robot.get("/v1/tests")).headers["x-ratelimit-remaining"]) == 5
+
+
+async def test_hub_rate_limit_answer_is_w3c_shaped():
+    sb = asgi_sandbox(faults=Faults(rate_limit=1))
+    async with sb.client() as c:
+        await c.get("/v1/user")
+        r = await c.post("/wd/hub/session", json={"capabilities": {}})
+    assert r.status_code == 429 and r.json()["value"]["error"] and r.json()["value"]["message"]
+
+
+def test_rate_table_stays_bounded_under_a_flood_of_addresses_and_keys():
+    """100,000 distinct callers: the table never holds more than its cap, and memory stays flat."""
+    import tracemalloc
+
+    limiter = RateLimiter(limit=10, max_buckets=1000)
+    for i in range(2000):  # fill past the cap once, so that what follows measures steady state
+        limiter.hit(f"address:10.0.{i // 256}.{i % 256}", float(i))
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    for i in range(100_000):
+        limiter.hit(f"address:10.{i // 65536}.{i // 256 % 256}.{i % 256}", float(i))
+        assert len(limiter) <= 1000
+    grown = sum(s.size_diff for s in tracemalloc.take_snapshot().compare_to(before, "filename"))
+    tracemalloc.stop()
+    assert grown < 200_000, grown  # bytes; unbounded, 100,000 entries would be ~20 MB
+
+
+async def test_thousands_of_fresh_keys_keep_one_entry_per_address():
+    sb = asgi_sandbox(faults=Faults(rate_limit=10**9))
+    app = sb.transport.app
+    for host in ("10.0.0.1", "10.0.0.2", "2001:db8::1", "2001:db8::2"):  # the two IPv6 share one /64
+        transport = httpx.ASGITransport(app=app, client=(host, 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://sb") as c:
+            for _ in range(1500):
+                await c.get("/v1/user", auth=(uuid.uuid4().hex, uuid.uuid4().hex))
+    assert len(app.limiter) == 3

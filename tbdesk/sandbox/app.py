@@ -291,4 +291,4 @@ def create_app(store: Store, faults: Faults | None = None, lifespan: Any = None)
     )
     app.router.redirect_slashes = False  # an API answers 404 JSON, not an empty redirect
     app.state.store = store
-    return FaultMiddleware(app, faults or Faults())
+    return FaultMiddleware(app, faults or Faults(), store)

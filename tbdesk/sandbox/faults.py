@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ipaddress
 import json
 import random
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from . import hub
+from .store import Store
+
 WINDOW = 300.0  # TestingBot counts requests per key over 5 minutes
+MAX_BUCKETS = 10_000  # callers remembered at once; the least recently seen is forgotten first
 
 
 @dataclass
@@ -26,39 +32,73 @@ class Faults:
     rng: random.Random = field(default_factory=random.Random)
 
 
-class RateWindow:
-    """Fixed five-minute windows per key: cheap, and what `Retry-After` can state exactly."""
+class RateLimiter:
+    """Fixed five-minute windows per caller, in bounded memory: cheap, and what `Retry-After` can state.
 
-    def __init__(self, limit: int) -> None:
+    Callers are an authenticated account (whatever key it uses now) or, for anything else, a client
+    address. A flood of fresh keys or addresses can only push out the least recently seen entries."""
+
+    def __init__(self, limit: int, max_buckets: int = MAX_BUCKETS) -> None:
         self.limit = limit
-        self._windows: dict[str, tuple[float, int]] = {}
+        self.max_buckets = max_buckets
+        self._windows: OrderedDict[str, tuple[float, int]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._windows)
 
     def hit(self, who: str, now: float) -> tuple[int, float]:
         """Count one request; answer (remaining, seconds until the window resets)."""
-        start, used = self._windows.get(who, (now, 0))
+        start, used = self._windows.pop(who, (now, 0))
         if now - start >= WINDOW:
             start, used = now, 0
         used += 1
-        self._windows[who] = (start, used)
+        self._windows[who] = (start, used)  # most recently seen last
+        while len(self._windows) > self.max_buckets:
+            self._windows.popitem(last=False)
         return self.limit - used, start + WINDOW - now
 
 
-def caller_key(scope: Scope) -> str:
+def basic_credentials(scope: Scope) -> tuple[str, str] | None:
+    """The Basic pair from the Authorization header, or None for anything malformed (never raises)."""
     for name, value in scope.get("headers", []):
         if name == b"authorization" and value[:6].lower() == b"basic ":
             try:
-                return base64.b64decode(value[6:], validate=True).decode("utf-8").split(":", 1)[0]
+                key, sep, secret = base64.b64decode(value[6:], validate=True).decode("utf-8").partition(":")
             except (ValueError, UnicodeDecodeError):
-                break
-    client = scope.get("client") or ("anonymous", 0)
-    return f"ip:{client[0]}"
+                return None
+            return (key, secret) if sep and key and secret else None
+    return None
+
+
+def address_of(scope: Scope) -> str:
+    """The client address; IPv6 by its /64, the block one machine is usually given."""
+    host = str((scope.get("client") or ("anonymous", 0))[0])
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return f"address:{host[:64]}"
+    if ip.version == 6:
+        return f"address:{ipaddress.ip_network((ip, 64), strict=False)}"
+    return f"address:{ip}"
+
+
+def caller_of(scope: Scope, store: Store | None) -> str:
+    """Authenticated requests count against their account, all others against the client's address:
+    wrong secrets for a key never lock out its owner, and fresh random keys do not make fresh counts."""
+    pair = basic_credentials(scope)
+    if pair is not None and store is not None:
+        who = store.authenticate(*pair)
+        if who is not None:
+            return f"{who.kind}:{who.id}"
+    return address_of(scope)
 
 
 class FaultMiddleware:
-    def __init__(self, app: ASGIApp, faults: Faults) -> None:
+    def __init__(self, app: ASGIApp, faults: Faults, store: Store | None = None) -> None:
         self.app = app
         self.faults = faults
-        self.window = RateWindow(faults.rate_limit)
+        self.store = store
+        self.limiter = RateLimiter(faults.rate_limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,21 +107,23 @@ class FaultMiddleware:
         f = self.faults
         if f.latency_ms:
             await asyncio.sleep(f.latency_ms / 1000)
-        remaining, reset = self.window.hit(caller_key(scope), time.monotonic())
+        remaining, reset = self.limiter.hit(caller_of(scope, self.store), time.monotonic())
         header = (b"x-ratelimit-remaining", str(max(remaining, 0)).encode())
         if remaining < 0:
             await _json(
                 send,
+                scope,
                 429,
-                {"error": "Rate limit exceeded. Try again later."},
+                "Rate limit exceeded. Try again later.",
                 [header, (b"retry-after", str(max(1, int(reset + 0.999))).encode())],
             )
             return
         if f.error_rate and scope["path"] != "/openapi.json" and f.rng.random() < f.error_rate:
             await _json(
                 send,
+                scope,
                 503,
-                {"error": "Service temporarily unavailable (sandbox --error-rate)."},
+                "Service temporarily unavailable (sandbox --error-rate).",
                 [header, (b"retry-after", b"1")],
             )
             return
@@ -94,7 +136,8 @@ class FaultMiddleware:
         await self.app(scope, receive, send_with_header)
 
 
-async def _json(send: Send, status: int, body: dict, headers: list[tuple[bytes, bytes]]) -> None:
+async def _json(send: Send, scope: Scope, status: int, message: str, headers: list[tuple[bytes, bytes]]) -> None:
+    body = hub.w3c_body(status, message) if hub.is_hub(scope["path"]) else {"error": message}
     data = json.dumps(body).encode()
     await send(
         {
