@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import base64
+import os
+import shutil
+import subprocess
+import sys
 import uuid
 
 import httpx
 import pytest
 
+from tbdesk.sandbox import Store, create_app
 from tbdesk.sandbox.faults import Faults, RateLimiter
+from tbdesk.sandbox.seed import seed
 
-from sandbox_helpers import asgi_sandbox
+from sandbox_helpers import Sandbox, asgi_sandbox
 
 SA = "/v1/team-management/service-accounts"
 
@@ -174,7 +180,7 @@ def test_a_file_made_under_the_old_rules_is_rekeyed(tmp_path):
     """Old files folded case only: opening one recomputes the keys, and look-alikes already there both stay."""
     import sqlite3
 
-    from tbdesk.sandbox.store import Store, StoreError
+    from tbdesk.sandbox.store import StoreError
 
     path = str(tmp_path / "old.db")
     Store(path).close()
@@ -272,3 +278,87 @@ async def test_thousands_of_fresh_keys_keep_one_entry_per_address():
             for _ in range(1500):
                 await c.get("/v1/user", auth=(uuid.uuid4().hex, uuid.uuid4().hex))
     assert len(app.limiter) == 3
+
+
+# -- the database file ----------------------------------------------------------------------------
+
+
+def file_sandbox(path) -> Sandbox:
+    store = Store(str(path))
+    seed(store, 1, 6, 20)
+    owner = store.owner()
+    transport = httpx.ASGITransport(app=create_app(store))
+    return Sandbox("http://127.0.0.1/v1", owner["key"], owner["secret"], transport, store)
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+async def test_database_file_gone_while_running_refuses_writes_with_503(tmp_path, caplog, how):
+    path = tmp_path / "sandbox.db"
+    sb = file_sandbox(path)
+    async with sb.client() as c:
+        acct = (await c.post(SA, json={"identifier": "before-the-loss"})).json()
+        rotated = (await c.post(f"{SA}/{acct['id']}/reset-keys")).json()  # saved: the old pair is gone for good
+        for leftover in tmp_path.iterdir():
+            leftover.unlink()
+        if how == "replaced":
+            path.write_bytes(b"")
+        writes = [
+            await c.post(SA, json={"identifier": "after-the-loss"}),
+            await c.post(f"{SA}/{acct['id']}/reset-keys"),
+            await c.put(f"{SA}/{acct['id']}", json={"identifier": "renamed-after"}),
+            await c.delete(f"{SA}/{acct['id']}"),
+        ]
+        for r in writes:
+            assert r.status_code == 503, r.text
+            assert "database file" in r.json()["error"] and "restart" in r.json()["error"]
+        assert (await c.get("/v1/user")).status_code == 200  # reads go on from what is open
+    assert any("database file" in rec.getMessage() for rec in caplog.records if rec.levelname == "ERROR")
+    # Nothing happened that a restart would lose: the pair the user was last given is still the live one.
+    async with sb.client(acct["key"], acct["secret"]) as old:
+        assert (await old.get("/v1/user")).status_code == 401
+    async with sb.client(rotated["key"], rotated["secret"]) as current:
+        assert (await current.get("/v1/user")).status_code == 200
+
+
+def run_sandbox(args: list[str], *prefix: str) -> subprocess.CompletedProcess[str]:
+    """Start the sandbox CLI; a sandbox that wrongly starts is stopped as soon as it says it is ready."""
+    proc = subprocess.Popen(
+        [*prefix, sys.executable, "-m", "tbdesk.sandbox", "--port", "0", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    if "ready" in first:
+        proc.kill()
+    rest, _ = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, first + rest)
+
+
+@pytest.mark.socket
+def test_read_only_database_is_refused_at_start(tmp_path):
+    """As root, file modes do not bind: the sandbox then runs without the capability that overrides them."""
+    path = tmp_path / "sandbox.db"
+    store = Store(str(path))
+    seed(store, 1, 2, 5)
+    store.close()
+    path.chmod(0o444)
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root and setpriv (util-linux) is missing")
+        prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+    result = run_sandbox(["--db", str(path)], *prefix)
+    assert result.returncode != 0 and "ready" not in result.stdout, result.stdout
+    assert "cannot write the database" in result.stdout and str(path) in result.stdout
+    assert "Traceback" not in result.stdout
+
+
+@pytest.mark.socket
+def test_unopenable_database_path_is_refused_at_start(tmp_path):
+    result = run_sandbox(["--db", str(tmp_path / "no-such-folder" / "sandbox.db")])
+    assert result.returncode != 0 and "ready" not in result.stdout
+    assert "cannot open the database" in result.stdout and "Traceback" not in result.stdout

@@ -24,7 +24,7 @@ from .child import OWNER_SECRET_ENV, PARENT_ENV, READY
 from .faults import Faults
 from .seed import seed
 from .simulate import simulate
-from .store import Store
+from .store import DatabaseUnusable, Store, StoreError
 
 
 def default_db() -> str:
@@ -50,7 +50,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed-tests", type=int, default=300, help="tests to seed (default: 300)")
     p.add_argument("--latency", type=float, default=0.0, metavar="MS", help="delay added to every request")
     p.add_argument("--error-rate", type=float, default=0.0, metavar="P", help="fraction answered 503")
-    p.add_argument("--rate-limit", type=int, default=2000, help="requests per key per 5 minutes")
+    p.add_argument(
+        "--rate-limit",
+        type=int,
+        default=2000,
+        help="requests per account (per client address when not signed in) per 5 minutes",
+    )
     p.add_argument("--simulate", action="store_true", help="start and finish tests every few seconds")
     args = p.parse_args(argv)
     if args.owner_secret is None and args.owner_secret_file:
@@ -74,13 +79,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def open_store(args: argparse.Namespace) -> tuple[Store, float]:
+    """The store, seeded when new. Raises DatabaseUnusable for a file it cannot open or write."""
     store = Store(args.db or default_db())
     started = time.perf_counter()
-    if store.is_empty():
-        seed(store, args.seed, args.seed_accounts, args.seed_tests, args.owner_key, args.owner_secret)
-    elif args.owner_key:
-        with store.transaction() as db:
-            db.execute("UPDATE users SET key = ?, secret = ? WHERE role = 'owner'", (args.owner_key, args.owner_secret))
+    try:
+        if store.is_empty():
+            seed(store, args.seed, args.seed_accounts, args.seed_tests, args.owner_key, args.owner_secret)
+        elif args.owner_key:
+            with store.transaction() as db:
+                db.execute(
+                    "UPDATE users SET key = ?, secret = ? WHERE role = 'owner'", (args.owner_key, args.owner_secret)
+                )
+    except StoreError as exc:
+        store.close()
+        raise DatabaseUnusable(f"cannot write the database {store.path}: {exc.message}") from None
     return store, time.perf_counter() - started
 
 
@@ -128,7 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"tbdesk-sandbox: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 2
-    store, seeded = open_store(args)
+    try:
+        store, seeded = open_store(args)
+    except DatabaseUnusable as exc:
+        print(f"tbdesk-sandbox: {exc}", file=sys.stderr)
+        sock.close()
+        return 2
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     owner = store.owner()

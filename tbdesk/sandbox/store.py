@@ -8,6 +8,7 @@ and the partial unique indexes on the identifier's look-alike keys (tbdesk.ident
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import sqlite3
 import threading
@@ -107,18 +108,52 @@ class Principal:
         return self.role in ADMIN_ROLES
 
 
+class DatabaseUnusable(Exception):
+    """The database file cannot be opened or written: the sandbox must not start on it."""
+
+
 class Store:
     def __init__(self, path: str = ":memory:") -> None:
         self.path = path
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
-        if path != ":memory:":
-            self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        self._migrate()
-        self._db.executescript(IDENTIFIER_INDEXES)
+        self._file: tuple[int, int] | None = None  # (device, inode) of the file we opened
+        try:
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            if path != ":memory:":
+                self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+            self._migrate()
+            self._db.executescript(IDENTIFIER_INDEXES)
+            if path != ":memory:":
+                self._check_writable()
+                self._file = _identity(path)
+        except (sqlite3.Error, StoreError) as exc:
+            raise DatabaseUnusable(_unusable_message(path, exc)) from None
+
+    def _check_writable(self) -> None:
+        """SQLite opens a file it may not write read-only without a word; a write that is rolled back
+        finds out now, rather than on the first request (which would then fail)."""
+        with self._lock:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute(f"PRAGMA user_version = {int(version)}")
+            finally:
+                self._db.execute("ROLLBACK")
+
+    def _check_file(self) -> None:
+        """Refuse to write once our file is gone or replaced: SQLite would write on into the deleted
+        inode, answer 200, and lose it all at the next start."""
+        if self._file is None or _identity(self.path) == self._file:
+            return
+        log.error("the sandbox database file %s was deleted or replaced while running; refusing writes", self.path)
+        raise StoreError(
+            503,
+            f"The sandbox database file {self.path} was deleted or replaced while the sandbox was running, "
+            "so nothing can be saved; restart the sandbox to start a new database.",
+        )
 
     def _migrate(self) -> None:
         """Files made by older versions lack later columns; add them (NULL reads as "since created")."""
@@ -163,13 +198,22 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._check_file()
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as exc:
+                # Made read-only, disk full, I/O error: a clear 503 and a log line, not an opaque 500.
+                if not (getattr(exc, "sqlite_errorname", "") or "").startswith(_STORAGE_ERRORS):
+                    raise
+                log.error("the sandbox database %s cannot be written: %s", self.path, exc)
+                raise StoreError(503, f"The sandbox database cannot be written ({exc}); nothing was saved.") from None
 
     def _one(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Row | None:
         with self._lock:
@@ -435,6 +479,26 @@ class Store:
         marks = ", ".join("?" for _ in columns)
         with self.transaction() as db:
             db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+_STORAGE_ERRORS = ("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PERM")
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _unusable_message(path: str, exc: Exception) -> str:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM")) or getattr(exc, "status", None) == 503:
+        return f"cannot write the database {path}: it is read-only for this user ({exc})"
+    if name.startswith("SQLITE_CANTOPEN"):
+        return f"cannot open the database {path}: check that its folder exists and may be written ({exc})"
+    return f"cannot use the database {path}: {exc}"
 
 
 def encodable(text: str) -> bool:
