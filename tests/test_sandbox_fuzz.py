@@ -12,7 +12,7 @@ import asyncio
 import base64
 import json
 import re
-from urllib.parse import quote
+from urllib.parse import quote, quote_from_bytes
 
 import httpx
 import pytest
@@ -199,6 +199,11 @@ credential_bytes = st.one_of(
     hostile_text.map(lambda t: t.encode("utf-8", "surrogatepass")),
     st.text(max_size=20).map(str.encode),
 )
+# Percent-encoded bytes in the query: non-UTF-8, encoded surrogates, NUL.
+raw_queries = st.lists(
+    st.tuples(st.sampled_from(["offset", "count", "since", "build", "group"]), st.binary(max_size=8)),
+    max_size=3,
+).map(lambda pairs: ("?" + "&".join(f"{k}={quote_from_bytes(v)}" for k, v in pairs)) if pairs else "")
 authorizations = st.one_of(
     # The real key with a hostile secret, a hostile key with the real secret, both hostile.
     st.builds(basic, st.just(OWNER["key"].encode()), credential_bytes),
@@ -219,10 +224,11 @@ authorizations = st.one_of(
     ctype=st.one_of(st.sampled_from([b"application/json", b"application/x-www-form-urlencoded"]), header_bytes),
     length=st.one_of(st.none(), header_bytes),
     body=st.one_of(st.just(b'{"identifier": "fuzz-pipeline"}'), targeted_bodies),
+    query=raw_queries,
 )
-def test_hostile_credentials_and_headers_never_make_a_500(send, route, authorization, ctype, length, body):
+def test_hostile_credentials_and_headers_never_make_a_500(send, route, authorization, ctype, length, body, query):
     method, template = route
-    path = re.sub(r"{\w+}", "1", template)
+    path = re.sub(r"{\w+}", "1", template) + query
     headers = [(b"authorization", authorization), (b"content-type", ctype)]
     if length is not None:
         headers.append((b"content-length", length))  # a lying or garbage Content-Length
