@@ -22,6 +22,7 @@ from ..gui.handover import HandoverPanel, Pair
 from ..gui.icons import icon
 from ..gui.messages import MessageBridge
 from ..gui.models import AccountsModel, AccountsProxy
+from ..gui.plain import mnemonic
 from ..gui.window import MainWindow
 from .actions import AccountActions
 from .open_dialog import OpenDialog
@@ -126,7 +127,7 @@ class CredentialLifecycle(QObject):
         w.triage_label.setText(text)
         w.triage_icon.setPixmap(icon("warning" if found.found else "search").pixmap(20, 20))
         w.triage_rotate.setVisible(account is not None)
-        w.triage_rotate.setText(f"Rotate “{account.identifier}” now…" if account else "Rotate now…")
+        w.triage_rotate.setText(mnemonic(f"Rotate “{account.identifier}” now…") if account else "Rotate now…")
         w.triage_bar.setVisible(True)
         self.presenter.update_actions()
 

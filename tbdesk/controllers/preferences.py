@@ -48,9 +48,14 @@ class PreferencesControl(QObject):
     def open(self) -> None:
         dialog = PreferencesDialog(self.window, self.current)
         dialog.accepted.connect(lambda: self.save(dialog.value()))
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.finished.connect(lambda _r: self._closed(dialog))
         self.dialog = dialog
         dialog.open()
+
+    def _closed(self, dialog: PreferencesDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
 
     def save(self, prefs: Preferences) -> None:
         for key, value in prefs.items().items():

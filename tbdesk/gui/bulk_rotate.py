@@ -29,6 +29,7 @@ from . import format as fmt
 from .forms import child, embed
 from .icons import icon
 from .models import Usage
+from .plain import tooltip
 
 HEADERS = ["Service account", "Key age", "Last test", "Tests (24 h)", "Tests (7 days)", "Result"]
 RESULT_COL = 5
@@ -83,8 +84,9 @@ class BulkRotateDialog(QDialog):
         self.ok.clicked.connect(self._confirm)
         self.handover.clicked.connect(self.handover_requested.emit)
         self.buttons.rejected.connect(self.reject)
-        # A destructive action for many: Cancel is the default, as in the single rotate dialog.
-        self.ok.setAutoDefault(False)
+        # A destructive action for many: Cancel is the default; Enter presses OK only once it has the focus.
+        self.ok.setAutoDefault(True)
+        self.ok.setDefault(False)
         self.cancel.setDefault(True)
         self._fill()
         self.resize(820, min(220 + 30 * n, 640))
@@ -98,6 +100,7 @@ class BulkRotateDialog(QDialog):
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         t.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         t.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        t.setTabKeyNavigation(False)  # Tab moves on to the buttons, not from cell to cell
         t.verticalHeader().setVisible(False)
         t.setAlternatingRowColors(True)
         t.setShowGrid(False)
@@ -116,7 +119,7 @@ class BulkRotateDialog(QDialog):
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)  # plain text, never markup
                 if col in (3, 4):
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if col == 2 and u is not None and u.last_test is not None:
                     item.setToolTip(fmt.local(u.last_test))
                 if col == 0 and u is not None and u.last_24h:
@@ -152,7 +155,7 @@ class BulkRotateDialog(QDialog):
         if result.reason:
             text += f": {result.reason}"
         item = QTableWidgetItem(text)
-        item.setToolTip(text)
+        item.setToolTip(tooltip(text))  # the reason may be the server's words: shown literally
         if result.outcome in COLORS:
             item.setForeground(QBrush(QColor(COLORS[result.outcome])))
         self.table.setItem(index, RESULT_COL, item)
