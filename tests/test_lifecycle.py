@@ -98,7 +98,11 @@ def test_every_form_carries_the_pair_where_that_system_reads_it():
     assert caps["tb:options"] == {"key": KEY, "secret": SECRET} and caps["browserName"]
     gha = render("github", KEY, SECRET)
     assert KEY not in gha and SECRET not in gha  # it reads repository secrets, never holds the values
-    assert "${{ secrets.TESTINGBOT_KEY }}" in gha and "${{ secrets.TESTINGBOT_SECRET }}" in gha
+    assert gha.splitlines()[-3:] == [
+        "env:",
+        "  TESTINGBOT_KEY: ${{ secrets.TESTINGBOT_KEY }}",
+        "  TESTINGBOT_SECRET: ${{ secrets.TESTINGBOT_SECRET }}",
+    ]
     assert set(FORM_IDS) == {"env", "export", "powershell", "hub", "capabilities", "github"}
 
 

@@ -68,6 +68,7 @@ class BulkRotateDialog(QDialog):
         self.title = child(c, QLabel, "titleLabel")
         self.title.setStyleSheet("font-weight: 600;")
         self.title.setText(f"Rotate the access keys of {n} service account{'s' if n != 1 else ''}?")
+        self.warning = child(c, QLabel, "warningLabel")
         self.table = child(c, QTableWidget, "accountsTable")
         self.progress = child(c, QProgressBar, "progressBar")
         self.progress.setRange(0, n)
@@ -102,9 +103,10 @@ class BulkRotateDialog(QDialog):
         t.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         t.setTabKeyNavigation(False)  # Tab moves on to the buttons, not from cell to cell
         t.verticalHeader().setVisible(False)
+        t.verticalHeader().setMinimumSectionSize(28)
         t.setAlternatingRowColors(True)
         t.setShowGrid(False)
-        t.setWordWrap(False)
+        t.setWordWrap(True)  # a failure's reason is read in full, not elided
         t.setAccessibleName("Service accounts to rotate")
         for r, row in enumerate(self.rows):
             u = row.usage
@@ -147,6 +149,8 @@ class BulkRotateDialog(QDialog):
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.summary.setText("Rotating…")
+        n = len(self.rows)
+        self.title.setText(f"Rotating the access keys of {n} service account{'s' if n != 1 else ''}…")
         self.table.setFocus()
 
     def show_result(self, index: int, result: Result) -> None:
@@ -159,6 +163,7 @@ class BulkRotateDialog(QDialog):
         if result.outcome in COLORS:
             item.setForeground(QBrush(QColor(COLORS[result.outcome])))
         self.table.setItem(index, RESULT_COL, item)
+        self.table.resizeRowToContents(index)
         self.table.scrollToItem(item)
         self.progress.setValue(len(self.results))
         self.summary.setText(f"Rotating… {len(self.results)} of {len(self.rows)} done")
@@ -170,6 +175,12 @@ class BulkRotateDialog(QDialog):
             counts[result.outcome] = counts.get(result.outcome, 0) + 1
         parts = [f"{n} {outcome.value}" for outcome, n in counts.items()]
         self.summary.setText("Done: " + ", ".join(parts) + ".")
+        self.title.setText(f"Rotated {counts.get(Outcome.ROTATED, 0)} of {len(self.rows)} access keys")
+        if counts.get(Outcome.ROTATED):
+            self.warning.setText(
+                "The old pairs of the rotated accounts no longer work: hand each pipeline its new pair now. "
+                "Accounts that were not rotated keep their key; the table shows what is true now."
+            )
         self.cancel.setText("&Close")
         self.cancel.setToolTip("")
         self.cancel.setEnabled(True)
