@@ -17,6 +17,7 @@ from .api.client import TestingBotClient
 from .api.models import ServiceAccount, User
 from .controllers.actions import AccountActions
 from .controllers.lifecycle import CredentialLifecycle
+from .controllers.navigation import Navigation
 from .controllers.open_dialog import OpenDialog
 from .controllers.preferences import PreferencesControl
 from .controllers.presenter import Presenter
@@ -127,6 +128,9 @@ class TbDesk(QObject):
             self.sync.poll_timer,
             self,
         )
+        self.navigation = Navigation(
+            self.session, self.runner, self.presenter, self.window, self.messages, self.accounts_proxy, self
+        )
         self.shutdown = Shutdown(self.session, self.runner, self.sync, self.clipboard, self.accounts, self)
         self._wire()
 
@@ -183,7 +187,10 @@ class TbDesk(QObject):
         # Credential lifecycle: Show filter, leaked-key triage, hand-over, bulk rotation, preferences.
         life = self.lifecycle
         w.filter_edit.textChanged.connect(life.filter_changed)
-        w.filter_edit.returnPressed.connect(life.triage_rotate)
+        nav = self.navigation
+        w.filter_edit.returnPressed.connect(  # Enter: rotate a pasted key's owner, else go to the matches
+            lambda: life.triage_rotate() if life.triaged_account() else nav.into_results()
+        )
         w.triage_rotate.clicked.connect(life.triage_rotate)
         w.show_combo.currentIndexChanged.connect(life.show_changed)
         w.rotate_due_action.triggered.connect(life.rotate_due)
@@ -192,6 +199,13 @@ class TbDesk(QObject):
         sync.usage_changed.connect(life.usage_changed)
         w.preferences_action.triggered.connect(self.preferences.open)
         self.preferences.applied.connect(life.usage_changed)
+
+        # Focus and keys: filter box ⇄ table, the affected row after an action, shortcuts with nothing to do.
+        w.filter_edit.textChanged.connect(nav.filter_changed)  # after the lifecycle filter has applied it
+        w.filter_down.connect(nav.into_results)
+        w.filter_escape.connect(nav.clear_filter)
+        actions.affected.connect(nav.focus_account)
+        w.unavailable.connect(nav.unavailable)
 
         # Revealed values hide when the window is minimised, the screen locks or the app is hidden.
         w.minimized.connect(self.accounts.hide_all)

@@ -25,6 +25,7 @@ from .tasks import TaskRunner
 
 class AccountActions(QObject):
     pair_ready = Signal(object, bool)  # [ServiceAccount] with a new pair in memory, rotated (else added)
+    affected = Signal(int)  # an account was added, renamed or rotated: its id (select it, focus the table)
 
     def __init__(
         self,
@@ -60,7 +61,7 @@ class AccountActions(QObject):
 
         def added(account: ServiceAccount) -> None:
             self.accounts.upsert(account)
-            self.presenter.select_account(account.id)
+            self.affected.emit(account.id)
             self.messages.info(f"Added “{account.identifier}”; hand its key and secret over to its pipeline.")
             self.pair_ready.emit([account], False)
 
@@ -82,13 +83,14 @@ class AccountActions(QObject):
             return
         made = await client.service_account(found.id)
         self.accounts.upsert(made)
-        self.presenter.select_account(found.id)
+        self.affected.emit(found.id)
         self.messages.info(f"“{identifier}” was created after all; its key and secret are ready to copy.")
         self.pair_ready.emit([made], False)
 
     async def rename_account(self, account: ServiceAccount) -> None:
         def renamed(new: ServiceAccount) -> None:
             self.accounts.upsert(new)
+            self.affected.emit(new.id)
             self.messages.info(
                 f"Renamed “{account.identifier}” to “{new.identifier}”; its key and secret are unchanged."
             )
@@ -104,7 +106,7 @@ class AccountActions(QObject):
     async def rotate_account(self, account: ServiceAccount) -> None:
         def rotated(new: ServiceAccount) -> None:
             self.accounts.upsert(new)
-            self.presenter.select_account(new.id, keep_filter=True)
+            self.affected.emit(new.id)
             self.messages.info(f"New key and secret for “{new.identifier}”; the old pair no longer works.")
             self.pair_ready.emit([new], True)
 

@@ -164,6 +164,7 @@ class CredentialLifecycle(QObject):
             reveal_seconds=self.credentials.reveal_timer.interval() // 1000,
         )
         panel.destroyed.connect(lambda *_: self._panel_gone(panel))
+        panel.finished.connect(lambda _r: self.window.activateWindow())  # the focus goes back to the table
         self.panel = panel
         panel.show()
 

@@ -93,6 +93,12 @@ class ActionDialog(QDialog):
         if not self.busy:  # let a running request finish, so its outcome can be shown
             super().reject()
 
+    def done(self, result: int) -> None:
+        super().done(result)
+        # Back to the main window, whose focus widget gets the keys again (not every platform reactivates it).
+        if (parent := self.parentWidget()) is not None:
+            parent.window().activateWindow()
+
     def show_error(self, text: str) -> None:
         label = self.content.findChild(QLabel, "errorLabel")
         if label is not None:
@@ -193,10 +199,26 @@ class DeleteDialog(ActionDialog):
         plain.label(child(self.content, QLabel, "promptLabel"), f"Type {account.identifier} to confirm:")
         self.confirm = child(self.content, QLineEdit, "confirmEdit")
         self.confirm.setAccessibleName("Type the identifier to confirm")
-        self.confirm.textChanged.connect(lambda text: self.ok.setEnabled(text == account.identifier))
-        self.ok.setEnabled(False)
+        self.confirm.textChanged.connect(self._confirmed)
+        self.confirm.returnPressed.connect(self._enter_too_early)
+        self.ok.setIcon(icon("delete"))
         _cancel_is_default(self)
         self.confirm.setFocus()
+        self._confirmed("")
+
+    def _confirmed(self, text: str) -> None:
+        # Typing the identifier is the confirmation: from then on Enter deletes (GitHub's rule). Until then no
+        # button is the default, so an early Enter neither deletes nor silently closes the dialog.
+        match = text == self.account.identifier
+        self.ok.setEnabled(match)
+        self.ok.setDefault(match)
+        self.cancel.setDefault(False)
+        if match:
+            self.show_error("")
+
+    def _enter_too_early(self) -> None:
+        if not self.ok.isEnabled():
+            self.show_error("Type the identifier exactly as shown to delete, or press Escape to cancel.")
 
     def value(self) -> int:
         return self.account.id

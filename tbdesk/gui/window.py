@@ -5,10 +5,8 @@ It shows what the models hold and raises signals; app.py decides what they do. N
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QIcon, QKeySequence, QPalette
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QIcon, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,8 +22,10 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QToolBar,
+    QWidget,
 )
 
+from . import plain, shortcuts
 from .forms import child, load_form
 from .icons import app_icon, icon
 
@@ -35,6 +35,10 @@ READ_ONLY_TIP = "Only team admins manage service accounts."
 class MainWindow(QMainWindow):
     closing = Signal()
     minimized = Signal()
+    unavailable = Signal(str)  # a shortcut was pressed while its action is off: its action's name
+    profile_chosen = Signal(str)  # File → Switch profile
+    filter_down = Signal()  # Down in the filter box: into the results
+    filter_escape = Signal()  # Escape in the filter box
 
     def __init__(self, settings: QSettings) -> None:
         super().__init__()
@@ -45,6 +49,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.content)
         c = self.content
         self.splitter = child(c, QSplitter, "splitter")
+        self.accounts_pane = child(c, QWidget, "accountsPane")
         self.accounts_view = child(c, QTableView, "accountsView")
         self.accounts_stack = child(c, QStackedWidget, "accountsStack")
         self.empty_label = child(c, QLabel, "emptyLabel")
@@ -78,6 +83,7 @@ class MainWindow(QMainWindow):
         self.tests_view.setSortingEnabled(False)  # newest first, as the server sends them
         self._make_actions()
         self._make_status_bar()
+        self.filter_edit.installEventFilter(self)
         self.resize(1180, 760)
 
     # -- construction ----------------------------------------------------------------------------
@@ -101,61 +107,88 @@ class MainWindow(QMainWindow):
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
 
-    def _action(self, text: str, icon_name: str | None = None, shortcut: Any = None, tip: str = "") -> QAction:
+    def _action(self, text: str, icon_name: str | None = None, tip: str = "", name: str = "") -> QAction:
+        """An action; its keys and scope come from the one shortcut table (gui/shortcuts.py)."""
         action = QAction(icon(icon_name) if icon_name else QIcon(), text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setToolTip(
-            f"{tip or text.replace('&', '').replace('…', '')}"
-            + (
-                f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-                if shortcut is not None
-                else ""
-            )
-        )
+        entry = shortcuts.by_name(name)
+        keys = ""
+        if entry is not None:
+            action.setShortcut(shortcuts.sequence(entry))
+            keys = f" ({shortcuts.key_text(entry)})"
+            if entry.scope is shortcuts.Scope.ACCOUNTS:
+                # Acts on the selected account: only while the focus is in the accounts pane.
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.accounts_pane.addAction(action)
+            else:
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+                self.addAction(action)
+            self._say_when_unavailable(action, entry)
+        action.setToolTip(f"{tip or text.replace('&', '').replace('…', '')}{keys}")
         action.setStatusTip(tip)
-        self.addAction(action)  # shortcuts work wherever the focus is in the window
         return action
+
+    def _say_when_unavailable(self, action: QAction, entry: shortcuts.Shortcut) -> None:
+        """A disabled action's keys do nothing in Qt; this stand-in (on only while the action is off)
+        lets the presenter say why in the status bar instead."""
+        scope = self.accounts_pane if entry.scope is shortcuts.Scope.ACCOUNTS else self
+        stand_in = QShortcut(shortcuts.sequence(entry), scope)
+        stand_in.setContext(action.shortcutContext())
+        stand_in.setEnabled(not action.isEnabled())
+        action.enabledChanged.connect(lambda enabled: stand_in.setEnabled(not enabled))
+        stand_in.activated.connect(lambda: self.unavailable.emit(entry.name))
 
     def _make_actions(self) -> None:
         a = self._action
-        self.add_action = a("&Add…", "add", "Ctrl+N", "Add a service account")
-        self.edit_action = a("&Edit…", "edit", "F2", "Rename the selected service account")
-        self.rotate_action = a("&Rotate access key…", "rotate", "Ctrl+R", "New key and secret for each selected")
+        self.add_action = a("&Add…", "add", "Add a service account", "add_action")
+        self.edit_action = a("Re&name…", "edit", "Rename the selected service account", "edit_action")
+        self.rotate_action = a("&Rotate access key…", "rotate", "New key and secret for each selected", "rotate_action")
         self.rotate_due_action = a(
-            "Rotate keys past the &policy…", "rotate", None, "Rotate every key older than the rotation policy"
+            "Rotate keys past the &policy…", "rotate", "Rotate every key older than the rotation policy"
         )
-        self.handover_action = a("&Hand over key and secret…", "key", None, "The pair in the forms CI systems take")
-        self.preferences_action = a("&Preferences…", "settings", "Ctrl+,", "Timeouts, rotation policy, updates")
-        self.delete_action = a("&Delete…", "delete", QKeySequence.StandardKey.Delete, "Delete the service account")
-        self.refresh_action = a("Re&fresh", "refresh", "F5", "Reload service accounts and tests")
-        self.quit_action = a("&Quit", None, "Ctrl+Q", "Quit tbdesk")
-        self.copy_key_action = a("Copy &key", "copy", "Ctrl+B", "Copy the key")
-        self.copy_secret_action = a("Copy &secret", "copy", "Ctrl+C", "Copy the secret")
-        self.copy_env_action = a("Copy as &environment variables", None, None, "TESTINGBOT_KEY=… TESTINGBOT_SECRET=…")
-        self.copy_hub_action = a("Copy &hub URL", None, None, "The WebDriver hub URL with the key and secret")
-        self.reveal_key_action = a("Show/hide ke&y", "eye", "Ctrl+Shift+B", "Reveal or hide the key")
-        self.reveal_secret_action = a("Show/hide secre&t", "eye", "Ctrl+Shift+C", "Reveal or hide the secret")
-        self.find_action = a("&Find", "search", QKeySequence.StandardKey.Find, "Filter service accounts")
-        self.sign_out_action = a("Sign &out", "sign-out", None, "Forget the stored key and secret and sign in again")
-        self.details_action = a("Test &details", None, None, "Every field of the selected test")
-        self.about_action = a("&About tbdesk", None, None)
+        self.handover_action = a("&Hand over key and secret…", "key", "The pair in the forms CI systems take")
+        self.preferences_action = a(
+            "&Preferences…", "settings", "Timeouts, rotation policy, updates", "preferences_action"
+        )
+        self.delete_action = a("&Delete…", "delete", "Delete the selected service account", "delete_action")
+        self.refresh_action = a("Re&fresh", "refresh", "Reload service accounts and tests", "refresh_action")
+        self.quit_action = a("&Quit", None, "Quit tbdesk", "quit_action")
+        self.copy_key_action = a("Copy &key", "copy", "Copy the key", "copy_key_action")
+        self.copy_secret_action = a("Copy &secret", "copy", "Copy the secret", "copy_secret_action")
+        self.copy_env_action = a("Copy as en&vironment variables", None, "TESTINGBOT_KEY=… TESTINGBOT_SECRET=…")
+        self.copy_hub_action = a("Copy hub &URL", None, "The WebDriver hub URL with the key and secret")
+        self.reveal_key_action = a("Show/hide ke&y", "eye", "Reveal or hide the key", "reveal_key_action")
+        self.reveal_secret_action = a("Show/hide secre&t", "eye", "Reveal or hide the secret", "reveal_secret_action")
+        self.find_action = a("&Find", "search", "Filter service accounts", "find_action")
+        self.sign_in_action = a("Sign &in…", None, "Sign in with a key and secret")
+        self.sign_out_action = a(
+            "Sign &out", "sign-out", "Forget the stored key and secret and sign in again", "sign_out_action"
+        )
+        self.details_action = a("Test &details", None, "Every field of the selected test")
+        self.shortcuts_action = a("&Keyboard shortcuts", None, "Every keyboard shortcut", "shortcuts_action")
+        self.about_action = a("&About tbdesk", None)
         self.find_action.triggered.connect(self._focus_filter)
         self.quit_action.triggered.connect(self.close)
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.preferences_action, self.sign_out_action])
+        file_menu.addAction(self.sign_in_action)
+        self.profiles_menu = file_menu.addMenu("S&witch profile")
+        self.profiles_menu.setToolTipsVisible(True)
+        file_menu.addAction(self.sign_out_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.account_menu = bar.addMenu("&Account")
+        self.account_menu.addAction(self.add_action)
         self._fill_row_menu(self.account_menu)
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.rotate_due_action)
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.refresh_action, self.find_action, self.details_action])
-        bar.addMenu("&Help").addAction(self.about_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.shortcuts_action, self.about_action])
 
         tools = QToolBar("Main", self)
         tools.setObjectName("mainToolbar")
@@ -166,6 +199,25 @@ class MainWindow(QMainWindow):
         tools.addSeparator()
         tools.addAction(self.refresh_action)
         self.addToolBar(tools)
+
+    def show_shortcuts(self) -> None:
+        dialog = shortcuts.ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog = dialog
+        dialog.open()
+
+    def set_profiles(self, names: list[str], current: str | None) -> None:
+        """File → Switch profile: the stored profiles; picking one emits profile_chosen."""
+        menu = self.profiles_menu
+        menu.clear()
+        for name in names:
+            action = menu.addAction(plain.mnemonic(name))
+            action.setCheckable(True)
+            action.setChecked(name == current)
+            action.triggered.connect(lambda _checked=False, n=name: self.profile_chosen.emit(n))
+        if not names:
+            none = menu.addAction("No stored profiles")
+            none.setEnabled(False)
 
     def _fill_row_menu(self, menu: QMenu) -> None:
         menu.addActions([self.edit_action, self.rotate_action, self.delete_action])
@@ -205,6 +257,25 @@ class MainWindow(QMainWindow):
             label.setTextFormat(Qt.TextFormat.PlainText)  # they show identifiers and names from the server
         for widget in (self.clipboard_label, self.busy_bar, self.refreshed_label, self.rate_label, self.user_label):
             bar.addPermanentWidget(widget)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.filter_edit and isinstance(event, QKeyEvent):
+            # KeePassXC's rule: Ctrl+C copies the selected filter text if any, else the secret.
+            if (
+                event.type() == QEvent.Type.ShortcutOverride
+                and event.matches(QKeySequence.StandardKey.Copy)
+                and not self.filter_edit.hasSelectedText()
+            ):
+                event.ignore()
+                return True
+            if event.type() == QEvent.Type.KeyPress and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+                if event.key() == Qt.Key.Key_Down:
+                    self.filter_down.emit()
+                    return True
+                if event.key() == Qt.Key.Key_Escape and self.filter_edit.text():
+                    self.filter_escape.emit()
+                    return True
+        return super().eventFilter(watched, event)
 
     def _focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,0 +1,114 @@
+"""Where the keyboard focus goes: between the filter box and the accounts table, after an action, and what
+a shortcut says when it has nothing to act on.
+
+The rules (KeePassXC's and a file manager's): typing in the filter box narrows the table and selects a
+single match; Down or Enter goes into the results; Escape clears the filter. After Add, Rename or Rotate
+the affected row is selected and the table has the focus (a hand-over panel, if one opens, has it first
+and gives it back to the table when closed), so the next Ctrl+C copies that account's secret.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+
+from ..gui.messages import MessageBridge
+from ..gui.models import AccountsProxy
+from ..gui.shortcuts import by_name, key_text
+from ..gui.window import MainWindow
+from .presenter import SELECT_ROW, Presenter
+from .session import Session
+from .tasks import TaskRunner
+
+NEEDS_ADMIN = {
+    "add_action",
+    "edit_action",
+    "rotate_action",
+    "delete_action",
+    "copy_secret_action",
+    "reveal_secret_action",
+}
+NEEDS_SELECTION = {
+    "edit_action",
+    "rotate_action",
+    "delete_action",
+    "copy_key_action",
+    "copy_secret_action",
+    "reveal_key_action",
+    "reveal_secret_action",
+}
+
+
+class Navigation(QObject):
+    def __init__(
+        self,
+        session: Session,
+        runner: TaskRunner,
+        presenter: Presenter,
+        window: MainWindow,
+        messages: MessageBridge,
+        accounts_proxy: AccountsProxy,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.presenter = presenter
+        self.window = window
+        self.messages = messages
+        self.proxy = accounts_proxy
+
+    # -- the filter box --------------------------------------------------------------------------
+
+    def filter_changed(self, _text: str) -> None:
+        """One match left: select it, so Ctrl+C or F2 acts on it without leaving the filter box."""
+        if self.proxy.rowCount() == 1:
+            index = self.proxy.index(0, 0)
+            self.window.accounts_view.selectionModel().setCurrentIndex(index, SELECT_ROW)
+
+    def into_results(self) -> None:
+        """Down or Enter in the filter box: the table gets the focus, on the selected or first match."""
+        view = self.window.accounts_view
+        if self.proxy.rowCount() == 0:
+            self.messages.info("No service account matches the filter.")
+            return
+        selection = view.selectionModel()
+        rows = selection.selectedRows()
+        index = rows[0] if rows else self.proxy.index(0, 0)
+        selection.setCurrentIndex(index, SELECT_ROW)
+        view.scrollTo(index)
+        view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear_filter(self) -> None:
+        """Escape in the filter box: show every account again, the selection kept and in view."""
+        self.window.filter_edit.clear()
+        view = self.window.accounts_view
+        current = view.selectionModel().currentIndex()
+        if current.isValid():
+            view.scrollTo(current)
+
+    # -- after an action -------------------------------------------------------------------------
+
+    def focus_account(self, account_id: int) -> None:
+        """The affected row selected and the table focused (Add, Rename, Rotate)."""
+        self.presenter.select_account(account_id, keep_filter=False)
+        self.window.accounts_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- shortcuts with nothing to act on --------------------------------------------------------
+
+    def unavailable(self, name: str) -> None:
+        """A shortcut was pressed while its action is off: say why, in the status bar."""
+        entry = by_name(name)
+        keys = key_text(entry) if entry else ""
+        what = entry.does.split(" (")[0].rstrip(".") if entry else "That"
+        if self.session.client is None:
+            reason = "you are not signed in (File → Sign in…)"
+        elif name in NEEDS_ADMIN and not self.session.can_manage:
+            role = self.session.user.role if self.session.user and self.session.user.role else "member"
+            reason = f"only team admins manage service accounts, and you are signed in as a {role}"
+        elif self.runner.running("action"):
+            reason = "another action is still running"
+        elif name in NEEDS_SELECTION and self.presenter.selected() is None:
+            reason = "no service account is selected (pick one in the table, or filter and press Enter)"
+        else:
+            reason = "it is not available right now"
+        self.messages.info(f"{keys}: {what[0].lower() + what[1:]} — not now: {reason}.")

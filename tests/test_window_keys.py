@@ -1,0 +1,190 @@
+"""An admin's first ten minutes by keyboard (issue #12): every key goes to the widget that has the focus,
+dialogs are answered with Enter, Escape and Tab, as a person would."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from tbdesk.gui.dialogs import DeleteDialog, IdentifierDialog, RotateDialog
+from tbdesk.gui.handover import HandoverPanel
+
+from gui_helpers import row_of, until
+from sandbox_helpers import asgi_sandbox
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
+    widget = focused()
+    assert widget is not None, "nothing has the keyboard focus"
+    qtbot.keyClick(widget, key, modifier)
+
+
+def type_text(qtbot, text):
+    qtbot.keyClicks(focused(), text)
+
+
+def last_message(desk) -> str:
+    return desk.messages.history[-1][1] if desk.messages.history else ""
+
+
+def signed_in(gui, sb=None, **kw):
+    desk = gui.start(gui.desk(sb or asgi_sandbox(), **kw))
+    desk.window.activateWindow()
+    gui.run(until(lambda: focused() is not None, what="a focused widget"))
+    return desk
+
+
+def visible_dialog(desk, kind):
+    d = desk.dialog
+    return d if isinstance(d, kind) and d.isVisible() else None
+
+
+def test_filter_box_keys_select_copy_and_go_into_the_table(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    assert focused() is w.filter_edit
+    type_text(qtbot, "nightly")
+    # A single match is selected at once: Ctrl+C in the filter box (no text selected) copies its secret.
+    nightly = row_of(desk, "nightly-regression")
+    assert desk.selected().id == nightly.id
+    press(qtbot, Qt.Key.Key_C, CTRL)
+    secret = sb.store.service_account(nightly.id)["secret"]
+    gui.run(until(lambda: QGuiApplication.clipboard().text() == secret, what="secret copied from the filter"))
+    # With filter text selected, Ctrl+C copies that text, as in any text box.
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    press(qtbot, Qt.Key.Key_C, CTRL)
+    assert QGuiApplication.clipboard().text() == "nightly"
+    press(qtbot, Qt.Key.Key_End)
+    # Ctrl+B copies the key from the filter box too.
+    press(qtbot, Qt.Key.Key_B, CTRL)
+    assert QGuiApplication.clipboard().text() == nightly.key
+    # Down goes into the results, on the match.
+    press(qtbot, Qt.Key.Key_Down)
+    assert focused() is w.accounts_view and desk.selected().id == nightly.id
+    # Back to the filter; Escape clears it and every account shows again.
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    press(qtbot, Qt.Key.Key_Escape)
+    assert w.filter_edit.text() == "" and desk.accounts_proxy.rowCount() == 6 and focused() is w.filter_edit
+    # Enter on a filter with several matches: the first match, in the table.
+    type_text(qtbot, "r")
+    press(qtbot, Qt.Key.Key_Return)
+    assert focused() is w.accounts_view and desk.selected() is not None
+    assert "r" in desk.selected().identifier.casefold()
+
+
+def test_shortcuts_with_nothing_to_act_on_say_so(gui, qtbot):
+    desk = signed_in(gui)
+    w = desk.window
+    w.accounts_view.setFocus()
+    w.accounts_view.selectionModel().clear()
+    assert desk.selected() is None
+    for key, mod, words in (
+        (Qt.Key.Key_C, CTRL, "copy the selected account's secret"),
+        (Qt.Key.Key_B, CTRL, "copy the selected account's key"),
+        (Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier, "rename"),
+        (Qt.Key.Key_R, CTRL, "rotate"),
+        (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier, "delete"),
+    ):
+        before = len(desk.messages.history)
+        press(qtbot, key, mod)
+        assert len(desk.messages.history) == before + 1, f"{key} said nothing"
+        assert words in last_message(desk) and "no service account is selected" in last_message(desk)
+        assert words in w.statusBar().currentMessage()
+    assert desk.dialog is None  # nothing opened
+
+
+def test_add_with_keys_then_the_new_row_has_the_focus(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    press(qtbot, Qt.Key.Key_F, CTRL)  # the admin was filtering when they decided to add one
+    type_text(qtbot, "ci")
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    dialog = gui.run(until(lambda: visible_dialog(desk, IdentifierDialog), what="add dialog"))
+    assert focused() is dialog.edit
+    type_text(qtbot, "web-e2e")
+    press(qtbot, Qt.Key.Key_Return)
+    made = gui.run(until(lambda: row_of(desk, "web-e2e"), what="added"))
+    # The hand-over panel comes first, with the focus ...
+    panel = gui.run(until(lambda: desk.lifecycle.panel, what="hand-over panel"))
+    assert isinstance(panel, HandoverPanel)
+    gui.run(until(lambda: focused() is not None and focused().window() is panel, what="panel focused"))
+    press(qtbot, Qt.Key.Key_Escape)
+    # ... then the table, on the new row: Ctrl+C copies its secret, not the key, not the filter text.
+    gui.run(until(lambda: focused() is w.accounts_view, what="table focused after the panel"))
+    assert desk.selected().id == made.id
+    press(qtbot, Qt.Key.Key_C, CTRL)
+    secret = sb.store.service_account(made.id)["secret"]
+    gui.run(until(lambda: QGuiApplication.clipboard().text() == secret, what="secret of the new account"))
+
+
+def test_rename_and_rotate_by_keys_leave_the_row_selected_and_focused(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    ci = row_of(desk, "ci-runner")
+    desk.select_account(ci.id)
+    w.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_F2)
+    dialog = gui.run(until(lambda: visible_dialog(desk, IdentifierDialog), what="rename dialog"))
+    assert focused() is dialog.edit and dialog.edit.selectedText() == "ci-runner"
+    type_text(qtbot, "zz-runner")  # replaces the selected text
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: row_of(desk, "zz-runner"), what="renamed"))
+    gui.run(until(lambda: focused() is w.accounts_view, what="table focused after rename"))
+    assert desk.selected().id == ci.id
+    press(qtbot, Qt.Key.Key_R, CTRL)
+    rotate = gui.run(until(lambda: visible_dialog(desk, RotateDialog), what="rotate dialog"))
+    assert focused() is rotate.cancel
+    press(qtbot, Qt.Key.Key_Tab)  # Cancel is the default; the admin moves to Rotate on purpose
+    assert focused() is rotate.ok
+    press(qtbot, Qt.Key.Key_Space)
+    gui.run(until(lambda: desk.lifecycle.panel, what="hand-over after rotate"))
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: focused() is w.accounts_view, what="table focused after rotate"))
+    assert desk.selected().id == ci.id
+
+
+def test_enter_deletes_once_the_identifier_is_typed(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    gui.run(until(lambda: desk.accounts.usage_loaded, what="usage"))
+    smoke = row_of(desk, "release-smoke")
+    desk.select_account(smoke.id)
+    w.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_Delete)
+    dialog = gui.run(until(lambda: visible_dialog(desk, DeleteDialog), what="delete dialog"))
+    assert focused() is dialog.confirm
+    press(qtbot, Qt.Key.Key_Return)  # nothing typed: Enter does not delete
+    assert dialog.isVisible() and row_of(desk, "release-smoke") is not None
+    type_text(qtbot, "release-smok")
+    assert not dialog.ok.isEnabled() and not dialog.ok.isDefault()
+    type_text(qtbot, "e")
+    assert dialog.ok.isEnabled() and dialog.ok.isDefault()
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: row_of(desk, "release-smoke") is None, what="deleted by Enter"))
+    assert smoke.id not in {a["id"] for a in sb.store.service_accounts(0, 100)[0]}
+
+
+def test_escape_cancels_the_delete_dialog(gui, qtbot):
+    desk = signed_in(gui)
+    smoke = row_of(desk, "release-smoke")
+    desk.select_account(smoke.id)
+    desk.window.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_Delete)
+    dialog = gui.run(until(lambda: visible_dialog(desk, DeleteDialog), what="delete dialog"))
+    type_text(qtbot, "release-smoke")
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not dialog.isVisible(), what="closed"))
+    assert row_of(desk, "release-smoke") is not None
+    assert focused() is desk.window.accounts_view
