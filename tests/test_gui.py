@@ -195,7 +195,7 @@ def test_delete_needs_the_typed_identifier_and_tests_keep_the_label(gui, qtbot):
     victim = row_of(desk, "visual-diff")
     desk.select_account(victim.id)
     dialog = gui.run(open_dialog(desk, desk.window.delete_action, DeleteDialog))
-    assert not dialog.ok.isDefault() and not dialog.ok.isEnabled()  # Enter deletes only once typed
+    assert dialog.cancel.isDefault() and not dialog.ok.isEnabled()  # Enter deletes only once typed
     qtbot.keyClicks(dialog.confirm, "visual-dif")
     assert not dialog.ok.isEnabled()
     qtbot.keyClicks(dialog.confirm, "F")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from tbdesk.gui.dialogs import DeleteDialog, IdentifierDialog, RotateDialog
 from tbdesk.gui.handover import HandoverPanel
@@ -165,8 +165,9 @@ def test_enter_deletes_once_the_identifier_is_typed(gui, qtbot):
     press(qtbot, Qt.Key.Key_Delete)
     dialog = gui.run(until(lambda: visible_dialog(desk, DeleteDialog), what="delete dialog"))
     assert focused() is dialog.confirm
-    press(qtbot, Qt.Key.Key_Return)  # nothing typed: Enter does not delete
+    press(qtbot, Qt.Key.Key_Return)  # nothing typed: Enter neither deletes nor closes; it says what is missing
     assert dialog.isVisible() and row_of(desk, "release-smoke") is not None
+    assert "Type the identifier" in dialog.content.findChild(QLabel, "errorLabel").text()
     type_text(qtbot, "release-smok")
     assert not dialog.ok.isEnabled() and not dialog.ok.isDefault()
     type_text(qtbot, "e")

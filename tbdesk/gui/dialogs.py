@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -200,25 +200,28 @@ class DeleteDialog(ActionDialog):
         self.confirm = child(self.content, QLineEdit, "confirmEdit")
         self.confirm.setAccessibleName("Type the identifier to confirm")
         self.confirm.textChanged.connect(self._confirmed)
-        self.confirm.returnPressed.connect(self._enter_too_early)
         self.ok.setIcon(icon("delete"))
         _cancel_is_default(self)
         self.confirm.setFocus()
         self._confirmed("")
 
     def _confirmed(self, text: str) -> None:
-        # Typing the identifier is the confirmation: from then on Enter deletes (GitHub's rule). Until then no
-        # button is the default, so an early Enter neither deletes nor silently closes the dialog.
+        # Typing the identifier is the confirmation: from then on Enter deletes (GitHub's rule). Until then
+        # Cancel stays the default (else the button box would make Delete the default when shown).
         match = text == self.account.identifier
         self.ok.setEnabled(match)
         self.ok.setDefault(match)
-        self.cancel.setDefault(False)
+        self.cancel.setDefault(not match)
         if match:
             self.show_error("")
 
-    def _enter_too_early(self) -> None:
-        if not self.ok.isEnabled():
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # An early Enter in the field neither deletes nor silently closes the dialog: it says what is missing.
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.focusWidget() is self.confirm and not self.ok.isEnabled():
             self.show_error("Type the identifier exactly as shown to delete, or press Escape to cancel.")
+            return
+        super().keyPressEvent(event)
 
     def value(self) -> int:
         return self.account.id
