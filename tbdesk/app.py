@@ -212,6 +212,7 @@ class TbDesk(QObject):
         w.minimized.connect(life.hide_secrets)
         self.screen_lock.locked.connect(self.accounts.hide_all)
         self.screen_lock.locked.connect(life.hide_secrets)
+        session.signed_out.connect(life.close_panel)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(p.app_state_changed)

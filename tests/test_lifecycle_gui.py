@@ -21,6 +21,7 @@ from tbdesk.gui.dialogs import IdentifierDialog, RotateDialog
 from tbdesk.gui.handover import HandoverPanel
 from tbdesk.gui.models import AccountCol
 from tbdesk.gui.preferences_dialog import PreferencesDialog
+from tbdesk.sandbox.faults import Faults
 
 from gui_helpers import click, row_of, until
 from sandbox_helpers import asgi_sandbox
@@ -233,6 +234,9 @@ def test_a_pasted_hub_url_finds_the_owner_offers_rotate_now_and_sends_nothing(gu
     assert desk.accounts_proxy.rowCount() == 1 and desk.selected().id == jm.id
     gui.run(until(lambda: w.filter_edit.text() == leaked["key"], what="the secret removed from the box"))
     assert leaked["secret"] not in w.filter_edit.text()
+    press(qtbot, Qt.Key.Key_Z, CTRL)  # undo must not bring the pasted secret back on screen
+    assert leaked["secret"] not in w.filter_edit.text()
+    w.filter_edit.setText(leaked["key"])  # as it was (undo may have emptied the box)
     assert desk.client.requests_sent == sent  # matched locally: nothing was sent
     press(qtbot, Qt.Key.Key_Return)  # Enter in the filter box: Rotate now
     dialog = gui.run(until(lambda: shown_dialog(desk, RotateDialog), what="rotate confirmation"))
@@ -329,6 +333,28 @@ def test_bulk_rotation_one_confirmation_progress_results_and_a_true_table(gui, q
     panel = gui.run(until(lambda: panel_of(desk), what="hand-over for five"))
     assert panel.account_combo.count() == 5
     assert {p.identifier for p in panel.pairs} == set(by_name) - {"release-smoke"}
+
+
+def test_escape_during_a_bulk_rotation_stops_after_the_one_in_flight(gui, qtbot):
+    sb = asgi_sandbox(faults=Faults(latency_ms=120))
+    desk = started(gui, qtbot, sb)
+    before = {a.id: a.key for a in desk.accounts.accounts()}
+    desk.window.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    press(qtbot, Qt.Key.Key_R, CTRL)
+    dialog = gui.run(until(lambda: shown_dialog(desk, BulkRotateDialog), what="bulk dialog"))
+    tab_to(qtbot, dialog.ok)
+    press(qtbot, Qt.Key.Key_Return)  # Enter on the focused OK button rotates
+    gui.run(until(lambda: len(dialog.results) >= 1, what="first result"))
+    press(qtbot, Qt.Key.Key_Escape)  # stop: the dialog stays to show what happened
+    assert dialog.isVisible() and dialog.cancel.text() == "Stopping…"
+    gui.run(until(lambda: dialog.state.value == "done", what="stopped"))
+    outcomes = [dialog.results[i].outcome.value for i in range(6)]
+    rotated = outcomes.count("rotated")
+    assert 1 <= rotated < 6 and outcomes[rotated:] == ["not sent"] * (6 - rotated)
+    changed = sum(sb.store.service_account(i)["key"] != k for i, k in before.items())
+    assert changed == rotated  # what the dialog says is what happened
+    assert dialog.cancel.text() == "&Close" and dialog.handover.isVisible()
 
 
 def test_rotate_everything_past_the_policy(gui, qtbot):

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer
 from ..api.models import ServiceAccount
 from ..core.lifecycle import UNUSED_DAYS, key_age
 from ..core.rotation import AUTH_FAILED, Outcome, Result, rotate_each
-from ..core.triage import Triage, triage
+from ..core.triage import Triage, may_hold_key, triage
 from ..gui.bulk_rotate import BulkRotateDialog, BulkRow
 from ..gui.clipboard import ClipboardGuard
 from ..gui.handover import HandoverPanel, Pair
@@ -85,7 +85,8 @@ class CredentialLifecycle(QObject):
     # -- leaked-key triage -----------------------------------------------------------------------
 
     def filter_changed(self, text: str) -> None:
-        found = triage(text, self.accounts.keys(), self.session.own_key) if text.strip() else None
+        # The key index is built only for text that may hold a key: typing an identifier stays cheap.
+        found = triage(text, self.accounts.keys(), self.session.own_key) if may_hold_key(text) else None
         self.triaged = found
         if found is None:
             self.window.triage_bar.setVisible(False)
@@ -181,6 +182,11 @@ class CredentialLifecycle(QObject):
     def hide_secrets(self) -> None:
         if self.panel is not None:
             self.panel.hide_secret()
+
+    def close_panel(self) -> None:
+        """Signed out: the last user's new pairs leave the screen and memory."""
+        if self.panel is not None:
+            self.panel.close()
 
     # -- bulk rotation ---------------------------------------------------------------------------
 

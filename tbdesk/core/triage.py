@@ -33,9 +33,14 @@ def looks_like_key(token: str) -> bool:
     return len(token) >= 20 and any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
 
 
+def may_hold_key(text: str) -> bool:
+    """Cheap first look, per keystroke: only text with a 16+ character token can hold a key."""
+    return len(text) <= MAX_INPUT and _TOKEN.search(text) is not None
+
+
 def triage(text: str, keys: Mapping[str, int], own_key: str | None = None) -> Triage | None:
     """None when the text is not a credential (it is an identifier filter). Exact matches only."""
-    if len(text) > MAX_INPUT:
+    if not may_hold_key(text):
         return None
     tokens = _TOKEN.findall(text)
     extra = text.strip() not in tokens[:1]
