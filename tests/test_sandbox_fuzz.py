@@ -106,9 +106,11 @@ def send(pytestconfig):
 
 def check(response: httpx.Response, what: object) -> None:
     """Every answer: below 500, JSON, an error message on a 4xx, W3C-shaped on the hub, no traceback."""
-    assert response.status_code < 500, (what, response.text)
     data = response.json()
-    assert isinstance(data, dict)
+    # 501 is the one 5xx allowed: a documented TestingBot feature the sandbox does not serve, said so plainly.
+    unserved = response.status_code == 501 and "not served by the tbdesk sandbox" in data.get("error", "")
+    assert response.status_code < 500 or unserved, (what, response.text)
+    assert isinstance(data, dict) or (isinstance(data, list) and response.status_code == 200)  # catalogue lists
     if response.status_code >= 400:
         if response.request.url.path.startswith("/wd/hub/"):
             assert data["value"]["error"] and data["value"]["message"], data

@@ -18,6 +18,7 @@ REASONS = {
     413: "Body larger than 1 MiB",
     415: "Body is neither JSON nor form-encoded",
     429: "Rate limited (see Retry-After)",
+    501: "Not served by the sandbox (a TestingBot feature it does not simulate)",
     503: "Unavailable (sandbox --error-rate)",
 }
 ERROR = {
@@ -28,7 +29,7 @@ ERROR = {
         "fields": {"type": "object", "additionalProperties": {"type": "array"}},
     },
 }
-PAGED = ("/v1/tests", "/v1/team-management/users", "/v1/team-management/service-accounts")
+PAGED = ("/v1/tests", "/v1/team-management/users", "/v1/team-management/service-accounts", "/v1/builds", "/v1/storage")
 
 
 def document(routes: list[Any]) -> dict[str, Any]:

@@ -126,6 +126,7 @@ def seed(
     )
     deleted_id = len(names) + 1
     store.bulk_insert("tests", TEST_COLUMNS, _tests(rng, tests, now, len(names), deleted_id, gone, people))
+    store.sync_builds()  # builds group the seeded tests by their build name
 
 
 def _identifiers(count: int, rng: random.Random) -> list[str]:

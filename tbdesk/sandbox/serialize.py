@@ -15,15 +15,33 @@ def iso(ts: float | None) -> str | None:
 
 
 def user(row: sqlite3.Row) -> dict[str, Any]:
+    """A person, with the fields TestingBot documents for /v1/user and team users (billing left empty)."""
     return {
         "id": row["id"],
         "first_name": row["first_name"],
         "last_name": row["last_name"],
         "email": row["email"],
-        "role": row["role"],
+        "role": row["role"],  # ASSUMED: the documented `roles` list does not name its values
+        "roles": [] if row["role"] == "member" else [row["role"]],
         "read_only": row["role"] == "viewer",
         "last_login": iso(row["last_login"]),
         "created_at": iso(row["created_at"]),
+        "company": "",
+        "street": "",
+        "city": "",
+        "country": "",
+        "vat": None,
+        "current_vm_concurrency": 0,
+        "current_physical_concurrency": 0,
+    }
+
+
+def build(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "build_identifier": row["build_identifier"],
+        "created_at": iso(row["created_at"]),
+        "updated_at": iso(row["updated_at"]),
     }
 
 

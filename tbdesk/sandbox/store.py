@@ -7,6 +7,7 @@ and the partial unique indexes on the identifier's look-alike keys (tbdesk.ident
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -52,6 +53,12 @@ CREATE TABLE IF NOT EXISTS tests (
 CREATE INDEX IF NOT EXISTS tests_created ON tests(created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS tests_updated ON tests(updated_at);
 CREATE INDEX IF NOT EXISTS tests_started_by ON tests(sb_type, sb_id);
+CREATE INDEX IF NOT EXISTS tests_build ON tests(build);
+CREATE TABLE IF NOT EXISTS builds (
+    id INTEGER PRIMARY KEY,
+    build_identifier TEXT NOT NULL UNIQUE,
+    created_at REAL NOT NULL, updated_at REAL NOT NULL
+);
 """
 # Made after _migrate, which fills identifier_skel in files from older versions. The two columns are
 # identifiers.keys(): two live accounts may share neither.
@@ -70,11 +77,14 @@ MAX_SQL_INT = 2**63 - 1
 class StoreError(Exception):
     """A rule was broken; `status` is the HTTP status the API answers with."""
 
-    def __init__(self, status: int, message: str, fields: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self, status: int, message: str, fields: dict[str, list[str]] | None = None, w3c: str | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.fields = fields
+        self.w3c = w3c  # the W3C WebDriver error code when the hub answers
 
 
 def new_key() -> str:
@@ -129,6 +139,7 @@ class Store:
             if path != ":memory:":
                 self._check_writable()
                 self._file = _identity(path)
+            self.sync_builds()
         except (sqlite3.Error, StoreError) as exc:
             raise DatabaseUnusable(_unusable_message(path, exc)) from None
 
@@ -269,6 +280,15 @@ class Store:
                 (first, last, email, role, key, secret, time.time()),
             )
             return int(cur.lastrowid or 0)
+
+    def update_user(self, user_id: int, changes: dict[str, str]) -> sqlite3.Row:
+        cols = {k: v for k, v in changes.items() if k in ("first_name", "last_name", "email")}
+        self.user(user_id)
+        if cols:
+            with self.transaction() as db:
+                sets = ", ".join(f"{k} = ?" for k in cols)
+                db.execute(f"UPDATE users SET {sets} WHERE id = ?", (*cols.values(), user_id))
+        return self.user(user_id)
 
     def reset_user_keys(self, user_id: int) -> sqlite3.Row:
         self.user(user_id)
@@ -424,14 +444,18 @@ class Store:
                 (secrets.token_hex(16), name, browser, version, os_name, now, now, build, principal.kind, principal.id),
             )
             new_id = int(cur.lastrowid or 0)
+            self._touch_build(db, build, now)
         return self.test(new_id)
 
     def update_test(self, test_id: int, changes: dict[str, Any]) -> sqlite3.Row:
-        allowed = {"name", "success", "status_message", "build", "extra"}
+        allowed = {"name", "success", "status_message", "build", "extra", "groups"}
         cols = {k: v for k, v in changes.items() if k in allowed}
         if "success" in cols:
             cols["status_id"] = 1 if cols["success"] else 0
+        if "groups" in cols:
+            cols["groups"] = json.dumps(cols["groups"])
         with self.transaction() as db:
+            self._touch_build(db, cols.get("build"), time.time())
             sets = ", ".join(f"{k} = ?" for k in cols)
             sql = f"UPDATE tests SET {sets + ', ' if sets else ''}updated_at = ? WHERE id = ?"
             cur = db.execute(sql, (*cols.values(), time.time(), _check_id(test_id)))
@@ -462,6 +486,82 @@ class Store:
         with self.transaction() as db:
             if db.execute("DELETE FROM tests WHERE id = ?", (_check_id(test_id),)).rowcount == 0:
                 raise StoreError(404, f"Test {test_id} not found.")
+
+    def resolve_test(self, ref: str) -> int:
+        """A test's numeric id from its WebDriver session id (TestingBot's documented form) or its id."""
+        row = self._one("SELECT id FROM tests WHERE session_id = ?", (ref,))
+        if row is not None:
+            return int(row["id"])
+        if ref.isascii() and ref.isdigit() and len(ref) <= 19:
+            return int(self.test(int(ref))["id"])
+        raise StoreError(404, "Test not found.")
+
+    def record_test(self, principal: Principal, changes: dict[str, Any]) -> sqlite3.Row:
+        """POST /v1/tests: a finished test reported from outside a session (the Python client's create_test)."""
+        now = time.time()
+        success = changes.get("success")
+        status_id = 2 if success is None else int(bool(success))
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO tests (session_id, name, state, success, status_id, status_message, browser,"
+                " browser_version, os, created_at, updated_at, completed_at, build, extra, sb_type, sb_id)"
+                " VALUES (?, ?, 'COMPLETE', ?, ?, ?, '', '', '', ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    secrets.token_hex(16),
+                    changes.get("name", ""),
+                    int(bool(success)),
+                    status_id,
+                    changes.get("status_message", ""),
+                    now,
+                    now,
+                    now,
+                    changes.get("build"),
+                    changes.get("extra"),
+                    principal.kind,
+                    principal.id,
+                ),
+            )
+            new_id = int(cur.lastrowid or 0)
+            self._touch_build(db, changes.get("build"), now)
+        return self.test(new_id)
+
+    # -- builds ----------------------------------------------------------------------------------
+
+    def sync_builds(self) -> None:
+        """One build row per distinct `tests.build` (seeding and older databases fill tests only)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO builds (build_identifier, created_at, updated_at)"
+                " SELECT build, MIN(created_at), MAX(updated_at) FROM tests WHERE build IS NOT NULL AND build != ''"
+                " GROUP BY build ORDER BY MIN(created_at), build"
+            )
+
+    @staticmethod
+    def _touch_build(db: sqlite3.Connection, build: str | None, now: float) -> None:
+        if build:
+            db.execute(
+                "INSERT INTO builds (build_identifier, created_at, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(build_identifier) DO UPDATE SET updated_at = excluded.updated_at",
+                (build, now, now),
+            )
+
+    def builds(self, offset: int, count: int) -> tuple[list[sqlite3.Row], int]:
+        rows = self._all("SELECT * FROM builds ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", (count, offset))
+        total = self._one("SELECT COUNT(*) AS n FROM builds")
+        return rows, total["n"] if total else 0
+
+    def build(self, build_id: int) -> sqlite3.Row:
+        row = self._one("SELECT * FROM builds WHERE id = ?", (_check_id(build_id),))
+        if row is None:
+            raise StoreError(404, f"Build {build_id} not found.")
+        return row
+
+    def delete_build(self, build_id: int) -> None:
+        """Deletes the build and the tests in it, as TestingBot's dashboard does."""
+        row = self.build(build_id)
+        with self.transaction() as db:
+            db.execute("DELETE FROM tests WHERE build = ?", (row["build_identifier"],))
+            db.execute("DELETE FROM builds WHERE id = ?", (build_id,))
 
     def running_tests(self) -> list[sqlite3.Row]:
         return self._all("SELECT id FROM tests WHERE state = 'RUNNING'")
