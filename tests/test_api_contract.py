@@ -79,9 +79,9 @@ async def test_deletion_keeps_the_label_on_tests(sandbox, leakcheck):
         made = await api.create_service_account(name)
         async with sandbox.client(made.key, made.secret) as raw:
             r = await raw.post("/wd/hub/session", json={"capabilities": {}})
-            test_id = r.json()["value"]["capabilities"]["tb:testId"]
+            session_id = r.json()["value"]["sessionId"]
         await api.delete_service_account(made.id)
-        test = await api.test(test_id)
+        test = await api.test(session_id)  # by WebDriver session id, as TestingBot documents
         assert test.started_by is not None and test.started_by.is_service_account
         assert test.started_by.label == f"{name} (deleted)" and test.status == "running"
         async with client_for(sandbox, made.key, made.secret) as robot:

@@ -397,19 +397,22 @@ def test_polling_shows_a_webdriver_test_started_with_a_service_account_key(gui):
 # -- roles and errors ---------------------------------------------------------------------------
 
 
-def test_viewer_sees_everything_read_only(gui):
+def test_viewer_sees_tests_and_why_there_are_no_service_accounts(gui):
     from test_sandbox_api import role_pair
 
     sb = asgi_sandbox()
     key, secret = gui.run(role_pair(sb, "viewer"))
     desk = gui.start(gui.desk(sb, key=key, secret=secret))
     w = desk.window
-    desk.select_account(row_of(desk, "ci-runner").id)
-    assert desk.accounts.rowCount() == 6 and desk.tests.rowCount() == 100
+    # Service accounts are for team admins only (the list too): the panel says so; tests load as usual.
+    assert desk.accounts.rowCount() == 0 and desk.tests.rowCount() == 100
+    assert w.accounts_stack.currentWidget() is w.empty_label
+    assert w.empty_label.text().startswith("Only team admins can see service accounts.")
+    assert "GET /v1/team-management/service-accounts with 403 Forbidden" in w.empty_label.text()
     for action in (w.add_action, w.edit_action, w.rotate_action, w.delete_action, w.copy_secret_action):
         assert not action.isEnabled()
-        assert action.toolTip() == "Only team admins manage service accounts."
-    assert w.copy_key_action.isEnabled() and "viewer" in w.user_label.text()
+    assert w.add_action.toolTip() == "Only team admins manage service accounts."
+    assert "viewer" in w.user_label.text()
 
 
 def test_a_401_mid_session_asks_to_sign_in_again(gui, qtbot):

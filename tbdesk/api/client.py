@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -139,12 +139,16 @@ class TestingBotClient:
     # -- service accounts ------------------------------------------------------------------------
 
     async def service_accounts_page(self, offset: int = 0, count: int = s.PAGE_MAX) -> Page[ServiceAccount]:
-        return await self._get(
-            s.SERVICE_ACCOUNTS,
-            "Loading service accounts",
-            {s.Q_OFFSET: offset, s.Q_COUNT: count},
-            parse=_pages(ServiceAccount.parse),
-        )
+        try:
+            return await self._get(
+                s.SERVICE_ACCOUNTS,
+                "Loading service accounts",
+                {s.Q_OFFSET: offset, s.Q_COUNT: count},
+                parse=_pages(ServiceAccount.parse),
+            )
+        except ApiError as exc:
+            exc.expected = s.EXPECTED[s.SERVICE_ACCOUNTS]  # an assumed path: say what we looked for
+            raise
 
     async def service_accounts(
         self,
@@ -250,8 +254,11 @@ class TestingBotClient:
                 break
         return out
 
-    async def test(self, test_id: int) -> Test:
-        return await self._get(s.TEST.format(id=test_id), "Loading the test", parse=Test.parse)
+    async def test(self, session_id: str) -> Test:
+        """One test, by its WebDriver session id (the form TestingBot documents)."""
+        return await self._get(
+            s.TEST.format(session_id=quote(session_id, safe="")), "Loading the test", parse=Test.parse
+        )
 
     # -- transport -------------------------------------------------------------------------------
 
@@ -297,19 +304,22 @@ class TestingBotClient:
         if remaining is not None and remaining.strip().isdigit():
             self.rate_limit_remaining = int(remaining)
         log.debug("%s %s -> %s in %.0f ms", method, path, response.status_code, (time.monotonic() - started) * 1000)
+        where = f"{method} {response.request.url.path}"
         if response.status_code >= 400:
-            raise _status_error(response, operation, write)
+            error = _status_error(response, operation, write)
+            error.request = where
+            raise error
         # A write the server accepted (2xx) but whose answer we cannot read did happen: say it is unknown.
         try:
             data = response.json()
         except ValueError:
             raise ProtocolError(
-                "The server's answer is not JSON.", operation=operation, outcome_unknown=write
+                "The server's answer is not JSON.", operation=operation, outcome_unknown=write, request=where
             ) from None
         try:
             return parse(data)
         except ProtocolError as exc:
-            raise ProtocolError(exc.message, operation=operation, outcome_unknown=write) from None
+            raise ProtocolError(exc.message, operation=operation, outcome_unknown=write, request=where) from None
 
 
 def _pages(item: Callable[[Any], T]) -> Callable[[Any], Page[T]]:

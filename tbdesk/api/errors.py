@@ -9,10 +9,18 @@ class ApiError(Exception):
     status: int | None = None
 
     def __init__(
-        self, message: str, *, operation: str = "", status: int | None = None, outcome_unknown: bool = False
+        self,
+        message: str,
+        *,
+        operation: str = "",
+        status: int | None = None,
+        outcome_unknown: bool = False,
+        request: str = "",
     ) -> None:
         self.message = message
         self.operation = operation
+        self.request = request  # "GET /v1/…": which request the server answered this way (no query, no secrets)
+        self.expected = ""  # for an assumed endpoint: what tbdesk expected there (schema.EXPECTED)
         if status is not None:
             self.status = status
         # True when a write went out and no trustworthy answer came back: it may or may not have happened.

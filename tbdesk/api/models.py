@@ -77,6 +77,11 @@ class User:
     last_login: datetime | None = None
     read_only: bool = False
     role: str | None = None  # ASSUMED field; None when the server does not say
+    service_account: str | None = None  # ASSUMED: the identifier, when a service account's pair signed in
+
+    @property
+    def is_service_account(self) -> bool:
+        return self.role == s.ROLE_SERVICE_ACCOUNT
 
     @property
     def name(self) -> str:
@@ -102,7 +107,15 @@ class User:
             last_login=_time(d.get("last_login")),
             read_only=bool(_get(d, "read_only", bool, False, False)),
             role=_get(d, s.F_ROLE, str, False),
+            service_account=_identifier(d.get(s.F_SERVICE_ACCOUNT)),
         )
+
+
+def _identifier(value: Any) -> str | None:
+    """The identifier inside an optional {"id", "identifier"} object; anything malformed reads as unknown."""
+    if isinstance(value, Mapping) and isinstance(value.get(s.F_IDENTIFIER), str):
+        return value[s.F_IDENTIFIER][:200] or None
+    return None
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ class Presenter(QObject):
         self.accounts_proxy = accounts_proxy
         self.tests = tests
         self.tests_proxy = tests_proxy
+        self.accounts_refused: str | None = None  # why the accounts panel shows no list (refusal_text)
         self._setup_views()
 
     def _setup_views(self) -> None:
@@ -129,9 +130,14 @@ class Presenter(QObject):
         w = self.window
         w.accounts_count.setText(f"{total}" if shown == total else f"{shown} of {total}")
         filtering = bool(w.filter_edit.text().strip()) or self.accounts_proxy.showing != AccountsProxy.ALL
-        w.show_empty(total == 0 and self.session.client is not None and not filtering)
+        w.show_empty(total == 0 and self.session.client is not None and not filtering, self.accounts_refused)
         self.started_by.schedule()
         self.update_actions()
+
+    def set_accounts_refused(self, notice: str | None) -> None:
+        """The server refused the accounts request (notice), or serves it again (None)."""
+        self.accounts_refused = notice
+        self.accounts_changed()
 
     def filter_tests_by_selected(self) -> None:
         account = self.selected()

@@ -6,7 +6,8 @@ Signing in loads the first screen in the same round trip; `first_screen` hands i
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import httpx
 from PySide6.QtCore import QObject, Signal
@@ -15,7 +16,7 @@ from ..api import schema as s
 from ..api.client import Credentials, TestingBotClient
 from ..api.errors import ApiError, AuthenticationError
 from ..api.models import User
-from ..core.wording import describe
+from ..core.wording import describe, endpoint_refused, service_account_refusal
 from ..credentials import CredentialStore, KeyringUnavailable, Profile
 from ..gui.dialogs import SignInDialog, submissions
 from ..gui.messages import MessageBridge
@@ -24,10 +25,26 @@ from ..options import Options
 from .open_dialog import OpenDialog
 
 TESTS_PAGE = 100
+T = TypeVar("T")
+
+
+async def accounts_or_refusal(request: Awaitable[T]) -> T | ApiError:
+    """The accounts answer, or the error of a server that refuses that (assumed) endpoint.
+
+    Signing in and the tests must not depend on an endpoint TestingBot may serve elsewhere: a refusal
+    (403, 404, 405, 410, 501 or an answer of another shape) is shown in the accounts panel instead.
+    """
+    try:
+        return await request
+    except ApiError as exc:
+        if endpoint_refused(exc):
+            return exc
+        raise
 
 
 class Session(QObject):
-    first_screen = Signal(object, object)  # the first page of accounts, the first page of tests
+    # The first page of accounts (or the ApiError of a refused accounts request), the first page of tests.
+    first_screen = Signal(object, object)
     user_changed = Signal()  # signed in, or the user's role changed
     stopped = Signal()  # signed out or asked to sign in again: stop polling
     signed_out = Signal()  # clear what the last user saw
@@ -108,13 +125,16 @@ class Session(QObject):
         )
         try:
             user, accounts, tests = await asyncio.gather(
-                client.user(), client.service_accounts_page(0), client.tests(0, TESTS_PAGE)
+                client.user(), accounts_or_refusal(client.service_accounts_page(0)), client.tests(0, TESTS_PAGE)
             )
         except ApiError as exc:
             await client.aclose()
             if isinstance(exc, AuthenticationError):
                 return "The key and secret were not accepted."
             return describe(exc)
+        if user.is_service_account:  # "a service account cannot sign in": refuse it, store nothing
+            await client.aclose()
+            return service_account_refusal(user)
         if remember:
             try:
                 await asyncio.to_thread(self.store.save, profile, creds)

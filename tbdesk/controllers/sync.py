@@ -16,13 +16,13 @@ from ..api.models import Page, ServiceAccount, Test
 from ..core.lifecycle import UNUSED_DAYS, History, oldest
 from ..core.reconcile import reconcile
 from ..core.usage import UsageLog, reached_cutoff
-from ..core.wording import describe
+from ..core.wording import describe, refusal_text
 from ..gui.messages import MessageBridge
 from ..gui.models import AccountsModel, TestsModel
 from ..gui.window import MainWindow
 from ..options import Options
 from .presenter import Presenter
-from .session import TESTS_PAGE, Session
+from .session import TESTS_PAGE, Session, accounts_or_refusal
 from .tasks import TaskRunner
 
 USAGE_MAX_PAGES = 60  # at 500 a page: the last 30,000 tests are enough to tell which keys are in use
@@ -60,8 +60,12 @@ class Sync(QObject):
         self.poll_timer.timeout.connect(lambda: self.runner.spawn("poll", self.poll(), replace=False))
         self.tests.more_wanted.connect(lambda offset: self.runner.spawn("more", self.load_more(offset)))
 
-    def show_first_screen(self, accounts: Page[ServiceAccount], tests: Page[Test]) -> None:
+    def show_first_screen(self, accounts: Page[ServiceAccount] | ApiError, tests: Page[Test]) -> None:
         """Signed in: show the first pages, then load the rest, the usage and start polling behind them."""
+        refused = accounts if isinstance(accounts, ApiError) else None
+        self.presenter.set_accounts_refused(refusal_text(refused) if refused else None)
+        if isinstance(accounts, ApiError):
+            accounts = Page((), 0, 0)
         self.accounts.set_accounts(accounts.items)
         self.tests.reset(tests.items, tests.total)
         self._note_tests(tests.items)
@@ -79,6 +83,7 @@ class Sync(QObject):
         self.poll_timer.stop()
 
     def clear(self) -> None:
+        self.presenter.set_accounts_refused(None)
         self.accounts.set_accounts([])
         self.tests.reset([], 0)
 
@@ -89,10 +94,15 @@ class Sync(QObject):
     async def _refresh(self) -> None:
         client = self.session.require_client()
         user, accounts, tests = await asyncio.gather(
-            client.user(), client.service_accounts(), client.tests(0, TESTS_PAGE)
+            client.user(), accounts_or_refusal(client.service_accounts()), client.tests(0, TESTS_PAGE)
         )
         self.session.apply_user(user)
-        self.reconcile(accounts)
+        if isinstance(accounts, ApiError):
+            self.accounts.set_accounts([])
+            self.presenter.set_accounts_refused(refusal_text(accounts))
+        else:
+            self.presenter.set_accounts_refused(None)
+            self.reconcile(accounts)
         self.tests.reset(tests.items, tests.total)
         self._note_tests(tests.items)
         self._refreshed()

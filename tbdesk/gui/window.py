@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.accounts_view = child(c, QTableView, "accountsView")
         self.accounts_stack = child(c, QStackedWidget, "accountsStack")
         self.empty_label = child(c, QLabel, "emptyLabel")
+        self._empty_text = self.empty_label.text()
         self.filter_edit = child(c, QLineEdit, "filterEdit")
         self.accounts_count = child(c, QLabel, "accountsCount")
         self.tests_view = child(c, QTableView, "testsView")
@@ -296,8 +297,12 @@ class MainWindow(QMainWindow):
     def set_busy(self, busy: bool) -> None:
         self.busy_bar.setVisible(busy)
 
-    def show_empty(self, empty: bool) -> None:
-        self.accounts_stack.setCurrentWidget(self.empty_label if empty else self.accounts_view)
+    def show_empty(self, empty: bool, notice: str | None = None) -> None:
+        """The table, or in its place the empty-state text or a notice (e.g. a refused accounts request)."""
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)  # a notice quotes the server: never rich text
+        self.empty_label.setText(notice or self._empty_text)
+        self.empty_label.setAccessibleName("Service accounts unavailable" if notice else "No service accounts")
+        self.accounts_stack.setCurrentWidget(self.empty_label if empty or notice else self.accounts_view)
 
     # -- remembered layout (never anything secret) -----------------------------------------------
 

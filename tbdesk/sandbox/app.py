@@ -40,7 +40,10 @@ async def get_user(request: Request) -> Response:
     store = store_of(request)
     # A service account acts on the owner's account; `role` (assumed field) says what the caller may do.
     row = store.user(who.id) if who.kind == "user" else store.owner()
-    return JSONResponse({**_person(row), "role": who.role, "read_only": who.role == policy.VIEWER})
+    body = {**_person(row), "role": who.role, "read_only": who.role == policy.VIEWER}
+    if who.kind == policy.SERVICE_ACCOUNT:  # ASSUMED: which service account the pair belongs to
+        body["service_account"] = {"id": who.id, "identifier": store.service_account(who.id)["identifier"]}
+    return JSONResponse(body)
 
 
 async def update_user(request: Request) -> Response:
