@@ -66,9 +66,8 @@ def normalise(value: object) -> str:
             raise InvalidIdentifier(f"Identifier must not contain {reason} ({describe(ch)}).")
     text = unicodedata.normalize("NFKC", value).strip()
     if len(text) < MIN_LENGTH:
-        raise InvalidIdentifier(
-            f"Identifier must be at least {MIN_LENGTH} characters (spaces at either end do not count)."
-        )
+        note = " (spaces at either end do not count)" if value != value.strip() else ""
+        raise InvalidIdentifier(f"Identifier must be at least {MIN_LENGTH} characters{note}.")
     if len(text) > MAX_LENGTH:
         raise InvalidIdentifier(f"Identifier must be at most {MAX_LENGTH} characters.")
     if not any(unicodedata.category(ch)[0] in _VISIBLE_CATEGORIES for ch in text):
