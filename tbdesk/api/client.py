@@ -58,7 +58,12 @@ class Credentials:
 
 def check_base_url(url: str) -> str:
     """https always; plain http only for loopback (the sandbox). No credentials in the URL."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        _ = parts.port  # raises on a port that is not a number from 0 to 65535
+        httpx.URL(url.strip())
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise ValueError(f"It is not a valid URL ({exc}).") from None
     if parts.username or parts.password:
         raise ValueError("The API URL must not contain a key or secret.")
     if parts.scheme not in ("http", "https") or not parts.hostname:

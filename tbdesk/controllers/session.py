@@ -6,15 +6,17 @@ Signing in loads the first screen in the same round trip; `first_screen` hands i
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 from PySide6.QtCore import QObject, Signal
 
 from ..api import schema as s
 from ..api.client import Credentials, TestingBotClient
-from ..api.errors import ApiError, AuthenticationError
+from ..api.errors import ApiError, AuthenticationError, NotFound, PermissionDenied
 from ..api.models import User
 from ..core.wording import describe, endpoint_refused, service_account_refusal
 from ..credentials import CredentialStore, KeyringUnavailable, Profile
@@ -24,6 +26,7 @@ from ..gui.window import MainWindow
 from ..options import Options
 from .open_dialog import OpenDialog
 
+log = logging.getLogger("tbdesk.session")
 TESTS_PAGE = 100
 T = TypeVar("T")
 
@@ -119,10 +122,11 @@ class Session(QObject):
 
         Returns None when signed in, else what went wrong, for the sign-in dialog to show.
         """
-        # Building the client imports httpcore and loads the TLS trust store (~100 ms): off the event loop.
-        client = await asyncio.to_thread(
-            TestingBotClient, creds, profile.api_url, transport=self.transport, retry=self.options.retry
-        )
+        try:
+            # Building the client imports httpcore and loads the TLS trust store (~100 ms): off the event loop.
+            client = await asyncio.to_thread(self._client_for, creds, profile.api_url)
+        except ValueError as exc:  # --api-url or a profile's URL that cannot be used: say why, no crash
+            return f"The API URL “{profile.api_url}” cannot be used. {exc}"
         try:
             user, accounts, tests = await asyncio.gather(
                 client.user(), accounts_or_refusal(client.service_accounts_page(0)), client.tests(0, TESTS_PAGE)
@@ -131,6 +135,8 @@ class Session(QObject):
             await client.aclose()
             if isinstance(exc, AuthenticationError):
                 return "The key and secret were not accepted."
+            if isinstance(exc, NotFound):
+                return await self._not_found(exc, creds, profile.api_url)
             return describe(exc)
         if user.is_service_account:  # "a service account cannot sign in": refuse it, store nothing
             await client.aclose()
@@ -148,8 +154,34 @@ class Session(QObject):
         self.first_screen.emit(accounts, tests)
         return None
 
+    def _client_for(self, creds: Credentials, api_url: str) -> TestingBotClient:
+        return TestingBotClient(creds, api_url, transport=self.transport, retry=self.options.retry)
+
+    async def _not_found(self, exc: NotFound, creds: Credentials, api_url: str) -> str:
+        """A 404 on the first request: when the same server answers under /v1, say so."""
+        problem = describe(exc)
+        if urlsplit(api_url).path.rstrip("/").endswith("/v1"):
+            return problem
+        suggested = api_url.rstrip("/") + "/v1"
+        try:
+            probe = await asyncio.to_thread(self._client_for, creds, suggested)
+        except ValueError:
+            return problem
+        try:
+            await probe.user()
+        except (AuthenticationError, PermissionDenied):
+            pass  # it answered as the API does: the path is right, whatever the pair
+        except ApiError:
+            return problem
+        finally:
+            await probe.aclose()
+        return f"{problem} The API answers at {suggested}: add /v1 to the URL."
+
     async def sign_in_dialog(self, api_url: str, message: str | None = None) -> None:
-        dialog = SignInDialog(self.window, api_url, self.store.keyring_problem, message)
+        # Ask the keyring before offering to remember the pair: locked, refused or broken is said up front.
+        keyring_problem = await asyncio.to_thread(self.store.check_keyring)
+        log.info("asking to sign in (%s)", message or "no usable stored pair")
+        dialog = SignInDialog(self.window, api_url, keyring_problem, message)
         self.dialogs.track(dialog)
         async for key, secret, url, remember in submissions(dialog):
             dialog.set_busy(True)

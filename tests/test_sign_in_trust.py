@@ -1,0 +1,103 @@
+"""Signing in when the environment is hostile or wrong: a bad API URL, a URL without /v1, a keyring that is
+broken, refused or locked. Each is a plain message in the sign-in dialog, never the crash dialog."""
+
+from __future__ import annotations
+
+import json
+
+import keyring.errors
+import pytest
+from keyring.backend import KeyringBackend
+from PySide6.QtWidgets import QLabel
+
+from tbdesk.credentials import LOCKED, CredentialStore
+from tbdesk.gui.dialogs import SignInDialog
+
+from gui_helpers import until
+from sandbox_helpers import Sandbox, asgi_sandbox
+
+
+def sign_in_dialog(gui, desk) -> SignInDialog:
+    """Start the desk (as __main__ does, without waiting for the dialog to be answered) until it asks."""
+    gui.loop.create_task(desk.start())
+    return gui.run(until(lambda: isinstance(desk.dialog, SignInDialog) and desk.dialog.isVisible() and desk.dialog))
+
+
+def error_of(dialog: SignInDialog) -> str:
+    label = dialog.content.findChild(QLabel, "errorLabel")
+    return label.text() if label.isVisible() else ""
+
+
+def keyring_note(dialog: SignInDialog) -> str:
+    note = dialog.content.findChild(QLabel, "keyringNote")
+    return note.text() if note.isVisible() else ""
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://example.com/v1", "http://[::1", "https://api.example.com:abc/v1", "http://example.com/v1", "x"]
+)
+def test_a_bad_api_url_is_a_message_not_a_crash(gui, url):
+    desk = gui.desk(Sandbox(url, "k" * 32, "s" * 32))
+    dialog = sign_in_dialog(gui, desk)
+    assert "cannot be used" in error_of(dialog) and url in error_of(dialog)
+    assert dialog.api_url.text() == url  # there to be corrected
+    assert desk.client is None
+
+
+def test_a_bad_profile_url_is_a_message_not_a_crash(gui):
+    config = gui.tmp / "config"
+    config.mkdir()
+    (config / "profiles.json").write_text(
+        json.dumps({"profiles": [{"name": "work", "api_url": "https://h/\u0000v1"}], "last": "work"})
+    )
+    desk = gui.desk(Sandbox("unused", "k" * 32, "s" * 32), store=CredentialStore(config, backend=None))
+    desk.options.api_url = None  # the profile's URL is the one used
+    dialog = sign_in_dialog(gui, desk)
+    assert "cannot be used" in error_of(dialog) and "not a valid URL" in error_of(dialog)
+
+
+def test_a_url_without_v1_that_would_work_with_it_gets_a_suggestion(gui):
+    sb = asgi_sandbox()
+    desk = gui.desk(Sandbox("http://127.0.0.1", sb.key, sb.secret, sb.transport))
+    dialog = sign_in_dialog(gui, desk)
+    assert "404" in error_of(dialog) or "not found" in error_of(dialog).lower()
+    assert "http://127.0.0.1/v1" in error_of(dialog) and "add /v1" in error_of(dialog)
+
+
+def test_a_wrong_url_that_is_not_missing_v1_gets_no_suggestion(gui):
+    sb = asgi_sandbox()
+    desk = gui.desk(Sandbox("http://127.0.0.1/api", sb.key, sb.secret, sb.transport))
+    dialog = sign_in_dialog(gui, desk)
+    assert error_of(dialog) and "/v1" not in error_of(dialog)
+
+
+@pytest.mark.parametrize("named", ["no.such.Keyring", "keyrings.alt.file.PlaintextKeyring"])
+def test_a_bad_keyring_backend_in_the_environment_is_said_in_the_sign_in_dialog(gui, monkeypatch, named):
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", named)
+    desk = gui.desk(None, store=CredentialStore(gui.tmp / "config"))  # the real choice, from the environment
+    dialog = sign_in_dialog(gui, desk)
+    assert "PYTHON_KEYRING_BACKEND" in keyring_note(dialog) and named in keyring_note(dialog)
+    assert not dialog.remember.isEnabled() and not dialog.remember.isChecked()
+
+
+class LockedKeyring(KeyringBackend):
+    priority = 1
+
+    def get_password(self, service, username):
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+    def set_password(self, service, username, password):
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+    def delete_password(self, service, username):
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+
+def test_a_locked_keyring_is_said_before_signing_in(gui):
+    """The environment's pair is refused, so the dialog asks: it must already know the keyring is locked."""
+    sb = asgi_sandbox()
+    desk = gui.desk(sb, secret="0" * 32, store=CredentialStore(gui.tmp / "config", backend=LockedKeyring()))
+    dialog = sign_in_dialog(gui, desk)
+    assert "not accepted" in error_of(dialog)
+    assert keyring_note(dialog) == LOCKED
+    assert not dialog.remember.isEnabled()
