@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import atexit
+import contextlib
+import os
 import signal
 import sys
+import threading
+from typing import Any
 
 from . import __version__
 
@@ -32,6 +36,34 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--version", action="version", version=f"tbdesk {__version__}")
     p.add_argument("--exit-when-loaded", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
+
+
+def install_quit_signals(desk: Any) -> None:
+    """SIGTERM and SIGINT quit as Ctrl+Q does; asked twice, or still alive 1.8 s after the first time, the
+    process ends at once (the sandbox child is killed first). The handlers run on the main thread."""
+    from PySide6.QtCore import QTimer
+
+    def hard_exit() -> None:
+        with contextlib.suppress(Exception):
+            if desk.sandbox is not None:
+                desk.sandbox.kill_now()
+        os._exit(0)
+
+    def on_signal(_signum: int, _frame: Any) -> None:
+        if desk.shutdown.closing:
+            hard_exit()
+        QTimer.singleShot(0, desk.shutdown.quit)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, on_signal)
+
+    # A keyring prompt or a stuck thread must not keep a quitting tbdesk alive.
+    def arm() -> None:
+        timer = threading.Timer(1.8, hard_exit)
+        timer.daemon = True  # a normal exit does not wait for it
+        timer.start()
+
+    desk.shutdown.quitting.connect(arm)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,19 +118,23 @@ def main(argv: list[str] | None = None) -> int:
             type(ctx.get("exception") or RuntimeError()), ctx.get("exception") or RuntimeError(ctx["message"]), None
         )
     )
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: desk.window.close())
+    install_quit_signals(desk)
     wake = QTimer()  # lets Python run its signal handlers while Qt waits
-    wake.start(250)
+    wake.start(100)
     wake.timeout.connect(lambda: None)
     atexit.register(lambda: desk.sandbox.kill_now() if desk.sandbox else None)
 
-    async def run() -> int:
+    async def start() -> None:
         try:
             await desk.start()
         except Exception as exc:  # the sandbox failed to start, or a bug: say so, then wait for the user
             sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    async def run() -> int:
+        # Starting may wait on the sign-in dialog; quitting must not wait for it.
+        starting = asyncio.ensure_future(start())
         await desk.closed.wait()
+        starting.cancel()
         return 0
 
     with loop:

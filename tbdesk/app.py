@@ -23,7 +23,7 @@ from .controllers.preferences import PreferencesControl
 from .controllers.presenter import Presenter
 from .controllers.reveal import CredentialDisplay
 from .controllers.session import Session
-from .controllers.shutdown import Shutdown
+from .controllers.shutdown import QuitKeys, Shutdown
 from .controllers.sync import Sync
 from .controllers.tasks import TaskRunner
 from .credentials import CredentialStore, Profile
@@ -131,7 +131,10 @@ class TbDesk(QObject):
         self.navigation = Navigation(
             self.session, self.runner, self.presenter, self.window, self.messages, self.accounts_proxy, self
         )
-        self.shutdown = Shutdown(self.session, self.runner, self.sync, self.clipboard, self.accounts, self)
+        self.shutdown = Shutdown(
+            self.session, self.runner, self.sync, self.clipboard, self.accounts, self.window, parent=self
+        )
+        self.quit_keys = QuitKeys(self.shutdown, self)
         self._wire()
 
     def _wire(self) -> None:
@@ -216,7 +219,9 @@ class TbDesk(QObject):
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(p.app_state_changed)
-        w.closing.connect(self.shutdown.on_close)
+        w.closing.connect(self.shutdown.quit)
+        if isinstance(app, QGuiApplication):
+            app.installEventFilter(self.quit_keys)  # Ctrl+Q while a modal dialog blocks the window's shortcut
         p.update_actions()
 
     # -- the few entry points that __main__, the benchmark and the tests use -----------------------

@@ -1,10 +1,19 @@
-"""Closing the window: stop all work, clear what is secret, then close the client and the sandbox."""
+"""Quitting, from any state: stop all work, clear what is secret, then close the client and the sandbox.
+
+Ctrl+Q, SIGTERM, SIGINT and closing the window all end here. Whatever is open or running -- the sign-in
+dialog after a failed load, an action dialog, a message box, a request that hangs -- tbdesk is gone within
+2 s: dialogs are closed rather than waited for, and the client and the sandbox get DEADLINE seconds before
+the sandbox is killed.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from ..gui.clipboard import ClipboardGuard
 from ..gui.models import AccountsModel
@@ -12,8 +21,13 @@ from .session import Session
 from .sync import Sync
 from .tasks import TaskRunner
 
+log = logging.getLogger("tbdesk.shutdown")
+DEADLINE = 1.2  # seconds for the client and the sandbox to close by themselves
+
 
 class Shutdown(QObject):
+    quitting = Signal()  # on the way out: __main__ arms its last-resort timer
+
     def __init__(
         self,
         session: Session,
@@ -21,6 +35,7 @@ class Shutdown(QObject):
         sync: Sync,
         clipboard: ClipboardGuard,
         accounts: AccountsModel,
+        window: QWidget,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -29,21 +44,65 @@ class Shutdown(QObject):
         self.sync = sync
         self.clipboard = clipboard
         self.accounts = accounts
+        self.window = window
         self.closing = False
         self.closed = asyncio.Event()  # the client and the sandbox are closed: the process may exit
 
-    def on_close(self) -> None:
+    def quit(self) -> None:
+        if self.closing:
+            return
         self.closing = True
+        self.quitting.emit()
         self.sync.stop_polling()
         self.clipboard.clear()
         self.accounts.hide_all()
         self.runner.cancel_all()
+        # Close, not wait for, whatever dialog is up: done() also ends a busy dialog and a message box's exec().
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.done(QDialog.DialogCode.Rejected)
+        if self.window.isVisible():
+            self.window.close()  # saves the layout; its closing signal comes back here and is ignored
         asyncio.get_event_loop().create_task(self._shutdown())
 
     async def _shutdown(self) -> None:
-        if self.session.client is not None:
-            await self.session.client.aclose()
-            self.session.client = None
+        try:
+            async with asyncio.timeout(DEADLINE):
+                await self._close()
+        except Exception as exc:  # a hanging close must not keep tbdesk alive
+            log.warning("closing took too long (%s); stopping the sandbox the hard way", type(exc).__name__)
+        finally:
+            if self.session.sandbox is not None:
+                self.session.sandbox.kill_now()  # nothing left to do if it already stopped
+            self.closed.set()
+
+    async def _close(self) -> None:
+        client, self.session.client = self.session.client, None
+        if client is not None:
+            await client.aclose()
         if self.session.sandbox is not None:
-            await self.session.sandbox.stop()
-        self.closed.set()
+            await self.session.sandbox.stop(timeout=DEADLINE / 2)
+
+
+class QuitKeys(QObject):
+    """Ctrl+Q (the platform's Quit keys) anywhere in the app, modal dialogs included.
+
+    The window's Quit action covers the window; a modal dialog blocks the window's shortcuts, so its key
+    press arrives here instead (an application event filter sees every key press first)."""
+
+    def __init__(self, shutdown: Shutdown, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.shutdown = shutdown
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and (event.matches(QKeySequence.StandardKey.Quit) or event.keyCombination().toCombined() == _CTRL_Q)
+        ):
+            self.shutdown.quit()
+            return True
+        return False
+
+
+_CTRL_Q = QKeySequence("Ctrl+Q")[0].toCombined()

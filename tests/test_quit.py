@@ -1,0 +1,238 @@
+"""Quitting from any state (issue 11.6): SIGTERM, SIGINT and Ctrl+Q end tbdesk within 2 s, with the
+sign-in dialog or an action dialog open and requests hanging; a pending copy is cleared and the sandbox
+child stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tbdesk.gui.dialogs import RotateDialog, SignInDialog
+
+from gui_helpers import cell_center, click, row_of, until
+from sandbox_helpers import asgi_sandbox
+
+QUIT_WITHIN = 2.0
+
+
+# -- the real process ---------------------------------------------------------------------------
+
+
+class Tbdesk:
+    """tbdesk as a user runs it, offscreen, in a home of its own; its output read as it comes."""
+
+    def __init__(self, tmp: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        home = tmp / "home"
+        full = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local/share"),
+            "XDG_STATE_HOME": str(home / ".local/state"),
+            **(env or {}),
+        }
+        for name in ("TESTINGBOT_KEY", "TESTINGBOT_SECRET", "TB_KEY", "TB_SECRET"):
+            if name not in (env or {}):
+                full.pop(name, None)
+        self.lines: list[str] = []
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tbdesk", "--verbose", *args],
+            env=full,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.lines):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"tbdesk never printed {text!r}: {''.join(self.lines)[-2000:]}")
+            time.sleep(0.02)
+
+    def children(self) -> list[int]:
+        out = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid:
+                out.append(int(stat.parent.name))
+        return out
+
+    def stop(self, sig: int) -> float:
+        """Send `sig`; seconds until the process is gone."""
+        start = time.monotonic()
+        self.proc.send_signal(sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(10)
+        return time.monotonic() - start
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(5)
+        self.proc.stdout.close()
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+class Silent:
+    """A server that accepts connections and never answers: every request hangs."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+
+needs_proc = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+@needs_proc
+@pytest.mark.socket
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_with_the_sign_in_dialog_open_after_a_failed_load(socket_sandbox, tmp_path, sig):
+    app = Tbdesk(
+        tmp_path,
+        "--api-url",
+        socket_sandbox.url,
+        env={"TESTINGBOT_KEY": socket_sandbox.key, "TESTINGBOT_SECRET": "0" * 32},
+    )
+    try:
+        app.wait_for("asking to sign in")
+        took = app.stop(sig)
+        assert app.proc.returncode is not None and took < QUIT_WITHIN, f"still running {took:.1f} s after {sig!r}"
+    finally:
+        app.close()
+
+
+@needs_proc
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_while_every_request_hangs(tmp_path, sig):
+    server = Silent()
+    app = Tbdesk(tmp_path, "--api-url", server.url, env={"TESTINGBOT_KEY": "k" * 32, "TESTINGBOT_SECRET": "s" * 32})
+    try:
+        deadline = time.monotonic() + 30
+        while len(server.held) < 3:  # the first screen's three requests, all unanswered
+            assert time.monotonic() < deadline, "tbdesk never connected"
+            time.sleep(0.02)
+        took = app.stop(sig)
+        assert app.proc.returncode is not None and took < QUIT_WITHIN, f"still running {took:.1f} s after {sig!r}"
+    finally:
+        app.close()
+        server.close()
+
+
+@needs_proc
+@pytest.mark.socket
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_stops_the_sandbox_child_too(tmp_path, sig):
+    app = Tbdesk(tmp_path, "--sandbox", "--sandbox-db", ":memory:")
+    try:
+        app.wait_for("tbdesk sandbox: http://")
+        line = next(line for line in app.lines if "tbdesk sandbox: http://" in line)
+        url = line.split()[2]
+        children = app.children()
+        assert len(children) == 1
+        httpx.get(f"{url}/user", timeout=5)  # it answers
+        took = app.stop(sig)
+        assert app.proc.returncode is not None and took < QUIT_WITHIN, f"still running {took:.1f} s after {sig!r}"
+        assert not alive(children[0]), "the sandbox child outlived tbdesk"
+    finally:
+        app.close()
+
+
+# -- Ctrl+Q, in the window as the user presses it ------------------------------------------------
+
+
+def quit_with_ctrl_q(gui, qtbot, desk) -> float:
+    start = time.monotonic()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    gui.run(until(desk.closed.is_set, timeout=QUIT_WITHIN, what="quit"))
+    return time.monotonic() - start
+
+
+def test_ctrl_q_with_an_action_dialog_open_clears_the_pending_copy(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    account = row_of(desk, "ci-runner")
+    click(qtbot, w.accounts_view.viewport(), cell_center(desk, account.id, 0))
+    w.copy_key_action.trigger()
+    clipboard = QApplication.clipboard()
+    assert clipboard.text() == account.key
+    w.rotate_action.trigger()
+    dialog = gui.run(until(lambda: isinstance(desk.dialog, RotateDialog) and desk.dialog.isVisible() and desk.dialog))
+    qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()))
+    quit_with_ctrl_q(gui, qtbot, desk)
+    assert not dialog.isVisible() and not w.isVisible()
+    assert clipboard.text() != account.key
+
+
+def test_ctrl_q_in_the_sign_in_dialog_while_signing_in_hangs(gui, qtbot):
+    hanging = asyncio.Event()
+
+    async def never(request: httpx.Request) -> httpx.Response:
+        hanging.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    desk = gui.desk(None, transport=httpx.MockTransport(never))
+    starting = gui.loop.create_task(desk.start())
+    dialog = gui.run(until(lambda: isinstance(desk.dialog, SignInDialog) and desk.dialog.isVisible() and desk.dialog))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.key)
+    qtbot.keyClicks(QApplication.focusWidget(), "k" * 32)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), "s" * 32)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    gui.run(until(hanging.is_set, what="the sign-in request"))
+    assert dialog.busy  # the dialog waits for an answer that never comes; the user gives up
+    quit_with_ctrl_q(gui, qtbot, desk)
+    assert not dialog.isVisible() and not desk.window.isVisible()
+    starting.cancel()  # as __main__ does once everything is closed: the hanging request goes with it
+    gui.run(until(starting.done, what="start to end"))
