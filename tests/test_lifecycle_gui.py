@@ -333,6 +333,12 @@ def test_bulk_rotation_one_confirmation_progress_results_and_a_true_table(gui, q
     panel = gui.run(until(lambda: panel_of(desk), what="hand-over for five"))
     assert panel.account_combo.count() == 5
     assert {p.identifier for p in panel.pairs} == set(by_name) - {"release-smoke"}
+    activate(qtbot, panel)  # usable next to the results, not blocked by them
+    tab_to(qtbot, panel.form_buttons["env"])
+    press(qtbot, Qt.Key.Key_Space)
+    first = panel.pair
+    assert QGuiApplication.clipboard().text() == snippets.render("env", first.key, first.secret)
+    assert sb.store.authenticate(first.key, first.secret) is not None  # the pair handed over works
 
 
 def test_escape_during_a_bulk_rotation_stops_after_the_one_in_flight(gui, qtbot):

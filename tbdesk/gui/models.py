@@ -424,6 +424,8 @@ class AccountsProxy(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model: AccountsModel = self.sourceModel()
+        if self._only_ids is None and self.showing == self.ALL:  # the usual keystroke: identifiers only
+            return not self._needle or self._needle in model.folded(source_row)
         if self._only_ids is not None:
             return model.id_at(source_row) in self._only_ids
         if self._needle and self._needle not in model.folded(source_row):
