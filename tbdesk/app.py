@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QDialog
 from .api.client import TestingBotClient
 from .api.models import ServiceAccount, User
 from .controllers.actions import AccountActions
+from .controllers.activity import Activity
+from .controllers.export import TestsExport
 from .controllers.lifecycle import CredentialLifecycle
 from .controllers.navigation import Navigation
 from .controllers.open_dialog import OpenDialog
@@ -131,6 +133,8 @@ class TbDesk(QObject):
         self.navigation = Navigation(
             self.session, self.runner, self.presenter, self.window, self.messages, self.accounts_proxy, self
         )
+        self.activity = Activity(self.runner, self.window, self.accounts, self.presenter.selected, self)
+        self.export = TestsExport(self.runner, self.window, self.messages, self.tests_proxy, self)
         self.shutdown = Shutdown(
             self.session, self.runner, self.sync, self.clipboard, self.accounts, self.window, parent=self
         )
@@ -155,13 +159,24 @@ class TbDesk(QObject):
         session.user_changed.connect(p.update_actions)
         session.stopped.connect(sync.stop_polling)
         session.signed_out.connect(sync.clear)
+        session.signed_out.connect(self.activity.clear)
+
+        # Tests from anywhere feed the filters' lists and the activity pictures.
+        sync.tests_seen.connect(p.tests_seen)
+        sync.tests_seen.connect(self.activity.add)
+        sync.history_loaded.connect(self.activity.history_loaded)
+        sync.polled.connect(self.activity.tests_polled)
 
         w.accounts_view.selectionModel().selectionChanged.connect(p.selection_changed)
+        w.accounts_view.selectionModel().selectionChanged.connect(self.activity.selection_changed)
         w.accounts_view.customContextMenuRequested.connect(p.context_menu)
         w.accounts_view.doubleClicked.connect(lambda _i: w.edit_action.trigger())
         w.tests_view.doubleClicked.connect(p.open_test)
         w.tests_view.activated.connect(p.open_test)  # Enter on a row
         p.started_by.changed.connect(p.tests_changed)
+        p.test_filters.changed.connect(p.tests_changed)
+        w.clear_filters.clicked.connect(p.clear_test_filters)
+        w.export_button.clicked.connect(self.export.export)
         w.only_selected.clicked.connect(p.filter_tests_by_selected)
         p.cred_delegate.reveal_clicked.connect(lambda i: creds.reveal(p.account_at(i), i.column()))
         p.cred_delegate.copy_clicked.connect(lambda i: creds.copy(p.account_at(i), i.column()))

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tbdesk.activity import (
+from tbdesk.api import Test
+from tbdesk.core.activity import (
     FAILED,
     PASSED,
     RUNNING,
@@ -18,12 +19,12 @@ from tbdesk.activity import (
     ActivityLog,
     account_activity,
     local_days,
+    no_tests,
     person_key,
     sparks,
 )
-from tbdesk.api import Test
-from tbdesk.export import HEADER, write_csv
-from tbdesk.filters import ALL, NO_BUILD, PEOPLE, TestQuery
+from tbdesk.core.export import HEADER, write_csv
+from tbdesk.core.filters import ALL, NO_BUILD, PEOPLE, TestQuery
 from tbdesk.redact import SECRETS
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
@@ -241,3 +242,12 @@ def test_csv_failure_leaves_no_half_file(tmp_path: Path) -> None:
     with pytest.raises(Boom):
         write_csv(path, tests())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_prune_forgets_old_tests_and_empty_groups() -> None:
+    log = ActivityLog()
+    log.add([make(40, test_id=9001), make(1, test_id=9002), make(40, who=NIGHTLY, test_id=9003)])
+    log.prune((NOW - timedelta(days=31)).timestamp())
+    assert len(log) == 1 and [w for w, _ in log.groups()] == [7]
+    assert [f.test_id for f in log.of(7)] == [9002]
+    assert sum(no_tests(NOW).totals) == 0 and no_tests(NOW).first_day == sparks(log.groups(), NOW)[7].first_day

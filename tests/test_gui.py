@@ -323,7 +323,16 @@ def test_filter_accounts_and_empty_state(gui, qtbot):
 def test_filter_tests_by_started_by(gui, qtbot):
     desk = gui.start(gui.desk(asgi_sandbox()))
     combo = desk.window.started_by
-    gui.run(until(lambda: combo.count() == 3 + 6, what="one entry per account"))
+    # Everyone, People, ---, 6 accounts, ---, the people and the deleted account seen in the loaded tests.
+    gui.run(until(lambda: combo.findText("ci-old (deleted)") > 0, what="the deleted account from the tests"))
+    entries = [combo.itemText(i) for i in range(combo.count())]
+    assert entries[3:9] == sorted((a.identifier for a in desk.accounts.accounts()), key=str.casefold)
+    assert entries[-1] == "ci-old (deleted)" and set(entries[10:-2]) <= {
+        "Alex Morgan",
+        "Priya Raman",
+        "Jonas Berg",
+        "Mei Tanaka",
+    }
     ci = row_of(desk, "ci-runner")
     combo.setCurrentIndex(combo.findText("ci-runner"))
     proxy = desk.tests_proxy

@@ -13,7 +13,9 @@ from ..gui import plain
 from ..gui.delegates import CredentialDelegate, MoreDelegate
 from ..gui.dialogs import TestDetailsDialog
 from ..gui.models import ROW_ROLE, AccountCol, AccountsModel, AccountsProxy, TestCol, TestsModel, TestsProxy
+from ..gui.sparkline import SparklineDelegate
 from ..gui.started_by import StartedByFilter
+from ..gui.test_filters import TestFilters
 from ..gui.window import READ_ONLY_TIP, MainWindow
 from .session import Session
 from .tasks import TaskRunner
@@ -26,6 +28,7 @@ ACCOUNT_WIDTHS = {
     AccountCol.KEY_AGE: 100,
     AccountCol.LAST_TEST: 140,
     AccountCol.TESTS_7D: 110,
+    AccountCol.ACTIVITY: 120,
 }
 TEST_WIDTHS = {
     TestCol.NAME: 300,
@@ -74,9 +77,12 @@ class Presenter(QObject):
             view.setItemDelegateForColumn(col, self.cred_delegate)
         self.more_delegate = MoreDelegate(view)
         view.setItemDelegateForColumn(AccountCol.MORE, self.more_delegate)
+        self.spark_delegate = SparklineDelegate(view)
+        view.setItemDelegateForColumn(AccountCol.ACTIVITY, self.spark_delegate)
         header = view.horizontalHeader()
         for col, width in ACCOUNT_WIDTHS.items():
             header.resizeSection(col, width)
+        header.moveSection(header.visualIndex(AccountCol.ACTIVITY), 1)  # beside the name: busy or idle at a glance
         header.setSectionResizeMode(AccountCol.MORE, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(AccountCol.MORE, 34)
         tests = w.tests_view
@@ -85,6 +91,7 @@ class Presenter(QObject):
             tests.horizontalHeader().resizeSection(test_col, width)
         tests.horizontalHeader().setStretchLastSection(True)
         self.started_by = StartedByFilter(w.started_by, self.tests_proxy, self.accounts, self)
+        self.test_filters = TestFilters(w.result_combo, w.build_combo, w.test_name_edit, self.tests_proxy, self)
         w.show_empty(False)
 
     # -- selection -------------------------------------------------------------------------------
@@ -146,8 +153,19 @@ class Presenter(QObject):
 
     def tests_changed(self, *_: Any) -> None:
         shown, loaded = self.tests_proxy.rowCount(), self.tests.rowCount()
-        loaded_text = f"{loaded} of {self.tests.total}"
+        loaded_text = f"{loaded} of {self.tests.total} loaded"
         self.window.tests_count.setText(loaded_text if shown == loaded else f"{shown} shown · {loaded_text}")
+        self.window.clear_filters.setVisible(not self.tests_proxy.query.is_everything)
+        self.window.export_button.setEnabled(shown > 0)
+
+    def tests_seen(self, tests: list[Any]) -> None:
+        """Offer who started these tests and their builds in the filters."""
+        self.started_by.note_tests(tests)
+        self.test_filters.note_tests(tests)
+
+    def clear_test_filters(self) -> None:
+        self.started_by.show(TestsProxy.ALL)
+        self.test_filters.clear()
 
     def selection_changed(self, *_: Any) -> None:
         account = self.selected()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from ..api import schema as s
 from ..api.errors import ApiError, AuthenticationError
 from ..api.models import Page, ServiceAccount, Test
+from ..core.activity import PANEL_DAYS, SPARK_DAYS
 from ..core.lifecycle import UNUSED_DAYS, History, oldest
 from ..core.reconcile import reconcile
 from ..core.usage import UsageLog, reached_cutoff
@@ -25,11 +26,14 @@ from .presenter import Presenter
 from .session import TESTS_PAGE, Session, accounts_or_refusal
 from .tasks import TaskRunner
 
-USAGE_MAX_PAGES = 60  # at 500 a page: the last 30,000 tests are enough to tell which keys are in use
+HISTORY_MAX_PAGES = 200  # at 500 a page: 30 days of a busy team (100,000 tests) for usage and activity
 
 
 class Sync(QObject):
     usage_changed = Signal()  # the usage (and how far back its history reaches) was loaded or updated
+    tests_seen = Signal(object)  # a batch of tests loaded from anywhere (list pages, history, polling)
+    history_loaded = Signal(object)  # the tests loaded reach 14 or 30 days: how far back (None: all of them)
+    polled = Signal()  # polling brought new or updated tests
 
     def __init__(
         self,
@@ -147,24 +151,35 @@ class Sync(QObject):
             self.tests.page_failed()
             raise
         self.tests.append_page(page.items, page.total, generation)
+        self.tests_seen.emit(page.items)
 
     async def load_usage(self) -> None:
-        """Last test, tests in 7 days, and unused accounts (none in 30 days): in the background, after the
-        first screen. The history kept says how far back it reaches, so "unused" is never a guess."""
+        """Last test, tests in 7 days, and unused accounts (none in 30 days), and the activity pictures
+        (30 days): in the background, after the first screen, pages of 500 tests newest first. The history
+        kept says how far back it reaches, so "unused" is never a guess. The sparklines are drawn as soon
+        as the pages reach back 14 days."""
         client = self.session.require_client()
-        cutoff = datetime.now(UTC) - timedelta(days=UNUSED_DAYS)
+        now = datetime.now(UTC)
+        cutoff = now - timedelta(days=max(UNUSED_DAYS, PANEL_DAYS))
+        spark_cut = now - timedelta(days=SPARK_DAYS)
         seen = UsageLog()
-        reach, complete = None, False
-        for page_no in range(USAGE_MAX_PAGES):
+        reach, complete, sparks_shown = None, False, False
+        for page_no in range(HISTORY_MAX_PAGES):
             page = await client.tests(page_no * s.PAGE_MAX, s.PAGE_MAX)
+            fetched = (page_no + 1) * s.PAGE_MAX
             seen.add(page.items)
+            self.tests_seen.emit(page.items)
             reach = oldest([reach, *(t.created_at for t in page.items[-1:])])
-            complete = not page.items or (page_no + 1) * s.PAGE_MAX >= page.total
-            if reached_cutoff(page.items, cutoff, (page_no + 1) * s.PAGE_MAX, page.total):
+            complete = not page.items or fetched >= page.total
+            if not sparks_shown and reached_cutoff(page.items, spark_cut, fetched, page.total):
+                sparks_shown = True
+                self.history_loaded.emit(None if complete else reach)
+            if reached_cutoff(page.items, cutoff, fetched, page.total):
                 break
         self._usage.replace(seen)
         self.accounts.set_usage(self._usage.usage(), History(reach, complete))
         self.usage_changed.emit()
+        self.history_loaded.emit(None if complete else reach)
 
     async def poll(self) -> None:
         """New and updated tests since the last look, merged in place; usage stays current."""
@@ -179,9 +194,11 @@ class Sync(QObject):
                 self._usage.add(fresh)
                 self.accounts.set_usage(self._usage.usage())
                 self.usage_changed.emit()
+            self.polled.emit()
         self._refreshed()
 
     def _note_tests(self, tests: Any) -> None:
+        self.tests_seen.emit(tests)
         stamps = [t.updated_at.timestamp() for t in tests if t.updated_at is not None]
         if stamps:
             self._since = max(self._since or 0.0, max(stamps))

@@ -18,6 +18,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 
 from ..api.models import ServiceAccount, Test
+from ..core import filters
+from ..core.activity import Spark
 from ..core.lifecycle import DEFAULT_POLICY_DAYS, UNUSED_DAYS, History, Use, key_age, key_age_tooltip, use_of
 from ..core.usage import Usage
 from ..core.usage import service_account_start as service_account_start  # re-exported for older imports
@@ -30,6 +32,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole row object
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a Python value the proxy compares
 REVEALED_ROLE = Qt.ItemDataRole.UserRole + 3
 BUSY_ROLE = Qt.ItemDataRole.UserRole + 4
+SPARK_ROLE = Qt.ItemDataRole.UserRole + 5  # an activity.Spark for the "Last 14 days" column
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -41,10 +44,21 @@ class AccountCol(IntEnum):
     KEY_AGE = 4
     LAST_TEST = 5
     TESTS_7D = 6
-    MORE = 7  # the per-row "…" actions button
+    ACTIVITY = 7  # tests per day over 14 days, painted by gui.sparkline
+    MORE = 8  # the per-row "…" actions button
 
 
-ACCOUNT_HEADERS = ["Identifier", "Key", "Secret", "Created", "Key age", "Last test", "Tests (7 days)", ""]
+ACCOUNT_HEADERS = [
+    "Identifier",
+    "Key",
+    "Secret",
+    "Created",
+    "Key age",
+    "Last test",
+    "Tests (7 days)",
+    "Last 14 days",
+    "",
+]
 CREDENTIAL_COLUMNS = (AccountCol.KEY, AccountCol.SECRET)
 
 
@@ -61,6 +75,9 @@ class AccountsModel(QAbstractTableModel):
         self._usage: dict[int, Usage] = {}
         self.history = History()  # how far back the tests behind _usage reach
         self.policy_days: int | None = DEFAULT_POLICY_DAYS
+        self._sparks: dict[int, Spark] = {}
+        self._no_tests: Spark | None = None
+        self.sparks_loaded = False
         self._folded: list[str] = []  # casefolded identifiers, aligned with _rows, for the filter
         self._sort_column, self._sort_order = int(AccountCol.IDENTIFIER), Qt.SortOrder.AscendingOrder
         self.usage_loaded = False
@@ -100,6 +117,8 @@ class AccountsModel(QAbstractTableModel):
             return (account.id, col) in self._revealed
         if role == BUSY_ROLE:
             return (account.id, col) in self._busy
+        if role == SPARK_ROLE:
+            return self._spark(account.id) if col == AccountCol.ACTIVITY else None
         if role == Qt.ItemDataRole.FontRole and col in CREDENTIAL_COLUMNS:
             return self._mono
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -136,6 +155,11 @@ class AccountsModel(QAbstractTableModel):
             return self.last_test_text(a)
         if col == AccountCol.TESTS_7D:
             return "…" if not self.usage_loaded else str(usage.last_7d if usage else 0)
+        if col == AccountCol.ACTIVITY:
+            spark = self._spark(a.id)
+            if spark is None:
+                return "…"
+            return f"{sum(spark.totals)} tests in 14 days, {sum(spark.failed)} failed" if accessible else ""
         return "Actions" if accessible else ""
 
     def _sort_value(self, a: ServiceAccount, col: AccountCol) -> Any:
@@ -146,6 +170,9 @@ class AccountsModel(QAbstractTableModel):
         if col == AccountCol.KEY_AGE:  # ascending: youngest first
             since = key_age(a).since
             return -since.timestamp() if since else float("-inf")
+        if col == AccountCol.ACTIVITY:
+            spark = self._sparks.get(a.id)
+            return (sum(spark.totals), sum(spark.failed)) if spark else (0, 0)
         if col in (AccountCol.LAST_TEST, AccountCol.TESTS_7D):
             usage = self._usage.get(a.id)
             if usage is None:
@@ -166,6 +193,9 @@ class AccountsModel(QAbstractTableModel):
             return key_age_tooltip(key_age(a), self.policy_days)
         if col == AccountCol.LAST_TEST:
             return self._last_test_tooltip(a)
+        if col == AccountCol.ACTIVITY:
+            spark = self._spark(a.id)
+            return spark.tooltip() if spark else "Counting this account's tests…"
         if col == AccountCol.MORE:
             return "Actions for this service account"
         return None
@@ -367,6 +397,21 @@ class AccountsModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(0, AccountCol.LAST_TEST), self.index(len(self._rows) - 1, AccountCol.TESTS_7D)
             )
+
+    def set_sparks(self, sparks: dict[int, Spark], empty: Spark) -> None:
+        """Each account's 14 days; `empty` (all zeros, same days) for accounts that ran no tests."""
+        self._sparks, self._no_tests = dict(sparks), empty
+        self.sparks_loaded = True
+        if self._sort_column == AccountCol.ACTIVITY:
+            self.sort(self._sort_column, self._sort_order)
+        if self._rows:
+            col = AccountCol.ACTIVITY
+            self.dataChanged.emit(self.index(0, col), self.index(len(self._rows) - 1, col))
+
+    def _spark(self, account_id: int) -> Spark | None:
+        if not self.sparks_loaded:
+            return None
+        return self._sparks.get(account_id, self._no_tests)
 
     def usage(self, account_id: int) -> Usage | None:
         return self._usage.get(account_id) if self.usage_loaded else None
@@ -593,6 +638,9 @@ class TestsModel(QAbstractTableModel):
     def tests(self) -> list[Test]:
         return list(self._rows)
 
+    def test_at(self, row: int) -> Test:
+        return self._rows[row]
+
     def reset(self, tests: Sequence[Test], total: int) -> None:
         self.beginResetModel()
         self._rows = list(tests)
@@ -648,31 +696,43 @@ class TestsModel(QAbstractTableModel):
 
 
 class TestsProxy(QSortFilterProxyModel):
-    """Filters tests by who started them: everyone, one service account, or people."""
+    """Filters tests by a TestQuery: who started them, result, build and text in the name, combined."""
 
     __test__ = False
-    ALL, PEOPLE = "all", "people"
+    ALL, PEOPLE = filters.ALL, filters.PEOPLE
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
-        self._who: str | int = self.ALL
+        self._query = filters.TestQuery()
+        self._everything = True
 
     @property
     def who(self) -> str | int:
-        return self._who
+        return self._query.who
+
+    @property
+    def query(self) -> filters.TestQuery:
+        return self._query
 
     def set_started_by(self, who: str | int) -> None:
-        """ALL, PEOPLE, or a service account's id."""
+        """ALL, PEOPLE, a service account's id (live or deleted), or a person's activity.person_key."""
+        self.set_query(self._query.with_(who=who))
+
+    def set_query(self, query: filters.TestQuery) -> None:
+        if query == self._query:
+            return
         self.beginFilterChange()
-        self._who = who
+        self._query = query
+        self._everything = query.is_everything
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def shown_tests(self) -> list[Test]:
+        """The tests the filter lets through, in the order shown."""
+        source = self.sourceModel()
+        return [source.test_at(self.mapToSource(self.index(r, 0)).row()) for r in range(self.rowCount())]
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if self._who == self.ALL:
+        if self._everything:
             return True
-        t: Test = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
-        sb = t.started_by
-        if self._who == self.PEOPLE:
-            return sb is not None and not sb.is_service_account
-        return sb is not None and sb.is_service_account and sb.id == self._who
+        return self._query.matches(self.sourceModel().test_at(source_row))

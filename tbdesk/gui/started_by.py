@@ -1,31 +1,41 @@
-"""The "Started by" list above the tests: Everyone, people, then one entry per service account."""
+"""The "Started by" list above the tests: Everyone, people, then every service account, every person and
+every deleted service account that started a loaded test.
+
+Live accounts come from the accounts model; people and deleted accounts are only known from the tests'
+"Started by" labels, so note_tests() collects them as tests load, arrive by polling, or load for usage.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QComboBox
 
+from ..api import Test
+from ..core.activity import Who, who_of
 from .models import AccountsModel, TestsProxy
 
 FIXED = 3  # Everyone, People, a separator
+SEPARATOR = None
 
 
 class StartedByFilter(QObject):
-    """Keeps the combo in step with the accounts and applies the choice to the tests proxy.
+    """Keeps the combo in step with the accounts and the tests' starters; applies the choice to the proxy.
 
-    Names go in with one addItems call and the ids live in a parallel list: item-by-item additions of
-    10,000 accounts took 30 ms, and a large load changes the accounts 20 times, so rebuilding also waits
-    for 300 ms without changes."""
+    Names go in with one addItems call per section and the keys live in a parallel list: item-by-item
+    additions of 10,000 accounts took 30 ms, and a large load changes the accounts 20 times, so rebuilding
+    also waits for 300 ms without changes."""
 
     changed = Signal()
 
     def __init__(self, combo: QComboBox, proxy: TestsProxy, accounts: AccountsModel, parent: Any = None) -> None:
         super().__init__(parent)
         self.combo, self.proxy, self.accounts = combo, proxy, accounts
-        self._ids: tuple[int, ...] = ()
+        self._keys: list[Who | None] = []  # aligned with the combo's items after FIXED; None for separators
         self._names: list[str] = []
+        self._starters: dict[Who, tuple[str, bool]] = {}  # who -> (name, is a service account) from tests
         combo.addItem("Everyone", TestsProxy.ALL)
         combo.addItem("People (team members)", TestsProxy.PEOPLE)
         combo.insertSeparator(2)
@@ -39,41 +49,89 @@ class StartedByFilter(QObject):
         """The accounts changed: rebuild once they settle."""
         self._timer.start()
 
+    def note_tests(self, tests: Iterable[Test]) -> None:
+        """Remember who started these tests, so people and deleted accounts can be picked too."""
+        grew = False
+        for t in tests:
+            who = who_of(t)
+            if who is None or who in self._starters or t.started_by is None:
+                continue
+            self._starters[who] = (t.started_by.name, t.started_by.is_service_account)
+            grew = True
+        if grew:
+            self.schedule()
+
+    def entries(self) -> list[tuple[Who | None, str]]:
+        """(key, text) for everything after Everyone and People: live accounts, people, deleted accounts."""
+        live = sorted(self.accounts.accounts(), key=lambda a: a.identifier.casefold())
+        live_ids = {a.id for a in live}
+        people = sorted(
+            ((who, name) for who, (name, is_account) in self._starters.items() if not is_account),
+            key=lambda e: e[1].casefold(),
+        )
+        deleted = sorted(
+            (
+                (who, f"{name} (deleted)")
+                for who, (name, is_account) in self._starters.items()
+                if is_account and who not in live_ids
+            ),
+            key=lambda e: e[1].casefold(),
+        )
+        out: list[tuple[Who | None, str]] = [(a.id, a.identifier) for a in live]
+        for section in (people, deleted):
+            if section:
+                if out:
+                    out.append((SEPARATOR, ""))
+                out.extend(section)
+        return out
+
     def rebuild(self) -> None:
-        accounts = sorted(self.accounts.accounts(), key=lambda a: a.identifier.casefold())
-        ids = tuple(a.id for a in accounts)
-        names = [a.identifier for a in accounts]
-        if ids == self._ids and names == self._names:
+        entries = self.entries()
+        keys = [k for k, _ in entries]
+        names = [n for _, n in entries]
+        if keys == self._keys and names == self._names:
             return
         current = self.choice()
         self.combo.blockSignals(True)
         while self.combo.count() > FIXED:
             self.combo.removeItem(self.combo.count() - 1)
-        self.combo.addItems(names)
-        self._ids, self._names = ids, names
+        start = 0
+        for i, key in enumerate([*keys, SEPARATOR]):  # one addItems per run between separators
+            if key is SEPARATOR:
+                self.combo.addItems(names[start:i])
+                if i < len(keys):
+                    self.combo.insertSeparator(self.combo.count())
+                start = i + 1
+        self._keys, self._names = keys, names
         index = self.index_of(current)
         self.combo.setCurrentIndex(index if index >= 0 else 0)
         self.combo.blockSignals(False)
-        if index < 0:  # the chosen account is gone: back to everyone
+        if index < 0:  # the chosen one is gone from every list: back to everyone
             self._apply()
 
-    def choice(self) -> str | int:
-        """TestsProxy.ALL, TestsProxy.PEOPLE, or a service account's id."""
+    def choice(self) -> Who:
+        """TestsProxy.ALL, TestsProxy.PEOPLE, a service account's id, or a person's key."""
         index = self.combo.currentIndex()
         if index >= FIXED:
-            return self._ids[index - FIXED]
+            key = self._keys[index - FIXED]
+            return key if key is not SEPARATOR else TestsProxy.ALL
         return self.combo.itemData(index) if index >= 0 else TestsProxy.ALL
 
-    def index_of(self, who: str | int) -> int:
-        if isinstance(who, str):
+    def index_of(self, who: Who) -> int:
+        if who in (TestsProxy.ALL, TestsProxy.PEOPLE):
             return self.combo.findData(who)
         try:
-            return FIXED + self._ids.index(who)
+            return FIXED + self._keys.index(who)
         except ValueError:
             return -1
 
     def show_account(self, account_id: int) -> None:
-        self.combo.setCurrentIndex(self.index_of(account_id))
+        self.show(account_id)
+
+    def show(self, who: Who) -> None:
+        if self.index_of(who) < 0:
+            self.rebuild()  # it may have arrived within the last 300 ms
+        self.combo.setCurrentIndex(self.index_of(who))
 
     def _apply(self, *_: Any) -> None:
         self.proxy.set_started_by(self.choice())

@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QToolBar,
     QWidget,
 )
 
 from . import plain, shortcuts
+from .activity_panel import ActivityPanel
 from .forms import child, load_form
 from .icons import app_icon, icon
 
@@ -67,9 +69,22 @@ class MainWindow(QMainWindow):
         self.triage_label = child(c, QLabel, "triageLabel")
         self.triage_rotate = child(c, QPushButton, "triageRotateButton")
         self.triage_rotate.setIcon(icon("rotate"))
+        self.lower_tabs = child(c, QTabWidget, "lowerTabs")
+        self.tests_tab = child(c, QWidget, "testsPane")
+        self.result_combo = child(c, QComboBox, "resultCombo")
+        self.build_combo = child(c, QComboBox, "buildCombo")
+        self.test_name_edit = child(c, QLineEdit, "testNameEdit")
+        self.test_name_edit.setAccessibleName("Filter tests by name")
+        self.clear_filters = child(c, QPushButton, "clearFiltersButton")
+        self.export_button = child(c, QPushButton, "exportButton")
+        self.activity_tab = child(c, QWidget, "activityTab")
+        self.activity_panel = ActivityPanel(self.activity_tab)
+        layout = self.activity_tab.layout()
+        if layout is not None:
+            layout.addWidget(self.activity_panel)
         self.filter_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.filter_edit.setAccessibleName("Filter service accounts by identifier")
-        for name in ("accountsTitle", "testsTitle"):
+        for name in ("accountsTitle",):
             label = child(c, QLabel, name)
             font = QFont(label.font())
             font.setBold(True)
@@ -293,6 +308,11 @@ class MainWindow(QMainWindow):
     def show_message(self, level: str, text: str) -> None:
         prefix = {"error": "⚠ ", "warning": "⚠ "}.get(level, "")
         self.statusBar().showMessage(prefix + text, 0 if level == "error" else 8000)
+
+    def set_activity_title(self, name: str | None) -> None:
+        """The tab says whose activity it shows, so selecting an account visibly changes it."""
+        index = self.lower_tabs.indexOf(self.activity_tab)
+        self.lower_tabs.setTabText(index, f"Activit&y · {name.replace('&', '&&')}" if name else "Activit&y")
 
     def set_busy(self, busy: bool) -> None:
         self.busy_bar.setVisible(busy)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from .api import Test
+from ..api.models import Test
 
 RESULTS = ("passed", "failed", "unknown", "running")  # stacking order in the charts, bottom up
 PASSED, FAILED, UNKNOWN, RUNNING = range(4)
@@ -94,6 +94,20 @@ class ActivityLog:
     def oldest(self) -> float | None:
         return min((f.created for f in self._by_id.values()), default=None)
 
+    def prune(self, before: float) -> None:
+        """Forget tests created before `before` (a long session must not grow without bound)."""
+        old = [f for f in self._by_id.values() if f.created < before]
+        for f in old:
+            del self._by_id[f.test_id]
+            group = self._by_who[f.who]
+            del group[f.test_id]
+            if not group:
+                del self._by_who[f.who]
+
+    def clear(self) -> None:
+        self._by_id.clear()
+        self._by_who.clear()
+
 
 # -- days ---------------------------------------------------------------------------------------
 
@@ -145,6 +159,12 @@ class Spark:
             if self.totals[i]:
                 lines.append(f"{day:%a %d %b}: {self.totals[i]} ({self.failed[i]} failed)")
         return "\n".join(lines)
+
+
+def no_tests(now: datetime | None = None) -> Spark:
+    """The sparkline of an account without tests in the last SPARK_DAYS days."""
+    dates, _ = local_days(SPARK_DAYS, now)
+    return Spark(dates[0], (0,) * SPARK_DAYS, (0,) * SPARK_DAYS)
 
 
 def sparks(groups: Iterable[tuple[Who, Sequence[Fact]]], now: datetime | None = None) -> dict[int, Spark]:

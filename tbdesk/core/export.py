@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .api import Test
-from .redact import SECRETS
+from ..api.models import Test
+from ..redact import SECRETS
 
 HEADER = (
     "id",

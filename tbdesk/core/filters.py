@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..api.models import Test
 from .activity import Who, who_of
-from .api import Test
 
 ALL = "all"  # anyone, any result, any build
 PEOPLE = "people"  # every team member (not a service account)

@@ -1,0 +1,99 @@
+"""The activity pictures: the "Last 14 days" sparklines of every account and the Activity tab of the
+selected one, drawn from the tests Sync loads for usage (30 days back) and brings by polling.
+
+The numbers come from tbdesk.core.activity; with 10,000 accounts and 100,000 tests the sparklines take
+a few hundred milliseconds, so they are computed on a worker thread and the window stays responsive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject
+
+from ..api.models import ServiceAccount, Test
+from ..core.activity import PANEL_DAYS, ActivityLog, account_activity, no_tests, sparks
+from ..gui.models import AccountsModel
+from ..gui.window import MainWindow
+from .tasks import TaskRunner
+
+T = TypeVar("T")
+BIG = 2000  # one account's tests above which its panel is computed off the event loop too
+
+
+async def off_loop(fn: Callable[..., T], *args: Any) -> T:
+    """Run `fn` on a worker thread. Unlike asyncio.to_thread this also works when qasync steps the task
+    from Qt's own event processing (a modal dialog, pytest-qt waiting), where no loop is "running"."""
+    return await asyncio.get_event_loop().run_in_executor(None, fn, *args)
+
+
+class Activity(QObject):
+    def __init__(
+        self,
+        runner: TaskRunner,
+        window: MainWindow,
+        accounts: AccountsModel,
+        selected: Callable[[], ServiceAccount | None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.window = window
+        self.accounts = accounts
+        self.selected = selected
+        self.log = ActivityLog()
+        self.reach: datetime | None = None  # the oldest test loaded when that is within 30 days
+        self.ready = False  # the pictures were computed at least once since signing in
+
+    def add(self, tests: Iterable[Test]) -> None:
+        self.log.add(tests)
+
+    def history_loaded(self, reach: datetime | None) -> None:
+        """Sync read enough pages (or new tests arrived): recompute, once, whatever is pending."""
+        self.reach = reach
+        self.runner.spawn("activity", self._update())
+
+    def tests_polled(self) -> None:
+        if self.ready:
+            self.runner.spawn("activity", self._update())
+
+    def clear(self) -> None:
+        self.log.clear()
+        self.ready = False
+        self.reach = None
+        self.window.activity_panel.show_activity(None)
+        self.window.set_activity_title(None)
+
+    def selection_changed(self, *_: Any) -> None:
+        self.runner.spawn("activity-panel", self._show_selected())
+
+    async def _update(self) -> None:
+        self.log.prune((datetime.now(UTC) - timedelta(days=PANEL_DAYS + 1)).timestamp())
+        result = await off_loop(sparks, self.log.groups())
+        self.accounts.set_sparks(result, no_tests())
+        self.ready = True
+        await self._show_selected()
+
+    async def _show_selected(self) -> None:
+        account = self.selected()
+        panel = self.window.activity_panel
+        self.window.set_activity_title(account.identifier if account else None)
+        if account is None:
+            panel.show_activity(None)
+            return
+        if not self.ready:
+            panel.show_activity(None, waiting=account.identifier)
+            return
+        facts = self.log.of(account.id)
+        # One account can have started most of 100,000 tests: sort those on a worker thread too.
+        numbers = await off_loop(account_activity, facts) if len(facts) > BIG else account_activity(facts)
+        if self.selected() != account:
+            return  # the selection moved on meanwhile
+        cut = datetime.now(UTC) - timedelta(days=PANEL_DAYS)
+        note = (
+            f"only tests since {self.reach.astimezone():%d %b} were loaded" if self.reach and self.reach > cut else ""
+        )
+        panel.show_activity(account.identifier, numbers, note)

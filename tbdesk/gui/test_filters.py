@@ -1,0 +1,98 @@
+"""The result, build and name filters beside "Started by" (gui.started_by); all four combine in one
+filters.TestQuery on the tests proxy, which keeps them while polling adds and updates rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QLineEdit
+
+from ..api import Test
+from ..core.activity import RESULTS
+from ..core.filters import ALL, NO_BUILD
+from .models import TestsProxy
+
+BUILD_FIXED = 3  # Any build, (no build), a separator
+
+
+class TestFilters(QObject):
+    __test__ = False  # not a pytest class
+    changed = Signal()
+
+    def __init__(
+        self, result: QComboBox, build: QComboBox, text: QLineEdit, proxy: TestsProxy, parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self.result, self.build, self.text, self.proxy = result, build, text, proxy
+        result.addItem("Any result", ALL)
+        for name in RESULTS:
+            result.addItem(name.capitalize(), name)
+        build.addItem("Any build", ALL)
+        build.addItem("(no build)", NO_BUILD)
+        build.insertSeparator(2)
+        self._builds: list[str] = []
+        self._seen: set[str] = set()
+        result.currentIndexChanged.connect(self._apply)
+        build.currentIndexChanged.connect(self._apply)
+        text.textChanged.connect(self._apply)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(300)
+        self._timer.timeout.connect(self._rebuild_builds)
+
+    def note_tests(self, tests: Iterable[Test]) -> None:
+        """Offer the builds of these tests in the build list (rebuilt once they settle)."""
+        before = len(self._seen)
+        self._seen.update(t.build for t in tests if t.build)
+        if len(self._seen) != before:
+            self._timer.start()
+
+    def _rebuild_builds(self) -> None:
+        current = self.build_choice()
+        builds = sorted(self._seen, key=str.casefold)
+        if builds == self._builds:
+            return
+        self.build.blockSignals(True)
+        while self.build.count() > BUILD_FIXED:
+            self.build.removeItem(self.build.count() - 1)
+        self.build.addItems(builds)  # the build names are the items' texts (no user data: one call)
+        self._builds = builds
+        self.build.setCurrentIndex(self._build_index(current))
+        self.build.blockSignals(False)
+
+    def build_choice(self) -> str:
+        index = self.build.currentIndex()
+        if index >= BUILD_FIXED:
+            return self._builds[index - BUILD_FIXED]
+        data = self.build.itemData(index) if index >= 0 else ALL
+        return data if isinstance(data, str) else ALL
+
+    def _build_index(self, build: str) -> int:
+        if build in (ALL, NO_BUILD):
+            return self.build.findData(build)
+        try:
+            return BUILD_FIXED + self._builds.index(build)
+        except ValueError:
+            return 0
+
+    def clear(self) -> None:
+        """Every test again (Started by is cleared by its own filter)."""
+        for widget in (self.result, self.build, self.text):
+            widget.blockSignals(True)
+        self.result.setCurrentIndex(0)
+        self.build.setCurrentIndex(0)
+        self.text.clear()
+        for widget in (self.result, self.build, self.text):
+            widget.blockSignals(False)
+        self._apply()
+
+    def _apply(self, *_: Any) -> None:
+        result = self.result.currentData()
+        self.proxy.set_query(
+            self.proxy.query.with_(
+                result=result if isinstance(result, str) else ALL, build=self.build_choice(), text=self.text.text()
+            )
+        )
+        self.changed.emit()
