@@ -1,0 +1,287 @@
+"""Activity pictures, test filters and CSV export in the real window, against the real sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from tbdesk.activity import FAILED, PASSED, local_days
+from tbdesk.api import Test
+from tbdesk.export import HEADER
+from tbdesk.gui import chart_colors
+from tbdesk.gui.models import SPARK_ROLE, AccountCol
+
+from gui_helpers import click, row_of, until
+from sandbox_helpers import Sandbox, asgi_sandbox
+
+
+async def all_tests(desk: Any) -> list[Test]:
+    page = await desk.client.tests(0, 500)
+    return list(page.items)
+
+
+def by_account(t: Test, account_id: int) -> bool:
+    """Started by this service account (a person can have the same id: ids are per kind)."""
+    return t.started_by is not None and t.started_by.is_service_account and t.started_by.id == account_id
+
+
+def focus(gui: Any, widget: Any) -> Any:
+    """Give `widget` the keyboard focus as Tab would, and return what has it."""
+    desk_window = widget.window()
+    desk_window.activateWindow()
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    gui.run(until(lambda: QApplication.focusWidget() is widget, what="focus"))
+    return QApplication.focusWidget()
+
+
+def start_test(sb: Sandbox, account_id: int, name: str, build: str, success: bool | None) -> int:
+    """A pipeline runs a test with the account's key (what the hub does), finishing it unless success is None."""
+    pair = sb.store.service_account(account_id)
+    principal = sb.store.authenticate(pair["key"], pair["secret"])
+    row = sb.store.start_test(principal, name, "firefox", "133", "LINUX", build)
+    if success is not None:
+        sb.store.finish_test(row["id"], success)
+    return int(row["id"])
+
+
+# -- filters ------------------------------------------------------------------------------------
+
+
+def test_filters_combine_and_stay_while_polling(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb, poll_interval=0.2))
+    w = desk.window
+    ci = row_of(desk, "ci-runner")
+    gui.run(until(lambda: w.started_by.findText("ci-old (deleted)") > 0, what="starters from the tests"))
+    proxy = desk.tests_proxy
+
+    # Started by: type the start of a name in the list, as a person picks from a long list.
+    qtbot.keyClicks(focus(gui, w.started_by), "ci-r")
+    assert w.started_by.currentText() == "ci-runner"
+    # Result: the first letter picks it.
+    qtbot.keyClicks(focus(gui, w.result_combo), "F")
+    assert w.result_combo.currentText() == "Failed"
+    builds = Counter(t.build for t in desk.tests.tests() if by_account(t, ci.id) and t.build)
+    build = builds.most_common(1)[0][0]
+    qtbot.keyClicks(focus(gui, w.build_combo), build)
+    assert w.build_combo.currentText() == build
+    qtbot.keyClicks(focus(gui, w.test_name_edit), "  ")  # blank text filters nothing
+
+    def expected() -> list[int]:
+        return [t.id for t in desk.tests.tests() if by_account(t, ci.id) and t.status == "failed" and t.build == build]
+
+    assert [t.id for t in proxy.shown_tests()] == expected()
+    assert w.clear_filters.isVisibleTo(w)
+    assert "shown" in w.tests_count.text()
+
+    # Polling brings a failed test by ci-runner on that build, and a passed one: only the first shows,
+    # and every filter keeps its value.
+    gui.run(until(lambda: desk._since is not None, what="a first poll mark"))
+    gui.run(asyncio.sleep(1.1))  # `since` has one-second resolution
+    shown_id = start_test(sb, ci.id, "polled checkout", build, success=False)
+    hidden_id = start_test(sb, ci.id, "polled checkout ok", build, success=True)
+    gui.run(until(lambda: any(t.id == hidden_id for t in desk.tests.tests()), what="the polled tests"))
+    assert shown_id in [t.id for t in proxy.shown_tests()]
+    assert hidden_id not in [t.id for t in proxy.shown_tests()]
+    assert [t.id for t in proxy.shown_tests()] == expected()
+    assert (w.started_by.currentText(), w.result_combo.currentText(), w.build_combo.currentText()) == (
+        "ci-runner",
+        "Failed",
+        build,
+    )
+
+    # Text in the name narrows further, case-insensitively.
+    qtbot.keyClicks(focus(gui, w.test_name_edit), "POLLED")
+    assert [t.id for t in proxy.shown_tests()] == [shown_id]
+
+    # A person can be picked too (a deleted account: in the export test).
+    click(qtbot, w.clear_filters)
+    assert proxy.rowCount() == desk.tests.rowCount() and not w.clear_filters.isVisibleTo(w)
+    assert w.test_name_edit.text() == "" and w.started_by.currentText() == "Everyone"
+    person = next(t.started_by for t in desk.tests.tests() if t.started_by and not t.started_by.is_service_account)
+    qtbot.keyClicks(focus(gui, w.started_by), person.name)
+    assert w.started_by.currentText() == person.name
+    shown = proxy.shown_tests()
+    assert shown and {t.started_by.name for t in shown} == {person.name}
+
+
+# -- CSV export ---------------------------------------------------------------------------------
+
+
+def test_export_saves_the_filtered_tests_as_csv(gui, qtbot, tmp_path: Path):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    gui.run(until(lambda: w.started_by.findText("ci-old (deleted)") > 0, what="starters from the tests"))
+    qtbot.keyClicks(focus(gui, w.started_by), "ci-o")
+    assert w.started_by.currentText() == "ci-old (deleted)"
+    shown = desk.tests_proxy.shown_tests()
+    assert 0 < len(shown) < desk.tests.rowCount()
+    assert all(t.started_by and t.started_by.deleted and t.started_by.name == "ci-old" for t in shown)
+
+    click(qtbot, w.export_button)
+    dialog = gui.run(until(lambda: QApplication.activeModalWidget(), what="the save dialog"))
+    assert isinstance(dialog, QFileDialog) and dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+    assert dialog.selectedFiles()[0].endswith(".csv")
+    target = tmp_path / "out" / "tests of ci-old"
+    target.parent.mkdir()
+    name_box = gui.run(until(lambda: QApplication.focusWidget(), what="the file name box"))
+    qtbot.keyClick(name_box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # replace the suggested name
+    qtbot.keyClicks(name_box, str(target))
+    qtbot.keyClick(name_box, Qt.Key.Key_Return)
+    saved = target.with_suffix(".csv")  # the default suffix is added
+    gui.run(until(saved.exists, what="the CSV file"))
+    gui.run(until(lambda: "Saved" in w.statusBar().currentMessage(), what="the saved message"))
+    assert w.statusBar().currentMessage() == f"Saved {len(shown)} tests to {saved}."
+
+    with saved.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert tuple(rows[0]) == HEADER
+    assert [int(r["id"]) for r in rows] == [t.id for t in shown]
+    assert {(r["started_by"], r["started_by_type"], r["started_by_deleted"]) for r in rows} == {
+        ("ci-old", "service account", "yes")
+    }
+    for r, t in zip(rows, shown, strict=True):
+        assert r["name"] == t.name and r["build"] == t.build
+        assert r["started_by"] == (t.started_by.name if t.started_by else "")
+        created = datetime.fromisoformat(r["created_at"])
+        assert created.tzinfo is not None and abs(created - t.created_at) < timedelta(seconds=1)
+        assert r["created_at"].endswith("Z") and "T" in r["created_at"]
+    text = saved.read_text(encoding="utf-8")
+    pairs = [sb.store.service_account(a.id) for a in desk.accounts.accounts()]
+    for secret in [sb.key, sb.secret, *(p["key"] for p in pairs), *(p["secret"] for p in pairs)]:
+        assert secret not in text
+
+
+def test_export_cancelled_writes_nothing(gui, qtbot, tmp_path: Path):
+    desk = gui.start(gui.desk(asgi_sandbox()))
+    click(qtbot, desk.window.export_button)
+    dialog = gui.run(until(lambda: QApplication.activeModalWidget(), what="the save dialog"))
+    suggested = Path(dialog.selectedFiles()[0])
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    gui.run(until(lambda: QApplication.activeModalWidget() is None, what="the dialog to close"))
+    assert not suggested.exists() and not list(tmp_path.rglob("*.csv"))
+    assert "Saved" not in desk.window.statusBar().currentMessage()
+
+
+# -- sparkline column ---------------------------------------------------------------------------
+
+
+def expected_days(tests: list[Test], account_id: int, days: int) -> list[tuple[int, int]]:
+    """(total, failed) per local day, counted here independently of tbdesk.activity's bisecting."""
+    dates, _ = local_days(days)
+    out = {d: [0, 0] for d in dates}
+    for t in tests:
+        if by_account(t, account_id) and t.created_at:
+            day = t.created_at.astimezone().date()
+            if day in out:
+                out[day][0] += 1
+                out[day][1] += t.status == "failed"
+    return [(a, b) for a, b in out.values()]
+
+
+def test_sparkline_numbers_tooltip_and_failed_colour(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    gui.run(until(lambda: desk.accounts.sparks_loaded, what="sparklines"))
+    tests = gui.run(all_tests(desk))
+    assert len(tests) == 300  # the whole seeded month was read for the pictures
+    view = desk.window.accounts_view
+    for account in desk.accounts.accounts():
+        index = desk.accounts.index(desk.accounts.row_of(account.id), AccountCol.ACTIVITY)
+        spark = index.data(SPARK_ROLE)
+        assert list(zip(spark.totals, spark.failed, strict=True)) == expected_days(tests, account.id, 14)
+        tip = index.data(Qt.ItemDataRole.ToolTipRole)
+        assert tip.startswith(f"{sum(spark.totals)} tests in the last 14 days, {sum(spark.failed)} failed")
+        assert index.data(Qt.ItemDataRole.AccessibleTextRole) == (
+            f"{sum(spark.totals)} tests in 14 days, {sum(spark.failed)} failed"
+        )
+
+    # The delegate paints failures in the palette's warning colour, on a light and on a dark palette.
+    failing = max(desk.accounts.accounts(), key=lambda a: sum(expected_days(tests, a.id, 14)[i][1] for i in range(14)))
+    clean = [a for a in desk.accounts.accounts() if not any(f for _, f in expected_days(tests, a.id, 14))]
+    desk.window.resize(1400, 760)
+    for dark in (False, True):
+        palette = QPalette(QColor("#202124") if dark else QColor("#f4f4f4"))
+        palette.setColor(QPalette.ColorRole.Base, QColor("#1b1b1d" if dark else "#ffffff"))
+        palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#1b1b1d" if dark else "#ffffff"))
+        view.setPalette(palette)
+        warning = chart_colors.warning(palette)
+        assert chart_colors.is_dark(palette) == dark
+
+        def red_pixels(account_id: int, warning: QColor = warning) -> int:
+            index = desk.accounts_proxy.mapFromSource(
+                desk.accounts.index(desk.accounts.row_of(account_id), AccountCol.ACTIVITY)
+            )
+            view.clearSelection()
+            view.scrollTo(index)
+            image = view.viewport().grab(view.visualRect(index)).toImage()
+            return sum(
+                1
+                for x in range(image.width())
+                for y in range(image.height())
+                if image.pixelColor(x, y).rgb() == warning.rgb()
+            )
+
+        assert red_pixels(failing.id) > 0
+        for account in clean:
+            assert red_pixels(account.id) == 0
+
+
+# -- activity tab -------------------------------------------------------------------------------
+
+
+def test_activity_tab_numbers_and_updates_from_polling(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb, poll_interval=0.2))
+    w = desk.window
+    panel = w.activity_panel
+    gui.run(until(lambda: desk.accounts.sparks_loaded, what="activity"))
+    assert panel.stack.currentWidget() is panel.hint  # nothing selected yet
+    ci = row_of(desk, "ci-runner")
+    desk.select_account(ci.id)
+    w.lower_tabs.setCurrentWidget(w.activity_tab)
+    gui.run(until(lambda: "ci-runner" in w.lower_tabs.tabText(w.lower_tabs.currentIndex()), what="the tab title"))
+    gui.run(until(lambda: panel.activity is not None and panel.title.text() == "ci-runner", what="the panel"))
+
+    tests = gui.run(all_tests(desk))
+    mine = [t for t in tests if by_account(t, ci.id)]
+    now = datetime.now(UTC)
+    days = panel.chart.days
+    assert len(days) == 30
+    expected = expected_days(tests, ci.id, 30)
+    assert [(sum(d), d[FAILED]) for d in days] == expected
+    this_week = [t for t in mine if t.created_at >= now - timedelta(days=7)]
+    passed = sum(t.status == "passed" for t in this_week)
+    failed = sum(t.status == "failed" for t in this_week)
+    if passed + failed:
+        assert panel.rate_this.text() == f"{passed / (passed + failed):.0%} ({passed} of {passed + failed})"
+    month = [t for t in mine if t.created_at.astimezone().date() >= local_days(30)[0][0]]
+    builds = Counter(t.build or "(no build)" for t in month)
+    assert dict(panel.builds.rows[:5]) == {b: n for b, n in builds.items() if (b, n) in panel.builds.rows}
+    assert panel.builds.rows[0][1] == max(builds.values())
+    assert sum(n for _, n in panel.browsers.rows) == len(month)
+    newest = sorted(mine, key=lambda t: (t.created_at, t.id), reverse=True)[:8]
+    shown = [panel.last_tests.topLevelItem(i).text(0) for i in range(panel.last_tests.topLevelItemCount())]
+    assert shown == [t.name for t in newest]
+
+    # A pipeline's new failed test arrives by polling: today's bar, the last tests and the sparkline grow.
+    before_today = days[-1]
+    spark_before = desk.accounts.index(desk.accounts.row_of(ci.id), AccountCol.ACTIVITY).data(SPARK_ROLE)
+    gui.run(until(lambda: desk._since is not None, what="a first poll mark"))
+    gui.run(asyncio.sleep(1.1))
+    start_test(sb, ci.id, "polled failure", "build-new", success=False)
+    gui.run(until(lambda: panel.chart.days[-1][FAILED] == before_today[FAILED] + 1, what="the panel to update"))
+    assert panel.chart.days[-1][PASSED] == before_today[PASSED]
+    assert panel.last_tests.topLevelItem(0).text(0) == "polled failure"
+    assert panel.last_tests.topLevelItem(0).text(1) == "failed"
+    spark = desk.accounts.index(desk.accounts.row_of(ci.id), AccountCol.ACTIVITY).data(SPARK_ROLE)
+    assert spark.failed[-1] == spark_before.failed[-1] + 1
