@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from tbdesk.activity import FAILED, PASSED, local_days
 from tbdesk.api import Test
-from tbdesk.export import HEADER
+from tbdesk.core.activity import FAILED, PASSED, local_days
+from tbdesk.core.export import HEADER
 from tbdesk.gui import chart_colors
 from tbdesk.gui.models import SPARK_ROLE, AccountCol
 
@@ -84,7 +84,7 @@ def test_filters_combine_and_stay_while_polling(gui, qtbot):
 
     # Polling brings a failed test by ci-runner on that build, and a passed one: only the first shows,
     # and every filter keeps its value.
-    gui.run(until(lambda: desk._since is not None, what="a first poll mark"))
+    gui.run(until(lambda: desk.sync._since is not None, what="a first poll mark"))
     gui.run(asyncio.sleep(1.1))  # `since` has one-second resolution
     shown_id = start_test(sb, ci.id, "polled checkout", build, success=False)
     hidden_id = start_test(sb, ci.id, "polled checkout ok", build, success=True)
@@ -276,7 +276,7 @@ def test_activity_tab_numbers_and_updates_from_polling(gui, qtbot):
     # A pipeline's new failed test arrives by polling: today's bar, the last tests and the sparkline grow.
     before_today = days[-1]
     spark_before = desk.accounts.index(desk.accounts.row_of(ci.id), AccountCol.ACTIVITY).data(SPARK_ROLE)
-    gui.run(until(lambda: desk._since is not None, what="a first poll mark"))
+    gui.run(until(lambda: desk.sync._since is not None, what="a first poll mark"))
     gui.run(asyncio.sleep(1.1))
     start_test(sb, ci.id, "polled failure", "build-new", success=False)
     gui.run(until(lambda: panel.chart.days[-1][FAILED] == before_today[FAILED] + 1, what="the panel to update"))
