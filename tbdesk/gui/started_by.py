@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox
 
 from ..api import Test
 from ..core.activity import Who, who_of
+from .debounce import Debounce
 from .models import AccountsModel, TestsProxy
 
 FIXED = 3  # Everyone, People, a separator
@@ -26,7 +27,7 @@ class StartedByFilter(QObject):
 
     Names go in with one addItems call per section and the keys live in a parallel list: item-by-item
     additions of 10,000 accounts took 30 ms, and a large load changes the accounts 20 times, so rebuilding
-    also waits for 300 ms without changes."""
+    also waits for 300 ms without changes (at most a second: polling keeps changing things)."""
 
     changed = Signal()
 
@@ -40,14 +41,11 @@ class StartedByFilter(QObject):
         combo.addItem("People (team members)", TestsProxy.PEOPLE)
         combo.insertSeparator(2)
         combo.currentIndexChanged.connect(self._apply)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(300)
-        self._timer.timeout.connect(self.rebuild)
+        self._settle = Debounce(self.rebuild, parent=self)
 
     def schedule(self) -> None:
         """The accounts changed: rebuild once they settle."""
-        self._timer.start()
+        self._settle.poke()
 
     def note_tests(self, tests: Iterable[Test]) -> None:
         """Remember who started these tests, so people and deleted accounts can be picked too."""

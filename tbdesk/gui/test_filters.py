@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from ..api import Test
 from ..core.activity import RESULTS
 from ..core.filters import ALL, NO_BUILD
+from .debounce import Debounce
 from .models import TestsProxy
 
 BUILD_FIXED = 3  # Any build, (no build), a separator
@@ -37,17 +38,14 @@ class TestFilters(QObject):
         result.currentIndexChanged.connect(self._apply)
         build.currentIndexChanged.connect(self._apply)
         text.textChanged.connect(self._apply)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(300)
-        self._timer.timeout.connect(self._rebuild_builds)
+        self._settle = Debounce(self._rebuild_builds, parent=self)
 
     def note_tests(self, tests: Iterable[Test]) -> None:
         """Offer the builds of these tests in the build list (rebuilt once they settle)."""
         before = len(self._seen)
         self._seen.update(t.build for t in tests if t.build)
         if len(self._seen) != before:
-            self._timer.start()
+            self._settle.poke()
 
     def _rebuild_builds(self) -> None:
         current = self.build_choice()
