@@ -155,8 +155,15 @@ hostile_json = st.recursive(
     max_leaves=8,
 )
 OPENERS = ["[", '{"a":', '{"test":{"name":', '{"capabilities":{"alwaysMatch":', "[{", '[{"a":[']
-deep_bodies = st.builds(
-    lambda opener, depth: (opener * depth).encode(), st.sampled_from(OPENERS), st.integers(1, 120_000)
+deep_bodies = st.one_of(
+    # Unclosed: the parser's own recursion limit.
+    st.builds(lambda opener, depth: (opener * depth).encode(), st.sampled_from(OPENERS), st.integers(1, 120_000)),
+    # Balanced, valid JSON at any depth, in the fields a client sets.
+    st.builds(
+        lambda field, depth: (f'{{"{field}": ' + "[" * depth + "]" * depth + "}").encode(),
+        st.sampled_from(["identifier", "test", "capabilities", "desiredCapabilities", "groups"]),
+        st.integers(1, 120_000),
+    ),
 )
 targeted_bodies = st.one_of(
     st.builds(lambda v: {"identifier": v}, hostile_json),

@@ -69,6 +69,19 @@ async def test_deeply_nested_json_is_a_400(opener):
             assert "nested too deeply" in message
 
 
+@pytest.mark.parametrize("depth", [33, 500, 900])
+async def test_valid_but_deeply_nested_json_is_a_400(depth):
+    """Balanced, parseable nesting: refused at a fixed depth, not wherever the stack happens to end."""
+    sb = asgi_sandbox()
+    nested = ("[" * depth + "]" * depth).encode()
+    async with sb.client() as c:
+        r = await c.post(SA, content=b'{"identifier": ' + nested + b"}", headers={"content-type": "application/json"})
+        assert r.status_code == 400 and "nested too deeply" in r.json()["error"]
+        # What a Selenium client sends nests a few levels: still fine.
+        caps = {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"prefs": {"a": {"b": [1]}}}}}
+        assert (await c.post("/wd/hub/session", json={"capabilities": caps})).status_code == 200
+
+
 async def test_lone_surrogate_in_a_test_field_is_a_400():
     sb = asgi_sandbox()
     async with sb.client() as c:

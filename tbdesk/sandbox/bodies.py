@@ -11,6 +11,7 @@ from starlette.requests import Request
 from .store import StoreError, encodable
 
 MAX_BODY = 1024 * 1024
+MAX_DEPTH = 32  # TestingBot's bodies nest 3 levels (capabilities.alwaysMatch.tb:options)
 
 
 async def read_body(request: Request) -> bytes:
@@ -43,7 +44,7 @@ async def parse_body(request: Request, scope: str | None = None) -> dict[str, An
         except (UnicodeDecodeError, ValueError):
             raise StoreError(400, "Body is not valid JSON.") from None
         except RecursionError:  # json's C scanner gives up on ~100,000 nested `[`
-            raise StoreError(400, "Body is nested too deeply.") from None
+            raise StoreError(400, f"Body is nested too deeply (more than {MAX_DEPTH} levels).") from None
         if not isinstance(data, dict):
             raise StoreError(400, "Body must be a JSON object.")
         check_text(data)
@@ -59,18 +60,21 @@ async def parse_body(request: Request, scope: str | None = None) -> dict[str, An
 
 
 def check_text(data: Any) -> None:
-    """Refuse lone surrogates (`"\\ud800"` is valid JSON but not Unicode text: SQLite cannot store it).
+    """Refuse lone surrogates (`"\\ud800"` is valid JSON but not Unicode text: SQLite cannot store it) and
+    nesting deeper than MAX_DEPTH, a fixed limit rather than wherever the interpreter's stack runs out.
 
     Walks with a stack, not recursion: the value may be nested as deep as json.loads allowed.
     """
-    stack = [data]
+    stack = [(data, 0)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
+        if isinstance(item, dict | list) and depth >= MAX_DEPTH:
+            raise StoreError(400, f"Body is nested too deeply (more than {MAX_DEPTH} levels).")
         if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
+            stack.extend((key, depth + 1) for key in item)
+            stack.extend((value, depth + 1) for value in item.values())
         elif isinstance(item, list):
-            stack.extend(item)
+            stack.extend((value, depth + 1) for value in item)
         elif isinstance(item, str) and not encodable(item):
             raise StoreError(400, "Body contains a lone surrogate (\\ud800-\\udfff), which is not valid Unicode text.")
 
