@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMenu, QWidget
 
+from tbdesk.gui import plain
 from tbdesk.gui.dialogs import DeleteDialog, IdentifierDialog, RotateDialog, TestDetailsDialog
 from tbdesk.gui.models import AccountCol
 
@@ -26,7 +27,8 @@ SA = "/v1/team-management/service-accounts"
 
 
 def hostile(tag: str) -> str:
-    return f'<img src="file:///etc/passwd" width=900 height=300><a href="file:///">zq-{tag}</a>&Q[*]'
+    # The tag, the mnemonic and the title marker first: places of fixed room show only the start.
+    return f'zq-{tag}&Q[*]<img src="file:///etc/passwd" width=900 height=300><a href="file:///">link</a>'
 
 
 IDENTIFIER = hostile("ident")[:100]
@@ -119,8 +121,7 @@ class Seen:
         wrong = {
             where: shown
             for where, shown in self.places.items()
-            if not any(value in shown for value in VALUES)
-            and not any(value.removeprefix("<img") in shown for value in VALUES)  # elided values keep their end
+            if not any(value in shown or plain.short(value) in shown for value in VALUES)  # whole, or cut to fit
         }
         assert not wrong, f"server text was not shown as sent: {wrong}"
 

@@ -172,7 +172,8 @@ class Presenter(QObject):
         button = self.window.only_selected
         button.setVisible(account is not None and self.tests_proxy.who != (account.id if account else None))
         if account is not None:
-            button.setText(plain.mnemonic(f"Only tests by {account.identifier}"))  # no & shortcut from a name
+            button.setText(plain.mnemonic(f"Only tests by {plain.short(account.identifier)}"))  # no & shortcut
+            button.setToolTip(plain.tooltip(f"Show only the tests started by {account.identifier}"))
         self.update_actions()
 
     def tasks_changed(self) -> None:

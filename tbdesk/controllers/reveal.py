@@ -14,6 +14,7 @@ from ..api.errors import NotFound, PermissionDenied
 from ..api.models import ServiceAccount
 from ..core.snippets import KEY_VAR, SECRET_VAR, hub_url
 from ..core.wording import describe
+from ..gui import plain
 from ..gui.clipboard import ClipboardGuard
 from ..gui.messages import MessageBridge
 from ..gui.models import AccountCol, AccountsModel
@@ -64,9 +65,11 @@ class CredentialDisplay(QObject):
         if account is None:
             return
         if col == AccountCol.KEY:
-            self.clipboard.copy(account.key, f"Key of “{account.identifier}”")
+            self.clipboard.copy(account.key, f"Key of “{plain.short(account.identifier)}”")
         else:
-            self._with_secret(account, lambda secret: self.clipboard.copy(secret, f"Secret of “{account.identifier}”"))
+            self._with_secret(
+                account, lambda secret: self.clipboard.copy(secret, f"Secret of “{plain.short(account.identifier)}”")
+            )
 
     def copy_snippet(self, account: ServiceAccount | None, kind: str) -> None:
         """kind "env": the environment variables; "hub": the Selenium hub URL with the pair in it."""
@@ -79,7 +82,7 @@ class CredentialDisplay(QObject):
                 text, label = f"{KEY_VAR}={current.key} {SECRET_VAR}={secret}", "Environment variables"
             else:
                 text, label = hub_url(self.session.api_url, current.key, secret), "Hub URL"
-            self.clipboard.copy(text, f"{label} of “{account.identifier}”")
+            self.clipboard.copy(text, f"{label} of “{plain.short(account.identifier)}”")
 
         self._with_secret(account, copy)
 

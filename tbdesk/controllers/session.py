@@ -20,6 +20,7 @@ from ..api.errors import ApiError, AuthenticationError, NotFound, PermissionDeni
 from ..api.models import User
 from ..core.wording import describe, endpoint_refused, service_account_refusal
 from ..credentials import CredentialStore, KeyringUnavailable, Profile
+from ..gui import plain
 from ..gui.dialogs import SignInDialog, submissions
 from ..gui.messages import MessageBridge
 from ..gui.window import MainWindow
@@ -220,6 +221,6 @@ class Session(QObject):
     def apply_user(self, user: User) -> None:
         self.user = user
         role = f", {user.role}" if user.role else ""
-        self.window.user_label.setText(f"{user.name}{role} · {user.plan or 'plan unknown'}")
+        self.window.user_label.setText(f"{plain.short(user.name)}{role} · {plain.short(user.plan or 'plan unknown')}")
         self.window.set_read_only(not user.can_manage)
         self.user_changed.emit()

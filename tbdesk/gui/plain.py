@@ -32,6 +32,12 @@ def tooltip(text: str | None) -> str | None:
     return GuiQt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
 
 
+def short(text: str, limit: int = 32) -> str:
+    """A server value cut to `limit` characters for a place of fixed room (a button, the status bar): a
+    100-character identifier would otherwise push everything else aside. The full value stays in its cell."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def mnemonic(text: str) -> str:
     """For a button, menu item, action or buddy label: every `&` shown as itself, none a shortcut."""
     return text.replace("&", "&&")
