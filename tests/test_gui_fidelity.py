@@ -51,8 +51,10 @@ def test_a_service_accounts_pair_is_refused_at_sign_in_and_nothing_is_stored(gui
     type_pair(qtbot, dialog, robot["key"], robot["secret"])
     gui.run(until(lambda: dialog.ok.isEnabled(), timeout=5)) if False else None
     text = gui.run(until(lambda: error_text(dialog), what="refusal"))
-    assert "service account “ci-runner” of Alex Morgan's TestingBot account" in text
-    assert "Service accounts cannot sign in" in text and "your own key and secret" in text
+    assert "the key of the service account “ci-runner” of Alex Morgan's TestingBot account" in text
+    assert "Service accounts cannot sign in: use your own key and secret" in text
+    label = dialog.content.findChild(QLabel, "errorLabel")
+    assert label.height() >= label.heightForWidth(label.width())  # the whole message fits, nothing clipped
     assert robot["secret"] not in text and robot["key"] not in text
     assert dialog.isVisible() and desk.client is None and backend.items == {}
     assert "Alex Morgan" not in desk.window.user_label.text()  # no session was opened

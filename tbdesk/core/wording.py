@@ -41,7 +41,7 @@ def service_account_refusal(user: User) -> str:
     """For the sign-in dialog: a service account's pair was typed."""
     whose = f" “{user.service_account}”" if user.service_account else ""
     return (
-        f"This key and secret belong to the service account{whose} of {user.name}'s TestingBot account. "
-        "Service accounts cannot sign in. Sign in with your own key and secret "
-        "(TestingBot › Account › Manage Credentials) instead."
+        f"This is the key of the service account{whose} of {user.name}'s TestingBot account. "
+        "Service accounts cannot sign in: use your own key and secret "
+        "(in the dashboard under Account → API keys)."
     )

@@ -104,6 +104,7 @@ class ActionDialog(QDialog):
         if label is not None:
             label.setText(text)
             label.setVisible(bool(text))
+            self.adjustSize()  # a message of several lines must not be clipped
 
 
 class IdentifierDialog(ActionDialog):

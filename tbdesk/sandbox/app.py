@@ -19,7 +19,7 @@ from . import catalog, hub, policy, serialize
 from .bodies import as_bool, as_text, parse_body
 from .faults import FaultMiddleware, Faults
 from .openapi import document
-from .routing import Endpoint, NormalisePath, int_param, page, path_id, path_ref, principal_of, store_of
+from .routing import Endpoint, NormalisePath, int_param, page, page_size, path_id, path_ref, principal_of, store_of
 from .store import Store, StoreError, new_key
 
 log = logging.getLogger("tbdesk.sandbox")
@@ -71,7 +71,7 @@ async def get_team(request: Request) -> Response:
 async def list_users(request: Request) -> Response:
     principal_of(request, "admin")
     offset = int_param(request, "offset", 0, 0, 2**62)
-    count = int_param(request, "count", 10, 1, 500)
+    count = page_size(request, 10)
     rows, total = store_of(request).sub_accounts(offset, count)
     return page([_person(r) for r in rows], offset, count, total)
 
@@ -129,7 +129,7 @@ async def user_client_key(request: Request) -> Response:
 async def list_service_accounts(request: Request) -> Response:
     principal_of(request, "service_accounts")
     offset = int_param(request, "offset", 0, 0, 2**62)
-    count = int_param(request, "count", 100, 1, 500)
+    count = page_size(request, 100)
     rows, total = store_of(request).service_accounts(offset, count)
     return page([serialize.service_account(r) for r in rows], offset, count, total)
 
@@ -177,7 +177,7 @@ async def delete_service_account(request: Request) -> Response:
 async def list_tests(request: Request) -> Response:
     principal_of(request, "any")
     offset = int_param(request, "offset", 0, 0, 2**62)
-    count = int_param(request, "count", 10, 1, 500)
+    count = page_size(request, 10)
     since_raw = request.query_params.get("since")
     since = None
     if since_raw:
@@ -256,7 +256,7 @@ async def delete_test(request: Request) -> Response:
 async def list_builds(request: Request) -> Response:
     principal_of(request, "any")
     offset = int_param(request, "offset", 0, 0, 2**62)
-    count = int_param(request, "count", 10, 1, 500)
+    count = page_size(request, 10)
     rows, total = store_of(request).builds(offset, count)
     return page([serialize.build(r) for r in rows], offset, count, total)
 
@@ -266,7 +266,7 @@ async def build_tests(request: Request) -> Response:
     store = store_of(request)
     build = store.build(path_id(request))
     offset = int_param(request, "offset", 0, 0, 2**62)
-    count = int_param(request, "count", 100, 1, 500)
+    count = page_size(request, 100)
     rows, total = store.tests(offset, count, build=build["build_identifier"])
     return page([serialize.test(r) for r in rows], offset, count, total)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .routing import Endpoint, int_param, page, path_ref, principal_of
+from .routing import Endpoint, int_param, page, page_size, path_ref, principal_of
 from .seed import BROWSERS, DESKTOP_OS, DEVICES
 from .store import StoreError
 
@@ -98,7 +98,7 @@ async def tunnel(request: Request) -> Response:
 async def stored_files(request: Request) -> Response:
     principal_of(request, "any")
     offset = int_param(request, "offset", 0, 0, 2**62)
-    count = int_param(request, "count", 10, 1, 500)
+    count = page_size(request, 10)
     return page([], offset, count, 0)
 
 
@@ -131,6 +131,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/v1/devices/available", available_devices, "Real devices free now", "any", (200, 401)),
     Endpoint("GET", "/v1/devices/{id}", device, "One real device", "any", (200, 401, 404)),
     Endpoint("GET", "/v1/tunnel/list", tunnels, "Running tunnels (none in the sandbox)", "any", (200, 401)),
+    Endpoint("GET", "/v1/tunnel", tunnel, "The running tunnel (none in the sandbox)", "any", (401, 404)),
     Endpoint("GET", "/v1/tunnel/{id}", tunnel, "One tunnel", "any", (401, 404)),
     Endpoint("DELETE", "/v1/tunnel/{id}", tunnel, "Stop a tunnel", "any", (401, 404)),
     Endpoint("GET", "/v1/storage", stored_files, "Uploaded files (none in the sandbox)", "any", (200, 400, 401)),

@@ -70,6 +70,12 @@ def int_param(request: Request, name: str, default: int, low: int, high: int) ->
     return min(value, high)
 
 
+def page_size(request: Request, default: int) -> int:
+    """`count` as documented (1 to 500); the Node client sends `limit`, which is read when `count` is absent."""
+    name = "count" if "count" in request.query_params or "limit" not in request.query_params else "limit"
+    return int_param(request, name, default, 1, 500)
+
+
 def path_ref(request: Request, limit: int = 200) -> str:
     """A path parameter that may be a name or a session id, not only a number."""
     raw = request.path_params["id"]
