@@ -66,6 +66,8 @@ async def browsers(request: Request) -> Response:
 
 async def devices(request: Request) -> Response:
     principal_of(request, "any")
+    if wanted := request.query_params.get("deviceId"):  # how the Node client (1.1) asks for one device
+        return _one_device(wanted)
     platform = (request.query_params.get("platform") or "").lower().removeprefix("real_")
     rows = [d for d in DEVICE_LIST if not platform or str(d["platform"]).lower() == platform]
     return JSONResponse(rows)
@@ -78,11 +80,14 @@ async def available_devices(request: Request) -> Response:
 
 async def device(request: Request) -> Response:
     principal_of(request, "any")
-    ref = path_ref(request)
+    return _one_device(path_ref(request))
+
+
+def _one_device(ref: str) -> Response:
     for d in DEVICE_LIST:
         if str(d["id"]) == ref:
             return JSONResponse(d)
-    raise StoreError(404, f"Device {ref} not found.")
+    raise StoreError(404, "Device not found.")
 
 
 async def tunnels(request: Request) -> Response:
