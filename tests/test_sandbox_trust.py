@@ -6,13 +6,13 @@ import base64
 import os
 import shutil
 import subprocess
-import sys
 import uuid
 
 import httpx
 import pytest
 
 from tbdesk.sandbox import Store, create_app
+from tbdesk.sandbox.child import SandboxProcess
 from tbdesk.sandbox.faults import Faults, RateLimiter
 from tbdesk.sandbox.seed import seed
 
@@ -335,20 +335,16 @@ async def test_database_file_gone_while_running_refuses_writes_with_503(tmp_path
 
 
 def run_sandbox(args: list[str], *prefix: str) -> subprocess.CompletedProcess[str]:
-    """Start the sandbox CLI; a sandbox that wrongly starts is stopped as soon as it says it is ready."""
-    proc = subprocess.Popen(
-        [*prefix, sys.executable, "-m", "tbdesk.sandbox", "--port", "0", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert proc.stdout is not None
-    first = proc.stdout.readline()
-    if "ready" in first:
-        proc.kill()
-    rest, _ = proc.communicate(timeout=60)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, first + rest)
+    """Start the sandbox CLI the one way (tbdesk.sandbox.child); one that wrongly starts is stopped at once."""
+    child = SandboxProcess(args, prefix=list(prefix), on_line=None)
+    try:
+        child.start_blocking()
+    except RuntimeError:
+        pass  # what these tests expect: it said why and ended
+    finally:
+        child.stop_blocking()
+    assert child.process is not None
+    return subprocess.CompletedProcess(child.process.args, child.process.returncode, "\n".join(child.output))
 
 
 @pytest.mark.socket

@@ -92,8 +92,10 @@ class SandboxProcess:
         owner_secret: str | None = None,
         env: Mapping[str, str] | None = None,
         on_line: Callable[[str], None] | None = lambda line: log.warning("sandbox: %s", line),
+        prefix: list[str] | None = None,
     ) -> None:
         self.args = ["--port", "0", *(args or [])]
+        self.prefix = list(prefix or [])  # a wrapper that execs the sandbox (tests: setpriv)
         self.owner_secret = owner_secret
         self.extra_env = dict(env or {})
         self.on_line = on_line
@@ -111,7 +113,7 @@ class SandboxProcess:
         # Popen on the calling thread, never a worker: Linux's parent-death signal fires when the *thread*
         # that started the child ends, and an executor's threads come and go.
         self.process = subprocess.Popen(
-            command(self.args),
+            [*self.prefix, *command(self.args)],
             stdin=subprocess.PIPE,  # the lifeline; never written to
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
