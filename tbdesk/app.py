@@ -23,6 +23,7 @@ from .controllers.navigation import Navigation
 from .controllers.open_dialog import OpenDialog
 from .controllers.preferences import PreferencesControl
 from .controllers.presenter import Presenter
+from .controllers.profiles import Profiles
 from .controllers.reveal import CredentialDisplay
 from .controllers.session import Session
 from .controllers.shutdown import QuitKeys, Shutdown
@@ -130,6 +131,8 @@ class TbDesk(QObject):
             self.sync.poll_timer,
             self,
         )
+        self.session.user_wait = self.runner.user_wait
+        self.profiles = Profiles(self.session, self.runner, store, self.window, self.messages, self.clipboard, self)
         self.navigation = Navigation(
             self.session, self.runner, self.presenter, self.window, self.messages, self.accounts_proxy, self
         )
@@ -166,6 +169,7 @@ class TbDesk(QObject):
         sync.tests_seen.connect(self.activity.add)
         sync.history_loaded.connect(self.activity.history_loaded)
         sync.polled.connect(self.activity.tests_polled)
+        session.signed_out.connect(p.selection_changed)  # nothing selected: no "Only tests by …" left over
 
         w.accounts_view.selectionModel().selectionChanged.connect(p.selection_changed)
         w.accounts_view.selectionModel().selectionChanged.connect(self.activity.selection_changed)
@@ -199,7 +203,10 @@ class TbDesk(QObject):
         w.reveal_key_action.triggered.connect(lambda: creds.reveal(p.selected(), AccountCol.KEY))
         w.reveal_secret_action.triggered.connect(lambda: creds.reveal(p.selected(), AccountCol.SECRET))
         w.details_action.triggered.connect(lambda: p.open_test(w.tests_view.currentIndex()))
-        w.sign_out_action.triggered.connect(lambda: self.runner.spawn("sign-in", session.sign_out()))
+        w.sign_in_action.triggered.connect(self.profiles.sign_in)
+        w.sign_out_action.triggered.connect(self.profiles.sign_out)
+        w.profile_chosen.connect(self.profiles.switch)
+        session.user_changed.connect(self.profiles.refresh_menu)
         w.about_action.triggered.connect(p.about)
 
         # Credential lifecycle: Show filter, leaked-key triage, hand-over, bulk rotation, preferences.
@@ -238,6 +245,7 @@ class TbDesk(QObject):
         if isinstance(app, QGuiApplication):
             app.installEventFilter(self.quit_keys)  # Ctrl+Q while a modal dialog blocks the window's shortcut
         p.update_actions()
+        self.profiles.refresh_menu()
 
     # -- the few entry points that __main__, the benchmark and the tests use -----------------------
 

@@ -3,6 +3,7 @@ dialogs are answered with Enter, Escape and Tab, as a person would."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel
@@ -16,18 +17,29 @@ from sandbox_helpers import asgi_sandbox
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
+_LOOP = {}
+
+
+@pytest.fixture(autouse=True)
+def _loop(gui):
+    _LOOP["gui"] = gui
+
+
 def focused():
     return QApplication.focusWidget()
 
 
+def focus_now():
+    """The focused widget, once there is one (a closed dialog hands the focus back asynchronously)."""
+    return _LOOP["gui"].run(until(focused, timeout=5, what="a focused widget"))
+
+
 def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
-    widget = focused()
-    assert widget is not None, "nothing has the keyboard focus"
-    qtbot.keyClick(widget, key, modifier)
+    qtbot.keyClick(focus_now(), key, modifier)
 
 
 def type_text(qtbot, text):
-    qtbot.keyClicks(focused(), text)
+    qtbot.keyClicks(focus_now(), text)
 
 
 def last_message(desk) -> str:
@@ -189,3 +201,137 @@ def test_escape_cancels_the_delete_dialog(gui, qtbot):
     gui.run(until(lambda: not dialog.isVisible(), what="closed"))
     assert row_of(desk, "release-smoke") is not None
     assert focused() is desk.window.accounts_view
+
+
+# -- File menu: sign in, switch profile, sign out -----------------------------------------------
+
+
+def open_menu_item(gui, qtbot, desk, menu_key, item_key):
+    """Alt+<menu key> on the focused widget, then the item's mnemonic in the open menu."""
+    press(qtbot, menu_key, Qt.KeyboardModifier.AltModifier)
+    menu = gui.run(until(QApplication.activePopupWidget, what="menu open"))
+    qtbot.keyClick(menu, item_key)
+    return menu
+
+
+def test_cancelled_sign_in_is_not_a_dead_end(gui, qtbot):
+    from tbdesk.gui.dialogs import SignInDialog
+
+    sb = asgi_sandbox()
+    desk = gui.desk(sb, key=False)
+    task = gui.loop.create_task(desk.start())
+    dialog = gui.run(until(lambda: visible_dialog(desk, SignInDialog), what="sign-in dialog"))
+    assert focused() is dialog.key
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(task)
+    w = desk.window
+    assert "File → Sign in…" in w.statusBar().currentMessage()
+    assert w.sign_in_action.isEnabled() and not w.sign_out_action.isEnabled()
+    w.activateWindow()
+    w.accounts_view.setFocus()
+    open_menu_item(gui, qtbot, desk, Qt.Key.Key_F, Qt.Key.Key_I)  # File → Sign in…
+    again = gui.run(until(lambda: visible_dialog(desk, SignInDialog), what="sign-in from the File menu"))
+    type_text(qtbot, sb.key)
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is again.secret
+    type_text(qtbot, sb.secret)
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(desk.loaded.is_set, what="signed in"))
+    gui.run(until(lambda: not again.isVisible(), what="dialog closed"))
+    assert desk.accounts.rowCount() == 6 and w.sign_out_action.isEnabled()
+    assert "Not signed in" not in w.statusBar().currentMessage()
+
+
+def test_cancel_works_while_signing_in_to_a_server_that_does_not_answer(gui, qtbot):
+    import asyncio
+
+    import httpx
+
+    from tbdesk.gui.dialogs import SignInDialog
+
+    never = asyncio.Event()
+
+    async def hang(request):
+        await never.wait()
+        return httpx.Response(500)
+
+    desk = gui.desk(None, transport=httpx.MockTransport(hang))
+    desk.window.statusBar().showMessage("⚠ Loading service accounts failed: an old message")
+    task = gui.loop.create_task(desk.start())
+    dialog = gui.run(until(lambda: visible_dialog(desk, SignInDialog), what="sign-in dialog"))
+    assert desk.window.statusBar().currentMessage() == ""  # the old failure is not shown under the dialog
+    assert not desk.window.busy_bar.isVisible()  # waiting for a person is not "working"
+    type_text(qtbot, "k" * 32)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, "s" * 32)
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: dialog.busy, what="signing in"))
+    assert dialog.cancel.isEnabled() and not dialog.ok.isEnabled() and not dialog.key.isEnabled()
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not dialog.isVisible(), what="cancelled at once"))
+    gui.run(task)
+    assert desk.client is None and "File → Sign in…" in desk.window.statusBar().currentMessage()
+
+
+def test_sign_out_with_a_pending_copy_asks_and_clears_it(gui, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tbdesk.gui.dialogs import SignInDialog
+
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    ci = row_of(desk, "ci-runner")
+    desk.select_account(ci.id)
+    w.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_B, CTRL)
+    assert QGuiApplication.clipboard().text() == ci.key
+    open_menu_item(gui, qtbot, desk, Qt.Key.Key_F, Qt.Key.Key_O)  # File → Sign out
+    box = gui.run(until(lambda: desk.profiles.question, what="confirmation"))
+    assert isinstance(box, QMessageBox) and "ci-runner" in box.text()
+    press(qtbot, Qt.Key.Key_Return)  # the default is Cancel: still signed in, the copy kept
+    gui.run(until(lambda: desk.profiles.question is None, what="answered"))
+    assert desk.client is not None and QGuiApplication.clipboard().text() == ci.key
+    open_menu_item(gui, qtbot, desk, Qt.Key.Key_F, Qt.Key.Key_O)
+    box = gui.run(until(lambda: desk.profiles.question, what="confirmation again"))
+    press(qtbot, Qt.Key.Key_Tab)  # to "Clear it and continue"
+    press(qtbot, Qt.Key.Key_Space)
+    dialog = gui.run(until(lambda: visible_dialog(desk, SignInDialog), what="signed out: sign-in dialog"))
+    assert QGuiApplication.clipboard().text() == "" and desk.accounts.rowCount() == 0
+    assert not w.only_selected.isVisible()
+    type_text(qtbot, sb.key)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, sb.secret)
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: desk.accounts.rowCount() == 6, what="signed in again"))
+    assert "Signed out" not in w.statusBar().currentMessage()
+    assert not dialog.isVisible()
+
+
+def test_switch_profile_lists_the_stored_profiles(gui, qtbot):
+    from tbdesk.api import Credentials
+    from tbdesk.credentials import CredentialStore, Profile
+
+    from test_credentials import MemoryKeyring
+
+    sb = asgi_sandbox()
+    store = CredentialStore(gui.tmp / "cfg", backend=MemoryKeyring())
+    store.save(Profile("staging", sb.url), Credentials("0" * 32, "1" * 32))  # a pair that no longer works
+    store.save(Profile("work", sb.url), Credentials(sb.key, sb.secret))
+    desk = signed_in(gui, sb, store=store)
+    menu = desk.window.profiles_menu
+    names = [a.text() for a in menu.actions()]
+    assert names == ["staging", "work"]
+    desk.window.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    file_menu = gui.run(until(QApplication.activePopupWidget, what="File menu"))
+    qtbot.keyClick(file_menu, Qt.Key.Key_W)  # S&witch profile
+    sub = gui.run(until(lambda: QApplication.activePopupWidget() is menu and menu, what="profiles"))
+    assert sub.activeAction().text() == "staging"  # a submenu opened by key starts on its first item
+    qtbot.keyClick(sub, Qt.Key.Key_Return)  # "staging": its pair is refused, the sign-in dialog says so
+    from tbdesk.gui.dialogs import SignInDialog
+
+    dialog = gui.run(until(lambda: visible_dialog(desk, SignInDialog), what="sign-in for staging"))
+    label = dialog.content.findChild(QLabel, "errorLabel")
+    assert "staging" in label.text() and "not accepted" in label.text()
+    press(qtbot, Qt.Key.Key_Escape)

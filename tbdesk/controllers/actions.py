@@ -168,7 +168,7 @@ class AccountActions(QObject):
         or a failure stays on it with the input kept; a write of unknown outcome closes it and `unknown`
         reads the truth back; a 404 closes it and calls `gone` (the account went elsewhere)."""
         self.dialogs.track(dialog)
-        async for value in submissions(dialog):
+        async for value in submissions(dialog, self.runner.user_wait):
             dialog.set_busy(True)
             try:
                 result = await send(value)

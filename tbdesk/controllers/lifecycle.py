@@ -228,7 +228,11 @@ class CredentialLifecycle(QObject):
             lambda: self.show_handover([r.now or r.account for r in dialog.rotated()], rotated=True)
         )
         dialog.open()
-        await _first(confirmed, closed)
+        self.runner.user_wait(True)  # no busy mark while the admin reads the list
+        try:
+            await _first(confirmed, closed)
+        finally:
+            self.runner.user_wait(False)
         if not confirmed.is_set():
             return
 

@@ -198,6 +198,7 @@ class Presenter(QObject):
             action.setToolTip(action.statusTip() if manage else READ_ONLY_TIP)
         w.refresh_action.setEnabled(signed_in)
         w.sign_out_action.setEnabled(signed_in)
+        w.sign_in_action.setEnabled(not self.runner.running("sign-in"))
 
     # -- menus and dialogs that only show things -------------------------------------------------
 

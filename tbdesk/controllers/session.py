@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -75,6 +75,7 @@ class Session(QObject):
         self.profile: Profile | None = None
         self.own_key: str | None = None  # the signed-in admin's key (not the secret), for leaked-key triage
         self.sandbox: Any = None  # a SandboxProcess with --sandbox
+        self.user_wait: Callable[[bool], None] = lambda _waiting: None  # set by the composition root
 
     @property
     def can_manage(self) -> bool:
@@ -139,6 +140,9 @@ class Session(QObject):
             if isinstance(exc, NotFound):
                 return await self._not_found(exc, creds, profile.api_url)
             return describe(exc)
+        except asyncio.CancelledError:
+            await asyncio.shield(client.aclose())
+            raise
         if user.is_service_account:  # "a service account cannot sign in": refuse it, store nothing
             await client.aclose()
             return service_account_refusal(user)
@@ -151,6 +155,7 @@ class Session(QObject):
         self.own_key = creds.key
         if old is not None:
             await old.aclose()
+        self.window.statusBar().clearMessage()  # no stale "Signed out…" or "Not signed in" after this
         self.apply_user(user)
         self.first_screen.emit(accounts, tests)
         return None
@@ -184,19 +189,27 @@ class Session(QObject):
         log.info("asking to sign in (%s)", message or "no usable stored pair")
         dialog = SignInDialog(self.window, api_url, keyring_problem, message)
         self.dialogs.track(dialog)
-        async for key, secret, url, remember in submissions(dialog):
+        self.window.statusBar().clearMessage()  # an old "loading failed" is not what the dialog is about
+        async for key, secret, url, remember in submissions(dialog, self.user_wait):
             dialog.set_busy(True)
+            name = self.options.profile or (self.profile.name if self.profile else "default")
+            attempt = asyncio.ensure_future(self.try_sign_in(Credentials(key, secret), Profile(name, url), remember))
+            dialog.cancelled.connect(attempt.cancel)
             try:
-                name = self.options.profile or (self.profile.name if self.profile else "default")
-                problem = await self.try_sign_in(Credentials(key, secret), Profile(name, url), remember)
+                problem = await attempt
+            except asyncio.CancelledError:
+                if not attempt.cancelled():
+                    raise  # we were cancelled ourselves (quitting): pass it on
+                break  # Cancel while signing in: the dialog is closed, the attempt dropped
             finally:
+                dialog.cancelled.disconnect(attempt.cancel)
                 dialog.set_busy(False)
             if problem is None:
                 dialog.accept()
             else:
                 dialog.show_error(problem)
         if self.client is None:
-            self.messages.warning("Not signed in. Use File → Sign out to try another key.")
+            self.messages.warning("Not signed in. Use File → Sign in… to sign in.")
 
     async def reauthenticate(self, reason: str) -> None:
         """A 401 mid-session: sign in again, then carry on where the user was."""

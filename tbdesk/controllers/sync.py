@@ -84,7 +84,9 @@ class Sync(QObject):
         self.poll_timer.start()
 
     def stop_polling(self) -> None:
+        """Signed out or asked to sign in again: nothing more is loaded with the old client."""
         self.poll_timer.stop()
+        self.runner.cancel("poll", "usage", "refresh", "more")
 
     def clear(self) -> None:
         self.presenter.set_accounts_refused(None)

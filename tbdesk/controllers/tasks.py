@@ -28,10 +28,26 @@ class TaskRunner(QObject):
         self.messages = messages
         self.closing = False  # set on shutdown: no new tasks
         self._tasks: dict[str, asyncio.Task[Any]] = {}
+        self._waiting: set[asyncio.Task[Any]] = set()  # tasks waiting for the user (a dialog open)
 
     @property
     def busy(self) -> bool:
-        return bool(self._tasks)
+        """Some task is working (not merely waiting for the user in a dialog): the busy mark."""
+        return any(t not in self._waiting for t in self._tasks.values())
+
+    def user_wait(self, waiting: bool) -> None:
+        """The current task waits for the user (True) or works again (False)."""
+        try:
+            task = asyncio.current_task()
+        except RuntimeError:  # a dialog's generator closed after the loop stopped (quitting)
+            return
+        if task is None:
+            return
+        if waiting:
+            self._waiting.add(task)
+        else:
+            self._waiting.discard(task)
+        self.changed.emit()
 
     def running(self, name: str) -> bool:
         return name in self._tasks
@@ -62,12 +78,20 @@ class TaskRunner(QObject):
             await asyncio.wait(pending)
             await asyncio.sleep(0)  # let their done callbacks run
 
+    def cancel(self, *names: str) -> None:
+        """Cancel the running tasks of these names (their client is going away)."""
+        for name in names:
+            task = self._tasks.get(name)
+            if task is not None:
+                task.cancel()
+
     def cancel_all(self) -> None:
         self.closing = True
         for task in list(self._tasks.values()):
             task.cancel()
 
     def _done(self, name: str, task: asyncio.Task[Any]) -> None:
+        self._waiting.discard(task)
         if self._tasks.get(name) is task:
             del self._tasks[name]
         self.changed.emit()

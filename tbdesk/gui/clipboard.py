@@ -45,6 +45,11 @@ class ClipboardGuard(QObject):
         self.countdown.emit(label, self._left)
 
     @property
+    def label(self) -> str:
+        """What the pending copy is ("Secret of “ci-runner”")."""
+        return self._label
+
+    @property
     def holding(self) -> bool:
         return self._ours is not None and self.clipboard.text() == self._ours
 

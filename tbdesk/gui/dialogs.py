@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -40,9 +40,13 @@ from .icons import icon
 _CLOSED = object()
 
 
-async def submissions(dialog: ActionDialog) -> AsyncIterator[Any]:
-    """Open the dialog; yield each value the user submits until it closes."""
+async def submissions(dialog: ActionDialog, waiting: Callable[[bool], None] | None = None) -> AsyncIterator[Any]:
+    """Open the dialog; yield each value the user submits until it closes.
+
+    `waiting(True)` while the dialog waits for the user, `waiting(False)` while a submission is handled: the
+    busy mark is for the network, not for a person thinking."""
     queue: asyncio.Queue[Any] = asyncio.Queue()
+    wait = waiting or (lambda _waiting: None)
 
     def closed(_result: int) -> None:
         queue.put_nowait(_CLOSED)
@@ -51,9 +55,13 @@ async def submissions(dialog: ActionDialog) -> AsyncIterator[Any]:
     dialog.finished.connect(closed)
     dialog.open()
     try:
+        wait(True)
         while (item := await queue.get()) is not _CLOSED:
+            wait(False)
             yield item
+            wait(True)
     finally:
+        wait(False)
         dialog.submitted.disconnect(queue.put_nowait)
         dialog.finished.disconnect(closed)
 
@@ -81,6 +89,7 @@ class ActionDialog(QDialog):
 
     def _submit(self) -> None:
         if self.ok.isEnabled() and not self.busy:
+            self.busy = True  # at once: a second Enter before the controller sees this one sends nothing
             self.submitted.emit(self.value())
 
     def set_busy(self, busy: bool) -> None:
@@ -254,8 +263,8 @@ class SignInDialog(ActionDialog):
         self._eye.toggled.connect(self._toggle_secret)
         self.secret.addAction(self._eye, QLineEdit.ActionPosition.TrailingPosition)
         for edit in (self.key, self.secret, self.api_url):
-            edit.textChanged.connect(self._validate)
-            edit.returnPressed.connect(self._submit)
+            edit.textChanged.connect(self._validate)  # Enter is the default button's: one submission
+        self._remember_allowed = not keyring_problem
         if keyring_problem:
             self.remember.setChecked(False)
             self.remember.setEnabled(False)
@@ -268,6 +277,25 @@ class SignInDialog(ActionDialog):
         self.ok.setDefault(True)
         self._validate()
         self.setMinimumWidth(440)
+
+    cancelled = Signal()  # Cancel (or Escape) while signing in: stop trying
+
+    def set_busy(self, busy: bool) -> None:
+        """While signing in, the fields and Sign in are off but Cancel stays live: an unreachable server
+        must not hold the dialog for the length of a timeout."""
+        self.busy = busy
+        for widget in (self.key, self.secret, self.api_url, self.advanced, self.remember, self.ok):
+            widget.setEnabled(not busy and (widget is not self.remember or self._remember_allowed))
+        if not busy:
+            self._validate()
+        self.ok.setText("Signing in…" if busy else "Sign in")
+        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    def reject(self) -> None:
+        if self.busy:
+            self.cancelled.emit()
+            self.set_busy(False)
+        QDialog.reject(self)
 
     def _toggle_secret(self, shown: bool) -> None:
         self.secret.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)

@@ -1,0 +1,115 @@
+"""File menu: Sign in…, Switch profile (the stored profiles) and Sign out.
+
+Changing who is signed in clears a pending copy first (the last account's key or hub URL must not be pasted
+into the next session), after asking when there is one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
+
+from ..credentials import CredentialStore, KeyringUnavailable, Profile
+from ..gui.clipboard import ClipboardGuard
+from ..gui.messages import MessageBridge
+from ..gui.window import MainWindow
+from .session import Session
+from .tasks import TaskRunner
+
+
+class Profiles(QObject):
+    def __init__(
+        self,
+        session: Session,
+        runner: TaskRunner,
+        store: CredentialStore,
+        window: MainWindow,
+        messages: MessageBridge,
+        clipboard: ClipboardGuard,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.store = store
+        self.window = window
+        self.messages = messages
+        self.clipboard = clipboard
+        self.question: QMessageBox | None = None  # the open confirmation, for tests
+
+    def refresh_menu(self) -> None:
+        try:
+            names = [p.name for p in self.store.profiles()]
+        except OSError:
+            names = []
+        current = self.session.profile.name if self.session.profile else None
+        self.window.set_profiles(names, current)
+
+    def sign_in(self) -> None:
+        self.runner.spawn("sign-in", self._sign_in(), replace=False)
+
+    async def _sign_in(self) -> None:
+        if await self._may_leave():
+            await self.session.sign_in_dialog(self.session.api_url)
+
+    def switch(self, name: str) -> None:
+        self.runner.spawn("sign-in", self._switch(name), replace=False)
+
+    async def _switch(self, name: str) -> None:
+        if not await self._may_leave():
+            self.refresh_menu()  # undo the menu's check mark
+            return
+        profile = next((p for p in self.store.profiles() if p.name == name), Profile(name))
+        try:
+            creds = await asyncio.to_thread(self.store.load, name)
+        except KeyringUnavailable as exc:
+            self.messages.warning(exc.message)
+            creds = None
+        problem = "No stored key and secret for this profile." if creds is None else None
+        if creds is not None:
+            self.session.stopped.emit()
+            problem = await self.session.try_sign_in(creds, profile, remember=False)
+        if problem is not None:
+            await self.session.sign_in_dialog(profile.api_url, f"Profile “{name}”: {problem}")
+        self.refresh_menu()
+
+    def sign_out(self) -> None:
+        self.runner.spawn("sign-in", self._sign_out(), replace=False)
+
+    async def _sign_out(self) -> None:
+        if await self._may_leave():
+            await self.session.sign_out()
+            self.refresh_menu()
+
+    async def _may_leave(self) -> bool:
+        """True to go on. A pending copy is cleared first, after the admin agreed to lose it."""
+        if not self.clipboard.holding:
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Clear the copied credential?",
+            f"{self.clipboard.label} is still on the clipboard. Signing out or switching clears it, so it "
+            "cannot be pasted into the next session.",
+            QMessageBox.StandardButton.NoButton,
+            self.window,
+        )
+        go = box.addButton("Clear it and continue", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        done: asyncio.Future[int] = asyncio.get_event_loop().create_future()
+        box.finished.connect(lambda r: done.done() or done.set_result(r))
+        self.question = box
+        box.open()
+        try:
+            await done
+        finally:
+            self.question = None
+            box.deleteLater()
+            self.window.activateWindow()  # the keys go back to where they were
+        if box.clickedButton() is not go:
+            return False
+        self.clipboard.clear()
+        return True
