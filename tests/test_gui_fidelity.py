@@ -117,3 +117,28 @@ def test_an_outage_of_the_accounts_request_is_still_an_error_at_sign_in(gui, qtb
     assert "Loading service accounts failed: The server failed (502)" in error_text(dialog)
     dialog.reject()
     gui.run(task)
+
+
+class Counting(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner, self.paths = inner, []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(request.url.path)
+        return await self.inner.handle_async_request(request)
+
+
+def test_enter_in_the_secret_field_signs_in_once(gui, qtbot):
+    sb = asgi_sandbox()
+    counting = Counting(sb.transport)
+    desk = gui.desk(sb, key=False, transport=counting)
+    task = gui.loop.create_task(desk.start())
+    dialog = gui.run(until(lambda: dialog_of(desk, SignInDialog), what="sign-in dialog"))
+    dialog.key.setFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), sb.key)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), sb.secret)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    gui.run(until(desk.loaded.is_set, what="signed in"))
+    gui.run(task)
+    assert counting.paths.count("/v1/user") == 1  # one sign-in, not one per Enter handler
