@@ -156,10 +156,10 @@ class ServiceAccount:
         return cls(
             id=_get(d, "id", int, True),
             identifier=_get(d, s.F_IDENTIFIER, str, True),
-            key=_get(d, "key", str, True),
+            key=_get(d, s.F_KEY, str, True),
             created_at=_time(d.get("created_at")),
             updated_at=_time(d.get("updated_at")),
-            secret=_get(d, "secret", str, False),
+            secret=_get(d, s.F_SECRET, str, False),
             keys_issued_at=_time(d.get(s.F_KEYS_ISSUED_AT)),
         )
 
@@ -185,10 +185,10 @@ class StartedBy:
             return None
         d = _obj(data, s.F_STARTED_BY)
         return cls(
-            type=_str(d, "type", "user"),
-            id=_get(d, "id", int, False),
-            name=_str(d, "name"),
-            deleted=bool(_get(d, "deleted", bool, False, False)),
+            type=_str(d, s.F_SB_TYPE, "user"),
+            id=_get(d, s.F_SB_ID, int, False),
+            name=_str(d, s.F_SB_NAME),
+            deleted=bool(_get(d, s.F_SB_DELETED, bool, False, False)),
         )
 
 

@@ -20,6 +20,7 @@ SERVICE_ACCOUNTS = "/team-management/service-accounts"  # ASSUMED
 SERVICE_ACCOUNT = "/team-management/service-accounts/{id}"  # ASSUMED
 SERVICE_ACCOUNT_RESET = "/team-management/service-accounts/{id}/reset-keys"  # ASSUMED
 F_IDENTIFIER = "identifier"  # ASSUMED body and answer field
+F_KEY, F_SECRET = "key", "secret"  # ASSUMED on service accounts (as /user/keys names a pair: documented)
 F_KEYS_ISSUED_AT = "keys_issued_at"  # ASSUMED: when the current key and secret were made (create or rotate)
 # What tbdesk expects from each assumed endpoint, said to the user when a server refuses one.
 EXPECTED = {  # ASSUMED, all of it
@@ -32,6 +33,7 @@ Q_OFFSET, Q_COUNT, Q_SINCE, Q_BUILD, Q_GROUP = "offset", "count", "since", "buil
 # Answer fields
 F_DATA, F_META, F_TOTAL = "data", "meta", "total"
 F_STARTED_BY = "started_by"  # ASSUMED: {"type", "id", "name", "deleted"} on each test
+F_SB_TYPE, F_SB_ID, F_SB_NAME, F_SB_DELETED = "type", "id", "name", "deleted"  # ASSUMED: inside started_by
 F_ROLE = "role"  # ASSUMED: the caller's role on /user (owner, admin, member, viewer, service_account)
 ROLE_SERVICE_ACCOUNT = "service_account"  # ASSUMED value of `role` when a service account's pair calls /user
 F_SERVICE_ACCOUNT = "service_account"  # ASSUMED: on /user for a service account's pair, {"id", "identifier"}
