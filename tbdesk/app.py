@@ -30,6 +30,7 @@ from .controllers.shutdown import QuitKeys, Shutdown
 from .controllers.sync import Sync
 from .controllers.tasks import TaskRunner
 from .credentials import CredentialStore, Profile
+from .gui.announce import Announcer
 from .gui.clipboard import ClipboardGuard
 from .gui.messages import MessageBridge
 from .gui.models import AccountCol, AccountsModel, AccountsProxy, TestsModel, TestsProxy
@@ -53,6 +54,7 @@ class TbDesk(QObject):
         self.options = options
         self.window = MainWindow(settings)
         self.messages = MessageBridge(self)
+        self.announcer = Announcer(self.window, self)
         self.accounts = AccountsModel(self)
         self.accounts_proxy = AccountsProxy(self)
         self.accounts_proxy.setSourceModel(self.accounts)
@@ -154,6 +156,13 @@ class TbDesk(QObject):
             self.credentials,
         )
         self.messages.message.connect(w.show_message)
+        # Screen readers: events said once (the status bar's changing text is not read aloud).
+        self.messages.message.connect(self.announcer.message)
+        creds.announce.connect(self.announcer.say)
+        self.clipboard.copied.connect(
+            lambda label, seconds: self.announcer.say(f"{label} copied; the clipboard clears in {seconds} seconds.")
+        )
+        self.clipboard.cleared.connect(lambda label: self.announcer.say(f"Clipboard cleared ({label})."))
         self.runner.changed.connect(p.tasks_changed)
         self.runner.auth_failed.connect(
             lambda reason: self.runner.spawn("sign-in", session.reauthenticate(reason), replace=False)
@@ -185,6 +194,9 @@ class TbDesk(QObject):
         p.cred_delegate.reveal_clicked.connect(lambda i: creds.reveal(p.account_at(i), i.column()))
         p.cred_delegate.copy_clicked.connect(lambda i: creds.copy(p.account_at(i), i.column()))
         p.more_delegate.clicked.connect(p.more_menu)
+        w.row_menu_action.triggered.connect(p.keyboard_menu)
+        w.row_keys.menu.connect(lambda i: p.more_menu(i, keyboard=True))
+        w.row_keys.reveal.connect(lambda i: creds.reveal(p.account_at(i), i.column()))
         self.accounts.modelReset.connect(p.accounts_changed)
         self.accounts.rowsInserted.connect(p.accounts_changed)
         self.accounts.rowsRemoved.connect(p.accounts_changed)
@@ -233,9 +245,9 @@ class TbDesk(QObject):
         w.unavailable.connect(nav.unavailable)
 
         # Revealed values hide when the window is minimised, the screen locks or the app is hidden.
-        w.minimized.connect(self.accounts.hide_all)
+        w.minimized.connect(creds.hide_all)
         w.minimized.connect(life.hide_secrets)
-        self.screen_lock.locked.connect(self.accounts.hide_all)
+        self.screen_lock.locked.connect(creds.hide_all)
         self.screen_lock.locked.connect(life.hide_secrets)
         session.signed_out.connect(life.close_panel)
         app = QGuiApplication.instance()

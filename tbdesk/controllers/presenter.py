@@ -204,13 +204,26 @@ class Presenter(QObject):
 
     def context_menu(self, pos: Any) -> None:
         if self.window.accounts_view.indexAt(pos).isValid():
-            self.window.row_menu().popup(self.window.accounts_view.viewport().mapToGlobal(pos))
+            self.window.popup_row_menu(self.window.accounts_view.viewport().mapToGlobal(pos), keyboard=False)
 
-    def more_menu(self, index: QModelIndex) -> None:
+    def more_menu(self, index: QModelIndex, keyboard: bool = False) -> None:
+        """The "…" button (clicked, or Enter/Space on its cell): the row's actions below the cell."""
         view = self.window.accounts_view
         view.selectionModel().setCurrentIndex(index, SELECT_ROW)
         rect = view.visualRect(index)
-        self.window.row_menu().popup(view.viewport().mapToGlobal(rect.bottomLeft()))
+        self.window.popup_row_menu(view.viewport().mapToGlobal(rect.bottomLeft()), keyboard)
+
+    def keyboard_menu(self) -> None:
+        """Shift+F10 or the Menu key in the accounts table: the current row's menu, first item focused."""
+        view = self.window.accounts_view
+        index = view.currentIndex()
+        if not index.isValid():
+            if self.accounts_proxy.rowCount() == 0:
+                self.window.show_message("info", "No service account to act on.")
+                return
+            index = self.accounts_proxy.index(0, AccountCol.IDENTIFIER)
+        view.scrollTo(index)
+        self.more_menu(index, keyboard=True)
 
     def open_test(self, index: QModelIndex) -> None:
         if index.isValid() and index.model() is self.tests_proxy:

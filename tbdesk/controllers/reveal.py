@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..api.errors import NotFound, PermissionDenied
 from ..api.models import ServiceAccount
@@ -24,6 +24,8 @@ from .tasks import TaskRunner
 
 
 class CredentialDisplay(QObject):
+    announce = Signal(str)  # "Key of “ci-runner” shown": for screen readers, once per change, never a value
+
     def __init__(
         self,
         session: Session,
@@ -47,7 +49,7 @@ class CredentialDisplay(QObject):
         self.reveal_timer = QTimer(self)
         self.reveal_timer.setSingleShot(True)
         self.reveal_timer.setInterval(reveal_timeout * 1000)
-        self.reveal_timer.timeout.connect(self.accounts.hide_all)
+        self.reveal_timer.timeout.connect(self.hide_all)
         self.clipboard.countdown.connect(self._clipboard_countdown)
 
     def reveal(self, account: ServiceAccount | None, col: int) -> None:
@@ -56,6 +58,7 @@ class CredentialDisplay(QObject):
             return
         if self.accounts.is_revealed(account.id, col):
             self.accounts.set_revealed(account.id, col, False)
+            self.announce.emit(f"{self._what(col)} of “{account.identifier}” hidden.")
         elif col == AccountCol.KEY:
             self._show(account.id, col)
         else:
@@ -90,9 +93,21 @@ class CredentialDisplay(QObject):
         """`then(secret)` now or once fetched (the hand-over panel of an account added long ago)."""
         self._with_secret(account, then)
 
+    def hide_all(self) -> None:
+        """The reveal timeout, minimising or a screen lock: hide every revealed value (said once)."""
+        if self.accounts.any_revealed():
+            self.accounts.hide_all()
+            self.announce.emit("Revealed keys and secrets are hidden again.")
+
+    @staticmethod
+    def _what(col: int) -> str:
+        return "Key" if col == AccountCol.KEY else "Secret"
+
     def _show(self, account_id: int, col: int) -> None:
         self.accounts.set_revealed(account_id, col, True)
         self.reveal_timer.start()  # everything hides again after the timeout
+        if account := self.accounts.account(account_id):
+            self.announce.emit(f"{self._what(col)} of “{account.identifier}” shown in its cell.")
 
     def _with_secret(self, account: ServiceAccount, then: Callable[[str], None]) -> None:
         """Call `then(secret)` now if we have it, else after fetching it with a busy mark in its cell."""

@@ -22,6 +22,8 @@ SENSITIVE_FORMATS = {
 
 class ClipboardGuard(QObject):
     countdown = Signal(str, int)  # what was copied, seconds left (0: cleared or replaced)
+    copied = Signal(str, int)  # what was copied, seconds until it is cleared: once per copy
+    cleared = Signal(str)  # what was cleared from the clipboard by us: once (not when the user replaced it)
 
     def __init__(self, clipboard: QClipboard, timeout_s: int = 30, parent: Any = None) -> None:
         super().__init__(parent)
@@ -43,6 +45,7 @@ class ClipboardGuard(QObject):
         self._ours, self._label, self._left = text, label, self.timeout_s
         self._timer.start()
         self.countdown.emit(label, self._left)
+        self.copied.emit(label, self.timeout_s)
 
     @property
     def label(self) -> str:
@@ -66,6 +69,10 @@ class ClipboardGuard(QObject):
         """Clear the clipboard if it still holds our copy (also called on quit)."""
         if self.holding:
             self.clipboard.clear()
+            label = self._label
+            self._stop()
+            self.cleared.emit(label)
+            return
         self._stop()
 
     def _stop(self) -> None:

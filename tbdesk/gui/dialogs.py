@@ -116,6 +116,9 @@ class ActionDialog(QDialog):
             self.adjustSize()  # a message of several lines must not be clipped
 
 
+IDENTIFIER_RULES = "3 to 100 characters, different from every other service account's identifier."
+
+
 class IdentifierDialog(ActionDialog):
     UI = "identifier.ui"
 
@@ -171,6 +174,8 @@ class IdentifierDialog(ActionDialog):
     def _set_hint(self, text: str, error: bool) -> None:
         self.hint.setText(text)
         self.hint.setStyleSheet("color: #d64545;" if error else "")
+        # The hint belongs to the field: a screen reader says it with the field, not only when found.
+        self.edit.setAccessibleDescription(text or IDENTIFIER_RULES)
 
     def show_error(self, text: str) -> None:
         self._set_hint(text, error=True)
@@ -208,7 +213,8 @@ class DeleteDialog(ActionDialog):
         child(self.content, QLabel, "titleLabel").setStyleSheet("font-weight: 600;")
         plain.label(child(self.content, QLabel, "promptLabel"), f"Type {account.identifier} to confirm:")
         self.confirm = child(self.content, QLineEdit, "confirmEdit")
-        self.confirm.setAccessibleName("Type the identifier to confirm")
+        # No accessible name of its own: the buddy label ("Type ci-runner to confirm:") names the field.
+        self.confirm.setAccessibleDescription("Delete becomes available once the text matches exactly.")
         self.confirm.textChanged.connect(self._confirmed)
         self.ok.setIcon(icon("delete"))
         _cancel_is_default(self)
@@ -333,6 +339,8 @@ class TestDetailsDialog(QDialog):
         child(self.content, QLabel, "titleLabel").setText(test.name or test.session_id)
         child(self.content, QDialogButtonBox, "buttonBox").rejected.connect(self.reject)
         self.table = child(self.content, QTableWidget, "fieldsTable")
+        self.table.setAccessibleName("Fields of the test")
+        self.table.setTabKeyNavigation(False)  # Tab moves on to Close; arrows move between fields
         rows = [("Started by", test.started_by.label if test.started_by else "unknown"), ("Status", test.status)]
         rows += flatten(dict(test.raw))
         self.table.setRowCount(len(rows))

@@ -95,6 +95,8 @@ class AccountsModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(ACCOUNT_HEADERS):
             if role == Qt.ItemDataRole.DisplayRole:
                 return ACCOUNT_HEADERS[section]
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return ACCOUNT_HEADERS[section] or "Actions"  # the "…" column has no visible title
             if role == Qt.ItemDataRole.ToolTipRole and section == AccountCol.KEY_AGE:
                 policy = f"; a warning mark past the {self.policy_days}-day policy" if self.policy_days else ""
                 return f"How long the current key and secret have existed (made or last rotated){policy}"
@@ -123,6 +125,8 @@ class AccountsModel(QAbstractTableModel):
             return self._mono
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(account, col)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return self._description(account, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == AccountCol.TESTS_7D:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole:
@@ -161,6 +165,21 @@ class AccountsModel(QAbstractTableModel):
                 return "…"
             return f"{sum(spark.totals)} tests in 14 days, {sum(spark.failed)} failed" if accessible else ""
         return "Actions" if accessible else ""
+
+    @staticmethod
+    def _description(a: ServiceAccount, col: AccountCol) -> str | None:
+        """What a screen reader says after the cell's text: what it is and the keys that act on it."""
+        if col in CREDENTIAL_COLUMNS:
+            what, letter = ("Key", "B") if col == AccountCol.KEY else ("Secret", "C")
+            return (
+                f"{what} of {a.identifier}. Space or Ctrl+Shift+{letter} reveals or hides it, Ctrl+{letter} "
+                "copies it; Shift+F10 or the Menu key lists every action."
+            )
+        if col == AccountCol.MORE:
+            return f"Enter, Space, Shift+F10 or the Menu key open the actions of {a.identifier}."
+        if col == AccountCol.IDENTIFIER:
+            return "F2 renames, Ctrl+R rotates, Delete deletes; Shift+F10 or the Menu key lists every action."
+        return None
 
     def _sort_value(self, a: ServiceAccount, col: AccountCol) -> Any:
         if col == AccountCol.IDENTIFIER:
@@ -377,6 +396,9 @@ class AccountsModel(QAbstractTableModel):
     def is_revealed(self, account_id: int, col: int) -> bool:
         return (account_id, col) in self._revealed
 
+    def any_revealed(self) -> bool:
+        return bool(self._revealed)
+
     def hide_all(self) -> None:
         cells, self._revealed = self._revealed, set()
         for account_id, col in cells:
@@ -569,6 +591,8 @@ class TestsModel(QAbstractTableModel):
             return t
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(t, col)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._accessible_text(t, col)
         if role == SORT_ROLE:
             return self._sort_value(t, col)
         if role == Qt.ItemDataRole.DecorationRole:
@@ -624,6 +648,20 @@ class TestsModel(QAbstractTableModel):
         if col == TestCol.CREATED:
             return fmt.local(t.created_at)
         return fmt.duration(t.duration) if t.state != "RUNNING" else ""
+
+    @staticmethod
+    def _accessible_text(t: Test, col: TestCol) -> str:
+        """What the icon, italics and grey say, in words; and never an empty name."""
+        if col == TestCol.STARTED_BY and t.started_by:
+            sb = t.started_by
+            kind = "service account" if sb.is_service_account else "team member"
+            return f"{sb.name}, {kind}" + (" (deleted)" if sb.deleted else "")
+        text = TestsModel._text(t, col)
+        if text:
+            return text
+        if col == TestCol.DURATION and t.state == "RUNNING":
+            return "still running"
+        return f"no {TEST_HEADERS[col].lower()}"
 
     @staticmethod
     def _sort_value(t: Test, col: TestCol) -> Any:

@@ -5,7 +5,7 @@ It shows what the models hold and raises signals; app.py decides what they do. N
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QIcon, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from . import plain, shortcuts
 from .activity_panel import ActivityPanel
 from .forms import child, load_form
 from .icons import app_icon, icon
+from .row_keys import RowKeys
 
 READ_ONLY_TIP = "Only team admins manage service accounts."
 
@@ -82,7 +83,11 @@ class MainWindow(QMainWindow):
         layout = self.activity_tab.layout()
         if layout is not None:
             layout.addWidget(self.activity_panel)
-        self.filter_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        # The search mark is a button in the accessibility tree: give it a name and make it do what it says.
+        self.search_mark = self.filter_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search_mark.setText("Filter service accounts")
+        self.search_mark.setToolTip("Filter service accounts by identifier (Ctrl+F)")
+        self.search_mark.triggered.connect(self._focus_filter)
         self.filter_edit.setAccessibleName("Filter service accounts by identifier")
         for name in ("accountsTitle",):
             label = child(c, QLabel, name)
@@ -96,6 +101,7 @@ class MainWindow(QMainWindow):
         self._setup_table(self.tests_view, "Recent tests")
         # Several accounts can be selected (Ctrl/Shift+click, Ctrl+A) to rotate them in one go.
         self.accounts_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.row_keys = RowKeys(self.accounts_view)  # Space/Enter on the painted eye and "…" buttons
         self.tests_view.setSortingEnabled(False)  # newest first, as the server sends them
         self._make_actions()
         self._make_status_bar()
@@ -107,6 +113,7 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _setup_table(view: QTableView, name: str) -> None:
         view.setAccessibleName(name)
+        view.setTabKeyNavigation(False)  # Tab leaves the table (arrows move within it), never a trap
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -182,6 +189,11 @@ class MainWindow(QMainWindow):
         self.details_action = a("Test &details", None, "Every field of the selected test")
         self.shortcuts_action = a("&Keyboard shortcuts", None, "Every keyboard shortcut", "shortcuts_action")
         self.about_action = a("&About tbdesk", None)
+        # The row menu from the keyboard: Shift+F10 and the Menu key, wherever the focus is in the table.
+        self.row_menu_action = QAction("Actions of the selected account", self)
+        self.row_menu_action.setShortcuts([QKeySequence("Shift+F10"), QKeySequence(Qt.Key.Key_Menu)])
+        self.row_menu_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.accounts_view.addAction(self.row_menu_action)
         self.find_action.triggered.connect(self._focus_filter)
         self.quit_action.triggered.connect(self.close)
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
@@ -253,7 +265,19 @@ class MainWindow(QMainWindow):
     def row_menu(self) -> QMenu:
         """The per-row actions ("…" button and context menu)."""
         menu = QMenu(self)
+        menu.setAccessibleName("Actions of the selected service account")
         self._fill_row_menu(menu)
+        menu.aboutToHide.connect(menu.deleteLater)
+        return menu
+
+    def popup_row_menu(self, global_pos: QPoint, keyboard: bool) -> QMenu:
+        """Open the row menu; from the keyboard its first enabled item has the focus, as in a menu bar."""
+        menu = self.row_menu()
+        menu.popup(global_pos)
+        if keyboard:
+            first = next((a for a in menu.actions() if a.isEnabled() and not a.isSeparator()), None)
+            if first is not None:
+                menu.setActiveAction(first)
         return menu
 
     def _make_status_bar(self) -> None:
