@@ -120,6 +120,8 @@ class BulkRotateDialog(QDialog):
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)  # plain text, never markup
+                if col == RESULT_COL:
+                    item.setData(Qt.ItemDataRole.AccessibleTextRole, "not rotated yet")  # never an empty name
                 if col in (3, 4):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if col == 2 and u is not None and u.last_test is not None:

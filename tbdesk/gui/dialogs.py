@@ -346,7 +346,10 @@ class TestDetailsDialog(QDialog):
         self.table.setRowCount(len(rows))
         for r, (name, value) in enumerate(rows):
             for c, text in enumerate((name, value)):
-                self.table.setItem(r, c, QTableWidgetItem(text))  # items show plain text, never markup
+                item = QTableWidgetItem(text)  # items show plain text, never markup
+                if not text:
+                    item.setData(Qt.ItemDataRole.AccessibleTextRole, "empty")  # never an unnamed cell
+                self.table.setItem(r, c, item)
         self.table.resizeColumnToContents(0)
         self.resize(640, 520)
 
@@ -380,6 +383,7 @@ class ErrorReportDialog(QDialog):
         layout.addWidget(label)
         self.report = QPlainTextEdit(report)
         self.report.setReadOnly(True)
+        self.report.setAccessibleName("Error report (keys and secrets removed)")
         layout.addWidget(self.report)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         copy = QPushButton("Copy report")
