@@ -66,7 +66,7 @@ def test_every_actionable_object_in_the_window_has_a_name(gui):
     assert not unnamed(nodes), "unnamed focusable or actionable objects:\n" + "\n".join(unnamed(nodes))
     named = {n.name for n in nodes}
     # The tables and the toolbar's actions by name, the "…" column's header, the filter's search mark.
-    assert {"Service accounts", "Recent tests", "Add", "Edit", "Rotate access key", "Delete", "Refresh"} <= named
+    assert {"Service accounts", "Recent tests", "Add", "Rename", "Rotate access key", "Delete", "Refresh"} <= named
     assert "Actions" in {n.name for n in nodes if n.role.name == "ColumnHeader"}
     assert "Filter service accounts" in {n.name for n in nodes if n.role.name == "Button"}
 

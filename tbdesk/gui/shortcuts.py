@@ -54,6 +54,10 @@ TABLE: tuple[Shortcut, ...] = (
     Shortcut("", "Enter", Scope.KEY, "In the filter box: select the first match and go to the table"),
     Shortcut("", "Escape", Scope.KEY, "In the filter box: clear the filter"),
     Shortcut("", "Enter", Scope.KEY, "In the tests table: details of the selected test"),
+    Shortcut("", "Shift+F10", Scope.KEY, "In the accounts table: the account's actions (the Menu key too)"),
+    Shortcut("", "Space", Scope.KEY, "In the accounts table: on a key or secret, show or hide it"),
+    Shortcut("", "Enter", Scope.KEY, "In the accounts table: on “…”, the account's actions"),
+    Shortcut("", "Tab", Scope.KEY, "In the window: the next region (arrows move within a table)"),
 )
 
 
