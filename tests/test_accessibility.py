@@ -204,9 +204,13 @@ def test_tab_leaves_every_table_and_comes_back(gui, qtbot):
         order.append(QApplication.focusWidget())
         if order[-1] is w.filter_edit:
             break
-    names = [x.objectName() for x in order]
+    names = [x.objectName() or type(x).__name__ for x in order]
     assert order[-1] is w.filter_edit, f"Tab never came back to the filter: {names}"
     assert w.accounts_view in order and w.tests_view in order and w.started_by in order, names
+    # Top to bottom: the accounts, then the tests' filters, then the tests they filter.
+    at = {widget: i for i, widget in enumerate(order)}
+    assert at[w.accounts_view] < at[w.started_by] < at[w.tests_view], names
+    assert at[w.accounts_view] < at[w.test_name_edit] < at[w.tests_view], names
     assert len(order) == len(set(order)), f"Tab stopped twice somewhere: {names}"
     # Shift+Tab walks the same regions backwards.
     back: list[QWidget] = []
@@ -224,7 +228,9 @@ def test_arrows_move_within_a_table_and_tab_leaves_the_details(gui, qtbot):
     view.setCurrentIndex(desk.accounts_proxy.index(0, AccountCol.IDENTIFIER))
     key(qtbot, Qt.Key.Key_Down)
     key(qtbot, Qt.Key.Key_Right)
-    assert (view.currentIndex().row(), view.currentIndex().column()) == (1, AccountCol.KEY)
+    header = view.horizontalHeader()
+    beside = header.logicalIndex(header.visualIndex(AccountCol.IDENTIFIER) + 1)  # the next column as shown
+    assert (view.currentIndex().row(), view.currentIndex().column()) == (1, beside)
     assert QApplication.focusWidget() is view
     # The test details' table: Tab goes on to Close instead of walking the fields.
     w.tests_view.setFocus()

@@ -5,6 +5,8 @@ It shows what the models hold and raises signals; app.py decides what they do. N
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QIcon, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
@@ -71,6 +73,7 @@ class MainWindow(QMainWindow):
         self.triage_rotate = child(c, QPushButton, "triageRotateButton")
         self.triage_rotate.setIcon(icon("rotate"))
         self.lower_tabs = child(c, QTabWidget, "lowerTabs")
+        self.lower_tabs.setAccessibleName("Tests and activity")
         self.tests_tab = child(c, QWidget, "testsPane")
         self.result_combo = child(c, QComboBox, "resultCombo")
         self.build_combo = child(c, QComboBox, "buildCombo")
@@ -105,6 +108,7 @@ class MainWindow(QMainWindow):
         self.tests_view.setSortingEnabled(False)  # newest first, as the server sends them
         self._make_actions()
         self._make_status_bar()
+        self._tab_order()
         self.filter_edit.installEventFilter(self)
         self.resize(1180, 760)
 
@@ -129,6 +133,27 @@ class MainWindow(QMainWindow):
         view.horizontalHeader().setStretchLastSection(False)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+    def _tab_order(self) -> None:
+        """Tab walks the regions top to bottom, each filter before the table it filters (hidden ones are
+        skipped); the tables are single stops, arrows move within them."""
+        chain = [
+            self.show_combo,
+            self.filter_edit,
+            self.triage_rotate,
+            self.accounts_view,
+            self.lower_tabs,
+            self.only_selected,
+            self.started_by,
+            self.result_combo,
+            self.build_combo,
+            self.test_name_edit,
+            self.clear_filters,
+            self.export_button,
+            self.tests_view,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _action(self, text: str, icon_name: str | None = None, tip: str = "", name: str = "") -> QAction:
         """An action; its keys and scope come from the one shortcut table (gui/shortcuts.py)."""
