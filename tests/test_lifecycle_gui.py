@@ -129,6 +129,7 @@ def test_a_history_too_short_to_tell_says_so_instead_of_unused(gui, qtbot, monke
     desk.window.show_combo.setFocus()
     press(qtbot, Qt.Key.Key_Down)
     gui.run(until(lambda: desk.window.accounts_count.text() == "0 of 6", what="no account claimed unused"))
+    assert "reach back only" in desk.window.statusBar().currentMessage()
 
 
 # -- 3. hand-over panel --------------------------------------------------------------------------
@@ -434,13 +435,14 @@ def test_saved_junk_is_clamped_when_the_window_starts(gui, qtbot):
     }
 
 
-def test_read_only_members_see_ages_but_get_no_rotate_now(gui, qtbot):
+def test_a_member_pasting_a_key_is_told_to_ask_an_admin(gui, qtbot):
     sb = asgi_sandbox()
     member = sb.store.reset_user_keys(next(r["id"] for r in sb.store.sub_accounts(0, 10)[0] if r["role"] == "member"))
-    desk = started(gui, qtbot, sb, key=member["key"], secret=member["secret"])
-    ci = row_of(desk, "ci-runner")
-    assert cell(desk, ci.id, AccountCol.KEY_AGE) == "212 days"
+    desk = gui.start(gui.desk(sb, key=member["key"], secret=member["secret"]))
+    activate(qtbot, desk.window)
+    leaked = sb.store.service_account(1)["key"]
     desk.window.filter_edit.setFocus()
-    qtbot.keyClicks(QApplication.focusWidget(), ci.key)
+    qtbot.keyClicks(QApplication.focusWidget(), leaked)
     gui.run(until(lambda: desk.window.triage_bar.isVisible()))
-    assert not desk.window.triage_rotate.isEnabled() and not desk.window.rotate_due_action.isEnabled()
+    assert "Only team admins" in desk.window.triage_label.text()
+    assert not desk.window.triage_rotate.isVisible() and not desk.window.rotate_due_action.isEnabled()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -16,6 +17,7 @@ from ..api.models import ServiceAccount
 from ..core.lifecycle import UNUSED_DAYS, key_age
 from ..core.rotation import AUTH_FAILED, Outcome, Result, rotate_each
 from ..core.triage import Triage, may_hold_key, triage
+from ..gui import format as fmt
 from ..gui.bulk_rotate import BulkRotateDialog, BulkRow
 from ..gui.clipboard import ClipboardGuard
 from ..gui.handover import HandoverPanel, Pair
@@ -76,11 +78,24 @@ class CredentialLifecycle(QObject):
     def show_changed(self, index: int) -> None:
         self.proxy.set_show(self.window.show_combo.itemData(index) or AccountsProxy.ALL)
         self.presenter.accounts_changed()
+        self._say_if_history_is_short()
 
     def usage_changed(self) -> None:
         """New usage or a new policy moves what "unused" and "past the policy" match."""
         self.proxy.refilter()
         self.presenter.accounts_changed()
+        self._say_if_history_is_short()
+
+    def _say_if_history_is_short(self) -> None:
+        """Listing unused accounts from a history that does not reach back 30 days: say why some are missing."""
+        history = self.accounts.history
+        since = datetime.now(UTC) - timedelta(days=UNUSED_DAYS)
+        if self.proxy.showing == AccountsProxy.UNUSED and self.accounts.usage_loaded and not history.covers(since):
+            reach = f"to {fmt.local(history.reaches_back_to)}" if history.reaches_back_to else "nowhere"
+            self.messages.warning(
+                f"The loaded tests reach back only {reach}: accounts with no test since then read “none since …”, "
+                f"not unused, until tests from the last {UNUSED_DAYS} days are loaded."
+            )
 
     # -- leaked-key triage -----------------------------------------------------------------------
 
@@ -119,6 +134,11 @@ class CredentialLifecycle(QObject):
             text = (
                 "This is the key you are signed in with: your own key, not a service account's. "
                 "Reset it on TestingBot's account page."
+            )
+        elif not self.session.can_manage:
+            text = (
+                "Only team admins see service accounts' keys, so this key cannot be looked up here. "
+                "Ask an admin to paste it into tbdesk and rotate it."
             )
         else:
             text = (
