@@ -90,6 +90,7 @@ async def lifecycle_shots(desk: TbDesk, out: Path, flaky: _FlakyRotations) -> No
     from tbdesk.gui.handover import HandoverPanel
 
     w = desk.window
+    w.resize(1480, 640)  # wide enough for every account column
     w.accounts_view.sortByColumn(AccountCol.KEY_AGE, Qt.SortOrder.DescendingOrder)
     w.accounts_view.clearSelection()
     desk.accounts.hide_all()
