@@ -306,6 +306,7 @@ def test_bulk_rotation_one_confirmation_progress_results_and_a_true_table(gui, q
     assert sorted(listed) == sorted(by_name) and "6 service accounts" in dialog.title.text()
     week = {dialog.table.item(r, 0).text(): dialog.table.item(r, 4).text() for r in range(len(listed))}
     assert week["ci-runner"].isdigit() and int(week["ci-runner"]) > 0  # recent use, per account
+    assert "Used in the last 24 hours" in dialog.summary.text() and "ci-runner" in dialog.summary.text()
     assert dialog.cancel.isDefault() and QApplication.focusWidget() is dialog.cancel
     press(qtbot, Qt.Key.Key_Escape)  # Escape: nothing sent
     gui.run(until(lambda: not dialog.isVisible(), what="cancelled"))

@@ -90,6 +90,10 @@ class BulkRotateDialog(QDialog):
         self.ok.setDefault(False)
         self.cancel.setDefault(True)
         self._fill()
+        busy = [r.account.identifier for r in self.rows if r.usage is not None and r.usage.last_24h]
+        if busy:  # the pipelines that will break first, named before anything is sent
+            names = ", ".join(busy[:5]) + (f" and {len(busy) - 5} more" if len(busy) > 5 else "")
+            self.summary.setText(f"Used in the last 24 hours (in bold): {names}.")
         self.resize(820, min(220 + 30 * n, 640))
         self.cancel.setFocus()
 
@@ -161,7 +165,7 @@ class BulkRotateDialog(QDialog):
         if result.reason:
             text += f": {result.reason}"
         item = QTableWidgetItem(text)
-        item.setToolTip(tooltip(text))  # the reason may be the server's words: shown literally
+        item.setToolTip(tooltip(text) or "")  # the reason may be the server's words: shown literally
         if result.outcome in COLORS:
             item.setForeground(QBrush(QColor(COLORS[result.outcome])))
         self.table.setItem(index, RESULT_COL, item)

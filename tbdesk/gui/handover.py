@@ -84,7 +84,7 @@ class HandoverPanel(QDialog):
         for i, pair in enumerate(self.pairs):
             self.account_combo.addItem(f"{pair.identifier}  ({i + 1} of {len(self.pairs)})")
         for name in ("accountLabel", "accountCombo"):
-            c.findChild(QWidget, name).setVisible(len(self.pairs) > 1)
+            child(c, QWidget, name).setVisible(len(self.pairs) > 1)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.key_edit = child(c, QLineEdit, "keyEdit")
         self.secret_edit = child(c, QLineEdit, "secretEdit")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import IntEnum
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -490,7 +490,7 @@ class AccountsProxy(QSortFilterProxyModel):
             self.set_show(self.showing)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model: AccountsModel = self.sourceModel()
+        model = cast(AccountsModel, self.sourceModel())
         if self._only_ids is None and self.showing == self.ALL:  # the usual keystroke: identifiers only
             return not self._needle or self._needle in model.folded(source_row)
         if self._only_ids is not None:

@@ -41,7 +41,7 @@ class PreferencesDialog(QDialog):
     def show_values(self, prefs: Preferences) -> None:
         self.reveal.setValue(prefs.reveal_seconds)
         self.clipboard.setValue(prefs.clipboard_seconds)
-        self.poll.setValue(prefs.poll_seconds)
+        self.poll.setValue(round(prefs.poll_seconds))
         self.policy_box.setChecked(prefs.rotation_days is not None)
         self.rotation.setValue(prefs.rotation_days or ROTATION.default)
 
