@@ -6,6 +6,7 @@ Lines marked ASSUMED are not pinned down by TestingBot's public documentation or
 
 DEFAULT_API_URL = "https://api.testingbot.com/v1"
 DEFAULT_HUB_URL = "https://hub.testingbot.com/wd/hub"  # documented as https://KEY:SECRET@hub.testingbot.com/wd/hub
+DASHBOARD_TEST_URL = "https://testingbot.com/members/tests/{session_id}"  # ASSUMED: the dashboard's page of a test
 
 # Documented endpoints
 USER = "/user"

@@ -40,6 +40,17 @@ TEST_WIDTHS = {
     TestCol.CREATED: 140,
     TestCol.DURATION: 80,
 }
+
+
+def read_only_notice(name: str, role: str | None) -> str:
+    """What a member or viewer sees in place of the accounts: who they are and what they may do."""
+    return (
+        f"You are signed in as {name}, a {role or 'team member'}: this session is read-only. The owner and "
+        "the team's admins see and manage service accounts; ask one of them for a pipeline's key.\n\n"
+        "Below are the tests your role may see."
+    )
+
+
 SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
 
 
@@ -136,13 +147,25 @@ class Presenter(QObject):
         shown = self.accounts_proxy.rowCount()
         w = self.window
         w.accounts_count.setText(f"{total}" if shown == total else f"{shown} of {total}")
-        filtering = bool(w.filter_edit.text().strip()) or self.accounts_proxy.showing != AccountsProxy.ALL
-        w.show_empty(total == 0 and self.session.client is not None and not filtering, self.accounts_refused)
+        needle = w.filter_edit.text().strip()
+        filtering = bool(needle) or self.accounts_proxy.showing != AccountsProxy.ALL
+        notice = self.accounts_refused
+        if notice is None and filtering and total and not shown:
+            notice = (
+                f"No service account matches “{needle}”. Press Escape in the filter box to show them all."
+                if needle
+                else "No service account is in this view. Choose “All accounts” under Show to see them all."
+            )
+        w.show_empty(total == 0 and self.session.client is not None and not filtering, notice)
         self.started_by.schedule()
         self.update_actions()
 
     def set_accounts_refused(self, notice: str | None) -> None:
         """The server refused the accounts request (notice), or serves it again (None)."""
+        user = self.session.user
+        if notice is not None and user is not None and not user.can_manage:
+            # A member's refusal is expected, not a fault: who they are and what they may do, not the request.
+            notice = notice.split("\n\n")[0] + "\n\n" + read_only_notice(user.name, user.role)
         self.accounts_refused = notice
         self.accounts_changed()
 
@@ -157,6 +180,20 @@ class Presenter(QObject):
         self.window.tests_count.setText(loaded_text if shown == loaded else f"{shown} shown · {loaded_text}")
         self.window.clear_filters.setVisible(not self.tests_proxy.query.is_everything)
         self.window.export_button.setEnabled(shown > 0)
+        self.window.show_tests_empty(self.tests_empty_text(shown, loaded))
+
+    def tests_empty_text(self, shown: int, loaded: int) -> str:
+        if shown or self.session.client is None:
+            return ""
+        if loaded == 0:
+            return "No tests yet. Tests appear here as soon as a pipeline or a person starts one."
+        who = self.tests_proxy.who
+        if isinstance(who, int):
+            account = self.accounts.account(who)
+            name = f"“{account.identifier}”" if account else "this account"
+            more = " in the loaded tests" if loaded < self.tests.total else ""
+            return f"No tests by {name}{more}. Choose Everyone under Started by to see all tests."
+        return "No test matches these filters. Clear the filters to see all tests."
 
     def tests_seen(self, tests: list[Any]) -> None:
         """Offer who started these tests and their builds in the filters."""

@@ -234,6 +234,9 @@ class Session(QObject):
     def apply_user(self, user: User) -> None:
         self.user = user
         role = f", {user.role}" if user.role else ""
-        self.window.user_label.setText(f"{plain.short(user.name)}{role} · {plain.short(user.plan or 'plan unknown')}")
+        read_only = "" if user.can_manage else " · read-only"
+        self.window.user_label.setText(
+            f"{plain.short(user.name)}{role}{read_only} · {plain.short(user.plan or 'plan unknown')}"
+        )
         self.window.set_read_only(not user.can_manage)
         self.user_changed.emit()

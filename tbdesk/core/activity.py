@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from ..api.models import Test
+from .platforms import browser_name, test_platform
 
 RESULTS = ("passed", "failed", "unknown", "running")  # stacking order in the charts, bottom up
 PASSED, FAILED, UNKNOWN, RUNNING = range(4)
@@ -56,7 +57,7 @@ class Fact:
         who = who_of(t)
         if who is None or t.created_at is None:
             return None
-        browser = f"{t.browser} {t.browser_version}".strip() or t.platform
+        browser = browser_name(t.browser, t.browser_version) or test_platform(t.os, t.platform_name, t.device_name)
         return cls(t.id, who, t.created_at.timestamp(), _RESULT_INDEX.get(t.status, UNKNOWN), t.build, browser, t.name)
 
     def __repr__(self) -> str:

@@ -8,17 +8,18 @@ does the request and answers with accept() or show_error(). `submissions()` turn
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QFontDatabase, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from .. import identifiers
 from ..api import ServiceAccount, Test, check_base_url
+from ..core import test_page
 from ..core.usage import Usage
 from . import format as fmt
 from . import plain
@@ -330,41 +332,94 @@ class SignInDialog(ActionDialog):
 
 
 class TestDetailsDialog(QDialog):
+    """One test, as TestingBot's test page reads (core/test_page.py), with every raw field one click away."""
+
     __test__ = False
 
     def __init__(self, parent: QWidget | None, test: Test) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Test {test.id}")
+        self.test = test
+        self.setWindowTitle(plain.title(f"Test: {test.name or test.session_id}"[:120]))
         self.content = embed("test_details.ui", self)
-        child(self.content, QLabel, "titleLabel").setText(test.name or test.session_id)
-        child(self.content, QDialogButtonBox, "buttonBox").rejected.connect(self.reject)
-        self.table = child(self.content, QTableWidget, "fieldsTable")
+        title = child(self.content, QLabel, "titleLabel")
+        title.setText(test.name or test.session_id)
+        title.setStyleSheet("font-weight: 600; font-size: 14pt;")
+        self.form = self.content.findChild(QFormLayout, "summaryForm")
+        assert self.form is not None
+        self.values: dict[str, QLabel] = {}
+        for label, value in test_page.summary(test):
+            self._add_row(label, value)
+        self.fields = self.table = child(self.content, QTableWidget, "fieldsTable")
         self.table.setAccessibleName("Fields of the test")
         self.table.setTabKeyNavigation(False)  # Tab moves on to Close; arrows move between fields
-        rows = [("Started by", test.started_by.label if test.started_by else "unknown"), ("Status", test.status)]
-        rows += flatten(dict(test.raw))
-        self.table.setRowCount(len(rows))
+        rows = test_page.all_fields(dict(test.raw))
+        self.fields.setRowCount(len(rows))
         for r, (name, value) in enumerate(rows):
             for c, text in enumerate((name, value)):
                 item = QTableWidgetItem(text)  # items show plain text, never markup
                 if not text:
                     item.setData(Qt.ItemDataRole.AccessibleTextRole, "empty")  # never an unnamed cell
-                self.table.setItem(r, c, item)
-        self.table.resizeColumnToContents(0)
-        self.resize(640, 520)
+                self.fields.setItem(r, c, item)
+        self.fields.resizeColumnToContents(0)
+        self.all_fields = child(self.content, QCheckBox, "allFieldsCheck")
+        self.all_fields.toggled.connect(self._show_all)
+        buttons = child(self.content, QDialogButtonBox, "buttonBox")
+        buttons.rejected.connect(self.reject)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.open_button = QPushButton(icon("open"), "&Open in TestingBot")
+        self.open_button.setToolTip(plain.tooltip(f"The dashboard's page of this test: {self.url}"))
+        self.open_button.clicked.connect(self._open)
+        self.copy_button = QPushButton(icon("copy"), "&Copy session id")
+        self.copy_button.clicked.connect(self._copy_session_id)
+        for button in (self.open_button, self.copy_button):
+            button.setAutoDefault(False)
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.close_button.setDefault(True)  # Enter and Escape both close it
+        self.setMinimumWidth(520)
+        self.resize(620, 440)
 
+    @property
+    def url(self) -> str:
+        return test_page.dashboard_url(self.test)
 
-def flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out += flatten(value, name + ".")
-        elif isinstance(value, list):
-            out.append((name, ", ".join(v if isinstance(v, str) else json.dumps(v) for v in value)))
-        else:
-            out.append((name, "" if value is None else str(value)))
-    return out
+    def _add_row(self, label: str, value: str) -> None:
+        text = QLabel(value)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        text.setWordWrap(True)
+        self.values[label] = text
+        if label == "Started by" and self.test.started_by is not None:
+            sb = self.test.started_by
+            row = QWidget()
+            box = QHBoxLayout(row)
+            box.setContentsMargins(0, 0, 0, 0)
+            mark = QLabel()
+            mark.setPixmap(icon("robot" if sb.is_service_account else "person").pixmap(16, 16))
+            mark.setAccessibleName("Service account" if sb.is_service_account else "Team member")
+            box.addWidget(mark)
+            box.addWidget(text, 1)
+            if sb.deleted or not sb.is_service_account:
+                font = text.font()
+                font.setItalic(True)
+                text.setFont(font)
+            self.form.addRow(f"{label}:", row)
+            return
+        if label == "Session id":
+            text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.form.addRow(f"{label}:", text)
+
+    def _show_all(self, shown: bool) -> None:
+        self.fields.setVisible(shown)
+        if shown:
+            self.resize(self.width(), max(self.height(), 620))
+
+    def _open(self) -> None:
+        QDesktopServices.openUrl(QUrl(self.url))
+
+    def _copy_session_id(self) -> None:
+        # A session id is not a credential: a plain copy, no timeout.
+        QGuiApplication.clipboard().setText(self.test.session_id)
+        self.copy_button.setText("Session id &copied")
 
 
 class ErrorReportDialog(QDialog):

@@ -21,6 +21,7 @@ from ..api.models import ServiceAccount, Test
 from ..core import filters
 from ..core.activity import Spark
 from ..core.lifecycle import DEFAULT_POLICY_DAYS, UNUSED_DAYS, History, Use, key_age, key_age_tooltip, use_of
+from ..core.platforms import browser_name, test_platform
 from ..core.usage import Usage
 from ..core.usage import service_account_start as service_account_start  # re-exported for older imports
 from ..core.usage import usage_of as usage_of
@@ -638,9 +639,9 @@ class TestsModel(QAbstractTableModel):
         if col == TestCol.STATUS:
             return t.status
         if col == TestCol.BROWSER:
-            return f"{t.browser} {t.browser_version}".strip()
+            return browser_name(t.browser, t.browser_version)
         if col == TestCol.PLATFORM:
-            return t.platform
+            return test_platform(t.os, t.platform_name, t.device_name)
         if col == TestCol.STARTED_BY:
             return t.started_by.label if t.started_by else "unknown"
         if col == TestCol.BUILD:

@@ -58,6 +58,7 @@ TABLE: tuple[Shortcut, ...] = (
     Shortcut("", "Space", Scope.KEY, "In the accounts table: on a key or secret, show or hide it"),
     Shortcut("", "Enter", Scope.KEY, "In the accounts table: on “…”, the account's actions"),
     Shortcut("", "Tab", Scope.KEY, "In the window: the next region (arrows move within a table)"),
+    Shortcut("", "Enter", Scope.KEY, "In the delete dialog: delete, once the identifier is typed"),
 )
 
 

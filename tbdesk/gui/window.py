@@ -109,6 +109,14 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self._make_status_bar()
         self._tab_order()
+        # The tests' empty state sits on the table itself, so its header (and its filters above) stay in view.
+        self.tests_empty = QLabel(self.tests_view.viewport())
+        self.tests_empty.setTextFormat(Qt.TextFormat.PlainText)
+        self.tests_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.tests_empty.setWordWrap(True)
+        self.tests_empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.tests_empty.hide()
+        self.tests_view.viewport().installEventFilter(self)
         self.filter_edit.installEventFilter(self)
         self.resize(1180, 760)
 
@@ -323,7 +331,15 @@ class MainWindow(QMainWindow):
         for widget in (self.clipboard_label, self.busy_bar, self.refreshed_label, self.rate_label, self.user_label):
             bar.addPermanentWidget(widget)
 
+    def show_tests_empty(self, text: str) -> None:
+        """ "No tests yet", "No tests by this account" … on the empty tests table, or nothing ("")."""
+        self.tests_empty.setText(text)
+        self.tests_empty.setVisible(bool(text))
+        self.tests_empty.setGeometry(self.tests_view.viewport().rect().adjusted(16, 16, -16, -16))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tests_view.viewport() and event.type() == QEvent.Type.Resize:
+            self.tests_empty.setGeometry(self.tests_view.viewport().rect().adjusted(16, 16, -16, -16))
         if watched is self.filter_edit and isinstance(event, QKeyEvent):
             # KeePassXC's rule: Ctrl+C copies the selected filter text if any, else the secret.
             if (
