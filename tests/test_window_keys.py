@@ -243,16 +243,14 @@ def test_cancelled_sign_in_is_not_a_dead_end(gui, qtbot):
 
 
 def test_cancel_works_while_signing_in_to_a_server_that_does_not_answer(gui, qtbot):
-    import asyncio
-
     import httpx
 
     from tbdesk.gui.dialogs import SignInDialog
 
-    never = asyncio.Event()
+    never = gui.loop.create_future()  # bound to the test's loop now, not lazily
 
     async def hang(request):
-        await never.wait()
+        await never
         return httpx.Response(500)
 
     desk = gui.desk(None, transport=httpx.MockTransport(hang))

@@ -46,8 +46,7 @@ def read_only_notice(name: str, role: str | None) -> str:
     """What a member or viewer sees in place of the accounts: who they are and what they may do."""
     return (
         f"You are signed in as {name}, a {role or 'team member'}: this session is read-only. The owner and "
-        "the team's admins see and manage service accounts; ask one of them for a pipeline's key.\n\n"
-        "Below are the tests your role may see."
+        "the team's admins see and manage service accounts; ask one of them for a pipeline's key."
     )
 
 
@@ -165,7 +164,8 @@ class Presenter(QObject):
         user = self.session.user
         if notice is not None and user is not None and not user.can_manage:
             # A member's refusal is expected, not a fault: who they are and what they may do, not the request.
-            notice = notice.split("\n\n")[0] + "\n\n" + read_only_notice(user.name, user.role)
+            lead, _, rest = notice.partition("\n\n")
+            notice = f"{lead}\n\n{read_only_notice(user.name, user.role)}\n\n{rest}"
         self.accounts_refused = notice
         self.accounts_changed()
 
