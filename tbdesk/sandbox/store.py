@@ -141,6 +141,8 @@ class Store:
                 self._file = _identity(path)
             self.sync_builds()
         except (sqlite3.Error, StoreError) as exc:
+            if hasattr(self, "_db"):
+                self._db.close()
             raise DatabaseUnusable(_unusable_message(path, exc)) from None
 
     def _check_writable(self) -> None:
