@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tbdesk import identifiers
 from tbdesk.identifiers import InvalidIdentifier, Taken, keys, normalise, skeleton
+from tbdesk.sandbox import Store
+from tbdesk.sandbox.store import StoreError
 
 
 @pytest.mark.parametrize(
@@ -85,3 +88,25 @@ def test_normalise_is_idempotent_and_keys_are_stable(text):
     assert normalise(once) == once
     assert keys(once) == keys(normalise(once))
     assert unicodedata.is_normalized("NFKC", once)
+
+
+@functools.cache
+def shared_store() -> Store:
+    return Store(":memory:")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=12))
+def test_the_store_applies_exactly_these_rules(text):
+    """One set of rules: the sandbox refuses what identifiers.problem refuses, with the same message."""
+    problem = identifiers.problem(text)
+    try:
+        made = shared_store().create_service_account(text)
+    except StoreError as exc:
+        assert exc.status == 400
+        if problem is None:  # valid, so only a clash with an earlier example may refuse it
+            assert "already exists" in exc.message or "looks the same" in exc.message
+        else:
+            assert exc.message == problem
+    else:
+        assert problem is None and made["identifier"] == normalise(text)
