@@ -333,3 +333,89 @@ def test_switch_profile_lists_the_stored_profiles(gui, qtbot):
     label = dialog.content.findChild(QLabel, "errorLabel")
     assert "staging" in label.text() and "not accepted" in label.text()
     press(qtbot, Qt.Key.Key_Escape)
+
+
+# -- tests table and test details --------------------------------------------------------------
+
+
+def test_tests_table_sorts_by_any_column_with_a_click(gui, qtbot):
+    from tbdesk.gui.models import ROW_ROLE, TestCol
+
+    desk = signed_in(gui)
+    view = desk.window.tests_view
+    header = view.horizontalHeader()
+
+    def column(col):
+        return [desk.tests_proxy.index(r, col).data(ROW_ROLE) for r in range(desk.tests_proxy.rowCount())]
+
+    created = [t.created_at for t in column(0)]
+    assert created == sorted(created, reverse=True)  # newest first until the admin picks a column
+    for col in TestCol:
+        x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=header.rect().center().__class__(x, 5))
+        shown = [desk.tests_proxy.index(r, col).data(desk.tests_proxy.sortRole()) for r in range(50)]
+        assert header.sortIndicatorSection() == col
+        ascending = header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+        assert shown == sorted(shown, reverse=not ascending), TestCol(col).name
+
+
+def test_test_details_read_like_the_test_page(gui, qtbot):
+    from tbdesk.core.platforms import browser_name, test_platform
+    from tbdesk.core.test_page import local_time
+    from tbdesk.gui.dialogs import TestDetailsDialog
+    from tbdesk.gui.models import ROW_ROLE
+
+    desk = signed_in(gui)
+    w = desk.window
+    w.tests_view.setFocus()
+    focus_now()
+    # A finished test with a duration, started by a service account.
+    row = next(
+        r
+        for r in range(desk.tests_proxy.rowCount())
+        if (t := desk.tests_proxy.index(r, 0).data(ROW_ROLE)).duration and t.started_by and t.state != "RUNNING"
+        and t.started_by.is_service_account
+    )
+    test = desk.tests_proxy.index(row, 0).data(ROW_ROLE)
+    w.tests_view.setCurrentIndex(desk.tests_proxy.index(row, 0))
+    press(qtbot, Qt.Key.Key_Return)
+    details = gui.run(until(lambda: next((d for d in w.findChildren(TestDetailsDialog) if d.isVisible()), None)))
+    gui.run(until(lambda: focused() is not None and focused().window() is details, what="details focused"))
+    v = {k: label.text() for k, label in details.values.items()}
+    assert v["Browser"] == browser_name(test.browser, test.browser_version) and " " in v["Browser"]
+    assert v["Browser"][0].isupper() and "microsoftedge" not in v["Browser"]
+    assert v["Platform"] == test_platform(test.os, test.platform_name, test.device_name)
+    assert v["Platform"] not in ("WIN10", "WIN11", "SEQUOIA", "SONOMA", "LINUX")
+    assert v["Started"] == local_time(test.created_at)
+    minutes, seconds = divmod(test.duration, 60)
+    assert v["Duration"] == f"{minutes}:{seconds:02d}"
+    assert v["Started by"].startswith(test.started_by.label) and "service account" in v["Started by"]
+    assert v["Session id"] == test.session_id and v["Build"] == test.build
+    assert "True" not in "".join(v.values()) and "session_id" not in "".join(v)
+    # The same names in the table as in the details: one mapping.
+    assert desk.tests_proxy.index(row, 2).data() == v["Browser"]
+    assert desk.tests_proxy.index(row, 3).data() == v["Platform"]
+    assert details.url.endswith(test.session_id) and details.url.startswith("https://testingbot.com/")
+    # Space on the focused "Show all fields" opens every field; a click on "Copy session id" copies it.
+    assert focused() is details.all_fields
+    press(qtbot, Qt.Key.Key_Space)
+    qtbot.mouseClick(details.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == test.session_id
+    assert details.table.isVisible()
+    labels = [details.table.item(r, 0).text() for r in range(details.table.rowCount())]
+    assert "Session id" in labels and "session_id" not in labels
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not any(d.isVisible() for d in w.findChildren(TestDetailsDialog)), what="closed"))
+
+
+def test_platform_names_people_write():
+    from tbdesk.core.platforms import browser_name, platform_name, test_platform
+    from tbdesk.core.test_page import duration
+
+    assert browser_name("microsoftedge", "130") == "Microsoft Edge 130"
+    assert browser_name("chrome", "131") == "Chrome 131" and browser_name("firefox") == "Firefox"
+    assert platform_name("SEQUOIA") == "macOS 15 Sequoia" and platform_name("WIN11") == "Windows 11"
+    assert platform_name("WIN10") == "Windows 10" and platform_name("LINUX") == "Linux"
+    assert platform_name("NEWOS 3") == "NEWOS 3"  # unknown: as sent
+    assert test_platform("", "iOS", "iPhone 16") == "iPhone 16 · iOS"
+    assert duration(273) == "4:33" and duration(3725) == "1:02:05" and duration(None) == ""

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHeaderView, QMessageBox
 
 from .. import __version__
 from ..api.models import ServiceAccount
-from ..gui import plain
+from ..gui import plain, sizes
 from ..gui.delegates import CredentialDelegate, MoreDelegate
 from ..gui.dialogs import TestDetailsDialog
 from ..gui.models import ROW_ROLE, AccountCol, AccountsModel, AccountsProxy, TestCol, TestsModel, TestsProxy
@@ -19,27 +19,6 @@ from ..gui.test_filters import TestFilters
 from ..gui.window import READ_ONLY_TIP, MainWindow
 from .session import Session
 from .tasks import TaskRunner
-
-ACCOUNT_WIDTHS = {
-    AccountCol.IDENTIFIER: 200,
-    AccountCol.KEY: 300,
-    AccountCol.SECRET: 300,
-    AccountCol.CREATED: 95,
-    AccountCol.KEY_AGE: 100,
-    AccountCol.LAST_TEST: 140,
-    AccountCol.TESTS_7D: 110,
-    AccountCol.ACTIVITY: 120,
-}
-TEST_WIDTHS = {
-    TestCol.NAME: 300,
-    TestCol.STATUS: 90,
-    TestCol.BROWSER: 140,
-    TestCol.PLATFORM: 150,
-    TestCol.STARTED_BY: 190,
-    TestCol.BUILD: 120,
-    TestCol.CREATED: 140,
-    TestCol.DURATION: 80,
-}
 
 
 def read_only_notice(name: str, role: str | None) -> str:
@@ -90,19 +69,47 @@ class Presenter(QObject):
         self.spark_delegate = SparklineDelegate(view)
         view.setItemDelegateForColumn(AccountCol.ACTIVITY, self.spark_delegate)
         header = view.horizontalHeader()
-        for col, width in ACCOUNT_WIDTHS.items():
-            header.resizeSection(col, width)
+        sizes.apply_widths(view, self._account_widths(view), stretch=AccountCol.IDENTIFIER)
         header.moveSection(header.visualIndex(AccountCol.ACTIVITY), 1)  # beside the name: busy or idle at a glance
         header.setSectionResizeMode(AccountCol.MORE, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(AccountCol.MORE, 34)
         tests = w.tests_view
         tests.setModel(self.tests_proxy)
-        for test_col, width in TEST_WIDTHS.items():
-            tests.horizontalHeader().resizeSection(test_col, width)
-        tests.horizontalHeader().setStretchLastSection(True)
+        sizes.apply_widths(tests, self._test_widths(tests), stretch=TestCol.NAME)
+        # Any column sorts (the proxy compares SORT_ROLE values); newest first until the admin picks one.
+        tests.setSortingEnabled(True)
+        tests.sortByColumn(TestCol.CREATED, Qt.SortOrder.DescendingOrder)
         self.started_by = StartedByFilter(w.started_by, self.tests_proxy, self.accounts, self)
         self.test_filters = TestFilters(w.result_combo, w.build_combo, w.test_name_edit, self.tests_proxy, self)
         w.show_empty(False)
+
+    @staticmethod
+    def _account_widths(view: Any) -> dict[int, int]:
+        w = sizes.text_width
+        return {
+            AccountCol.IDENTIFIER: w(view, ("nightly-regression",)),
+            AccountCol.KEY: sizes.mask_width(view),
+            AccountCol.SECRET: sizes.mask_width(view),
+            AccountCol.CREATED: w(view, ("2026-12-31",)),
+            AccountCol.KEY_AGE: w(view, ("365 days",), icon=True),
+            AccountCol.LAST_TEST: w(view, ("unused · 35 d ago",), icon=True),
+            AccountCol.TESTS_7D: w(view, ("Tests (7 days)",)),
+            AccountCol.ACTIVITY: 110,
+        }
+
+    @staticmethod
+    def _test_widths(view: Any) -> dict[int, int]:
+        w = sizes.text_width
+        return {
+            TestCol.NAME: w(view, ("checkout: pays with a saved card",)),
+            TestCol.STATUS: w(view, ("running",), icon=True),
+            TestCol.BROWSER: w(view, ("Microsoft Edge 130",)),
+            TestCol.PLATFORM: w(view, ("macOS 15 Sequoia",)),
+            TestCol.STARTED_BY: w(view, ("nightly-regression",), icon=True),
+            TestCol.BUILD: w(view, ("build-1234",)),
+            TestCol.CREATED: w(view, ("2026-12-31 23:59",)),
+            TestCol.DURATION: w(view, ("12:34",)),
+        }
 
     # -- selection -------------------------------------------------------------------------------
 

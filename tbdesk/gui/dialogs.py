@@ -369,7 +369,7 @@ class TestDetailsDialog(QDialog):
         self.open_button = QPushButton(icon("open"), "&Open in TestingBot")
         self.open_button.setToolTip(plain.tooltip(f"The dashboard's page of this test: {self.url}"))
         self.open_button.clicked.connect(self._open)
-        self.copy_button = QPushButton(icon("copy"), "&Copy session id")
+        self.copy_button = QPushButton(icon("copy"), "Copy session &id")
         self.copy_button.clicked.connect(self._copy_session_id)
         for button in (self.open_button, self.copy_button):
             button.setAutoDefault(False)
@@ -419,7 +419,7 @@ class TestDetailsDialog(QDialog):
     def _copy_session_id(self) -> None:
         # A session id is not a credential: a plain copy, no timeout.
         QGuiApplication.clipboard().setText(self.test.session_id)
-        self.copy_button.setText("Session id &copied")
+        self.copy_button.setText("Session &id copied")
 
 
 class ErrorReportDialog(QDialog):

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import plain, shortcuts
+from . import plain, shortcuts, sizes
 from .activity_panel import ActivityPanel
 from .forms import child, load_form
 from .icons import app_icon, icon
@@ -105,7 +105,6 @@ class MainWindow(QMainWindow):
         # Several accounts can be selected (Ctrl/Shift+click, Ctrl+A) to rotate them in one go.
         self.accounts_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.row_keys = RowKeys(self.accounts_view)  # Space/Enter on the painted eye and "…" buttons
-        self.tests_view.setSortingEnabled(False)  # newest first, as the server sends them
         self._make_actions()
         self._make_status_bar()
         self._tab_order()
@@ -118,7 +117,7 @@ class MainWindow(QMainWindow):
         self.tests_empty.hide()
         self.tests_view.viewport().installEventFilter(self)
         self.filter_edit.installEventFilter(self)
-        self.resize(1180, 760)
+        self.resize(sizes.default_size(self))
 
     # -- construction ----------------------------------------------------------------------------
 

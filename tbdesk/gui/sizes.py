@@ -1,0 +1,68 @@
+"""Sizes that follow the font and the screen: column widths measured from what the columns show, and a
+default window size that fits the screen at any scale factor.
+
+Fixed pixel widths were too wide for a 12-dot mask and too narrow for "Microsoft Edge 130"; measuring a
+sample of each column's widest usual text keeps every column visible at the default size, whatever the
+font. The name-like column (identifier, test name) stretches and takes what is left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QFontDatabase, QFontMetrics, QGuiApplication
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
+
+from .format import MASK
+
+DEFAULT_SIZE = QSize(1180, 760)
+SCREEN_SHARE = 0.92  # of the available screen, at most: room for the panel and the window frame
+PADDING = 24  # cell margins and the sort arrow
+ICON = 22  # a decoration (status dot, robot/person mark, warning mark)
+CELL_BUTTONS = 2 * (22 + 2) + 12  # the eye and copy buttons of a key or secret cell (gui/delegates.py)
+
+
+def default_size(widget: QWidget) -> QSize:
+    """DEFAULT_SIZE, or less where the screen is smaller (a laptop, or QT_SCALE_FACTOR=2)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return DEFAULT_SIZE
+    room = screen.availableGeometry().size()
+    return QSize(
+        min(DEFAULT_SIZE.width(), int(room.width() * SCREEN_SHARE)),
+        min(DEFAULT_SIZE.height(), int(room.height() * SCREEN_SHARE)),
+    )
+
+
+def text_width(view: QTableView, samples: tuple[str, ...], icon: bool = False, mono: bool = False) -> int:
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont) if mono else view.font()
+    metrics = QFontMetrics(font)
+    return max(metrics.horizontalAdvance(s) for s in samples) + PADDING + (ICON if icon else 0)
+
+
+def mask_width(view: QTableView) -> int:
+    return text_width(view, (MASK,), mono=True) + CELL_BUTTONS
+
+
+def apply_widths(view: QTableView, widths: Mapping[int, int], stretch: int) -> None:
+    """Each column at least as wide as its header; `stretch` takes the room left."""
+    header = view.horizontalHeader()
+    model = view.model()
+    metrics = QFontMetrics(header.font())
+    for col, width in widths.items():
+        title = str(model.headerData(col, header.orientation()) or "") if model is not None else ""
+        header.resizeSection(col, max(width, metrics.horizontalAdvance(title) + PADDING + 8))
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(40)
+
+
+def columns_fit(view: QTableView) -> bool:
+    """Every visible column is within the viewport (no horizontal scrolling needed)."""
+    header = view.horizontalHeader()
+    right = max(
+        (header.sectionViewportPosition(c) + header.sectionSize(c) for c in range(header.count())),
+        default=0,
+    )
+    return right <= view.viewport().width()

@@ -1,0 +1,50 @@
+"""Run in a child process with a chosen screen (offscreen configfile) and QT_SCALE_FACTOR: builds the real
+window as the app does, at its default size, and prints what a user would see, as JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from tbdesk.app import Options, TbDesk
+from tbdesk.credentials import CredentialStore
+from tbdesk.gui import sizes
+
+
+def main() -> None:
+    app = QApplication(sys.argv[:1])
+    tmp = Path(tempfile.mkdtemp())
+    desk = TbDesk(
+        Options(api_url=None),
+        CredentialStore(tmp / "config", backend=None),
+        QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat),
+    )
+    w = desk.window
+    w.restore_layout()
+    w.show()
+    w.accounts_view.show()  # the table, not the "no accounts" page, is what the widths are for
+    w.accounts_stack.setCurrentWidget(w.accounts_view)
+    app.processEvents()
+    room = w.screen().availableGeometry()
+    print(
+        json.dumps(
+            {
+                "screen": [room.width(), room.height()],
+                "window": [w.width(), w.height()],
+                "minimum": [w.minimumSizeHint().width(), w.minimumSizeHint().height()],
+                "accounts_fit": sizes.columns_fit(w.accounts_view),
+                "tests_fit": sizes.columns_fit(w.tests_view),
+                "accounts_viewport": w.accounts_view.viewport().width(),
+                "key_width": w.accounts_view.horizontalHeader().sectionSize(1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
