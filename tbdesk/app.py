@@ -198,6 +198,7 @@ class TbDesk(QObject):
         w.row_keys.menu.connect(lambda i: p.more_menu(i, keyboard=True))
         w.row_keys.reveal.connect(lambda i: creds.reveal(p.account_at(i), i.column()))
         self.accounts.modelReset.connect(p.accounts_changed)
+        self.accounts.dataChanged.connect(p.accounts_edited)  # a rename reaches the tests, lists and buttons
         self.accounts.rowsInserted.connect(p.accounts_changed)
         self.accounts.rowsRemoved.connect(p.accounts_changed)
         self.tests.modelReset.connect(p.tests_changed)

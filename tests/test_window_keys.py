@@ -373,7 +373,9 @@ def test_test_details_read_like_the_test_page(gui, qtbot):
     row = next(
         r
         for r in range(desk.tests_proxy.rowCount())
-        if (t := desk.tests_proxy.index(r, 0).data(ROW_ROLE)).duration and t.started_by and t.state != "RUNNING"
+        if (t := desk.tests_proxy.index(r, 0).data(ROW_ROLE)).duration
+        and t.started_by
+        and t.state != "RUNNING"
         and t.started_by.is_service_account
     )
     test = desk.tests_proxy.index(row, 0).data(ROW_ROLE)

@@ -139,7 +139,7 @@ class AccountActions(QObject):
 
         # A 404 is the outcome the admin asked for: it is gone either way.
         await self._act(
-            DeleteDialog(self.window, account),
+            DeleteDialog(self.window, account, self.accounts.usage(account.id)),
             lambda _id: self.session.require_client().delete_service_account(account.id),
             deleted,
             gone=deleted,

@@ -166,6 +166,17 @@ class Presenter(QObject):
         self.started_by.schedule()
         self.update_actions()
 
+    def accounts_edited(self, top_left: QModelIndex, bottom_right: QModelIndex, *_: Any) -> None:
+        """Rows changed in place (a rename, a rotation, a refresh): every place that shows a name follows."""
+        identifiers = top_left.column() <= AccountCol.IDENTIFIER <= bottom_right.column()
+        if not identifiers:
+            return
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            account = self.accounts.at(row)
+            self.tests.relabel(account.id, account.identifier)
+        self.started_by.schedule()
+        self.selection_changed()  # the "Only tests by …" button
+
     def set_accounts_refused(self, notice: str | None) -> None:
         """The server refused the accounts request (notice), or serves it again (None)."""
         user = self.session.user

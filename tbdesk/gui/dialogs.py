@@ -192,13 +192,7 @@ class RotateDialog(ActionDialog):
         self.account = account
         child(self.content, QLabel, "titleLabel").setText(f"Rotate the access key of “{account.identifier}”?")
         child(self.content, QLabel, "titleLabel").setStyleSheet("font-weight: 600;")
-        if usage is None:
-            values = ("not loaded yet", "not loaded yet", "not loaded yet")
-        else:
-            last = f"{fmt.local(usage.last_test)} ({fmt.relative(usage.last_test)})" if usage.last_test else "none"
-            values = (last, str(usage.last_24h), str(usage.last_7d))
-        for name, text in zip(("lastTestValue", "dayValue", "weekValue"), values, strict=True):
-            child(self.content, QLabel, name).setText(text)
+        _show_usage(self.content, usage)
         _cancel_is_default(self)
 
     def value(self) -> int:
@@ -208,9 +202,10 @@ class RotateDialog(ActionDialog):
 class DeleteDialog(ActionDialog):
     UI = "delete.ui"
 
-    def __init__(self, parent: QWidget | None, account: ServiceAccount) -> None:
+    def __init__(self, parent: QWidget | None, account: ServiceAccount, usage: Usage | None = None) -> None:
         super().__init__(parent, "Delete service account", "Delete")
         self.account = account
+        _show_usage(self.content, usage)  # as Rotate shows it: who would break
         child(self.content, QLabel, "titleLabel").setText(f"Delete “{account.identifier}”?")
         child(self.content, QLabel, "titleLabel").setStyleSheet("font-weight: 600;")
         plain.label(child(self.content, QLabel, "promptLabel"), f"Type {account.identifier} to confirm:")
@@ -243,6 +238,17 @@ class DeleteDialog(ActionDialog):
 
     def value(self) -> int:
         return self.account.id
+
+
+def _show_usage(content: QWidget, usage: Usage | None) -> None:
+    """Recent use in Rotate and Delete, in the words of the accounts table."""
+    if usage is None:
+        values = ("still loading", "still loading", "still loading")
+    else:
+        last = f"{fmt.local(usage.last_test)} ({fmt.relative(usage.last_test)})" if usage.last_test else "none"
+        values = (last, str(usage.last_24h), str(usage.last_7d))
+    for name, text in zip(("lastTestValue", "dayValue", "weekValue"), values, strict=True):
+        child(content, QLabel, name).setText(text)
 
 
 def _cancel_is_default(dialog: ActionDialog) -> None:

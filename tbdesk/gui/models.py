@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any, cast
@@ -203,6 +204,8 @@ class AccountsModel(QAbstractTableModel):
         return a.id
 
     def _tooltip(self, a: ServiceAccount, col: AccountCol) -> str | None:
+        if col == AccountCol.IDENTIFIER:
+            return plain.tooltip(a.identifier)  # in full: a long one is elided in the cell
         if col == AccountCol.KEY:
             return "Key: click the eye to reveal, the copy button to copy (Ctrl+B)"
         if col == AccountCol.SECRET:
@@ -437,7 +440,8 @@ class AccountsModel(QAbstractTableModel):
         return self._sparks.get(account_id, self._no_tests)
 
     def usage(self, account_id: int) -> Usage | None:
-        return self._usage.get(account_id) if self.usage_loaded else None
+        """None until the usage is loaded; then an account without tests has a zero Usage, as its row says."""
+        return self._usage.get(account_id, Usage()) if self.usage_loaded else None
 
     def _cell_changed(self, account_id: int, col: int) -> None:
         row = self._row_of.get(account_id)
@@ -673,6 +677,20 @@ class TestsModel(QAbstractTableModel):
         return TestsModel._text(t, col).casefold()
 
     # -- updates ---------------------------------------------------------------------------------
+
+    def relabel(self, account_id: int, identifier: str) -> None:
+        """A service account was renamed: its tests say the new name at once, not after the next refresh
+        (the server labels them by the account, so a refresh shows the same)."""
+        changed = []
+        for row, t in enumerate(self._rows):
+            sb = t.started_by
+            live = sb is not None and sb.is_service_account and sb.id == account_id and not sb.deleted
+            if live and sb is not None and sb.name != identifier:
+                self._rows[row] = replace(t, started_by=replace(sb, name=identifier))
+                changed.append(row)
+        if changed:
+            col = TestCol.STARTED_BY
+            self.dataChanged.emit(self.index(min(changed), col), self.index(max(changed), col))
 
     def tests(self) -> list[Test]:
         return list(self._rows)

@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QComboBox
 
 from ..api import Test
 from ..core.activity import Who, who_of
+from . import plain
 from .debounce import Debounce
 from .models import AccountsModel, TestsProxy
 
 FIXED = 3  # Everyone, People, a separator
+LIST_CHARS = 48  # longer names are cut in the list (whole in the item's tooltip)
 SEPARATOR = None
 
 
@@ -96,7 +98,12 @@ class StartedByFilter(QObject):
         start = 0
         for i, key in enumerate([*keys, SEPARATOR]):  # one addItems per run between separators
             if key is SEPARATOR:
-                self.combo.addItems(names[start:i])
+                first = self.combo.count()
+                # A 100-character identifier would make the list as wide as the screen (and past it).
+                self.combo.addItems([plain.short(n, LIST_CHARS) for n in names[start:i]])
+                for offset, name in enumerate(names[start:i]):
+                    if len(name) > LIST_CHARS:
+                        self.combo.setItemData(first + offset, plain.tooltip(name), Qt.ItemDataRole.ToolTipRole)
                 if i < len(keys):
                     self.combo.insertSeparator(self.combo.count())
                 start = i + 1

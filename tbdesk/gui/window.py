@@ -30,11 +30,26 @@ from PySide6.QtWidgets import (
 
 from . import plain, shortcuts, sizes
 from .activity_panel import ActivityPanel
+from .focus_style import outline_current_cell
 from .forms import child, load_form
 from .icons import app_icon, icon
 from .row_keys import RowKeys
 
 READ_ONLY_TIP = "Only team admins manage service accounts."
+
+
+class StatusSection(QLabel):
+    """One section of the status bar: set apart from its neighbours by a rule, hidden while empty (so no
+    rule stands alone)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setStyleSheet("QLabel { border-left: 1px solid palette(mid); padding: 0 6px 0 8px; }")
+        self.hide()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
 
 
 class MainWindow(QMainWindow):
@@ -124,6 +139,7 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _setup_table(view: QTableView, name: str) -> None:
         view.setAccessibleName(name)
+        outline_current_cell(view)  # the current cell stays visible in a selected row
         view.setTabKeyNavigation(False)  # Tab leaves the table (arrows move within it), never a trap
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -314,7 +330,6 @@ class MainWindow(QMainWindow):
 
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
-        self.user_label = QLabel()
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setMaximumWidth(90)
@@ -322,9 +337,10 @@ class MainWindow(QMainWindow):
         self.busy_bar.setTextVisible(False)
         self.busy_bar.setAccessibleName("Working")
         self.busy_bar.hide()
-        self.clipboard_label = QLabel()
-        self.refreshed_label = QLabel()
-        self.rate_label = QLabel()
+        self.clipboard_label = StatusSection()
+        self.refreshed_label = StatusSection()
+        self.rate_label = StatusSection()
+        self.user_label = StatusSection()
         for label in (self.clipboard_label, self.refreshed_label, self.rate_label, self.user_label):
             label.setTextFormat(Qt.TextFormat.PlainText)  # they show identifiers and names from the server
         for widget in (self.clipboard_label, self.busy_bar, self.refreshed_label, self.rate_label, self.user_label):
