@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import atexit
 import contextlib
 import os
@@ -80,17 +79,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"installed {path}")
         return 0
 
-    import qasync
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from .app import Options, TbDesk
-    from .credentials import CredentialStore
-    from .gui import crash
     from .gui.icons import app_icon
-    from .logs import setup_logging
+    from .startup import import_behind_window, paint_first, wake_on_signals
 
-    setup_logging(args.verbose)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("tbdesk")
     app.setOrganizationName("tbdesk")
@@ -98,11 +92,26 @@ def main(argv: list[str] | None = None) -> int:
     app.setDesktopFileName("io.github.tbdesk.tbdesk")
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)  # quitting waits for the client and the sandbox to close
+    settings = QSettings()
+    shell = paint_first(settings, announce=args.exit_when_loaded)
+
+    # Only now what signing in needs: asyncio, httpx, the keyring and the controllers (a third of start-up),
+    # imported on a worker thread while the painted window keeps answering.
+    import_behind_window(["qasync", "tbdesk.app", "tbdesk.credentials", "tbdesk.gui.crash", "tbdesk.logs"])
+    import asyncio
+
+    import qasync
+
+    from .app import Options, TbDesk
+    from .credentials import CredentialStore
+    from .gui import crash
+    from .logs import setup_logging
+
+    setup_logging(args.verbose)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
     sandbox_args = ["--db", args.sandbox_db] if args.sandbox_db else []
-    settings = QSettings()
     options = Options(
         api_url=args.api_url,
         profile=args.profile,
@@ -111,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         exit_when_loaded=args.exit_when_loaded,
         **Options.from_settings(settings),
     )
-    desk = TbDesk(options, CredentialStore(), settings)
+    desk = TbDesk(options, CredentialStore(), settings, shell=shell)
     crash.install(lambda: desk.window)
     loop.set_exception_handler(
         lambda _loop, ctx: sys.excepthook(
@@ -119,9 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     install_quit_signals(desk)
-    wake = QTimer()  # lets Python run its signal handlers while Qt waits
-    wake.start(100)
-    wake.timeout.connect(lambda: None)
+    wakeup = wake_on_signals(app)  # noqa: F841 - alive while the loop runs
     atexit.register(lambda: desk.sandbox.kill_now() if desk.sandbox else None)
 
     async def start() -> None:

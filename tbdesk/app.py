@@ -33,9 +33,9 @@ from .credentials import CredentialStore, Profile
 from .gui.announce import Announcer
 from .gui.clipboard import ClipboardGuard
 from .gui.messages import MessageBridge
-from .gui.models import AccountCol, AccountsModel, AccountsProxy, TestsModel, TestsProxy
+from .gui.models import AccountCol
 from .gui.screenlock import ScreenLockWatcher
-from .gui.window import MainWindow
+from .gui.views import Shell
 from .options import Options
 
 __all__ = ["Options", "TbDesk"]
@@ -49,18 +49,17 @@ class TbDesk(QObject):
         settings: QSettings,
         clipboard: QClipboard | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        shell: Shell | None = None,
     ) -> None:
         super().__init__()
         self.options = options
-        self.window = MainWindow(settings)
+        shell = shell or Shell(settings)  # __main__ builds and paints it first
+        shell.setParent(self)
+        self.window = shell.window
         self.messages = MessageBridge(self)
         self.announcer = Announcer(self.window, self)
-        self.accounts = AccountsModel(self)
-        self.accounts_proxy = AccountsProxy(self)
-        self.accounts_proxy.setSourceModel(self.accounts)
-        self.tests = TestsModel(self)
-        self.tests_proxy = TestsProxy(self)
-        self.tests_proxy.setSourceModel(self.tests)
+        self.accounts, self.accounts_proxy = shell.accounts, shell.accounts_proxy
+        self.tests, self.tests_proxy = shell.tests, shell.tests_proxy
         self.clipboard = ClipboardGuard(clipboard or QGuiApplication.clipboard(), options.clipboard_timeout, self)
         self.screen_lock = ScreenLockWatcher(self)
         self.dialogs = OpenDialog()
@@ -75,6 +74,7 @@ class TbDesk(QObject):
             self.tests,
             self.tests_proxy,
             self,
+            views=shell.views,
         )
         self.sync = Sync(
             options,

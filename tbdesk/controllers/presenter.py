@@ -5,17 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt
-from PySide6.QtWidgets import QHeaderView, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from .. import __version__
 from ..api.models import ServiceAccount
-from ..gui import plain, sizes
-from ..gui.delegates import CredentialDelegate, MoreDelegate
+from ..gui import plain
 from ..gui.dialogs import TestDetailsDialog
-from ..gui.models import ROW_ROLE, AccountCol, AccountsModel, AccountsProxy, TestCol, TestsModel, TestsProxy
-from ..gui.sparkline import SparklineDelegate
-from ..gui.started_by import StartedByFilter
-from ..gui.test_filters import TestFilters
+from ..gui.models import ROW_ROLE, AccountCol, AccountsModel, AccountsProxy, TestsModel, TestsProxy
+from ..gui.views import Views, set_up_views
 from ..gui.window import READ_ONLY_TIP, MainWindow
 from .session import Session
 from .tasks import TaskRunner
@@ -43,6 +40,7 @@ class Presenter(QObject):
         tests: TestsModel,
         tests_proxy: TestsProxy,
         parent: QObject | None = None,
+        views: Views | None = None,
     ) -> None:
         super().__init__(parent)
         self.window = window
@@ -53,63 +51,10 @@ class Presenter(QObject):
         self.tests = tests
         self.tests_proxy = tests_proxy
         self.accounts_refused: str | None = None  # why the accounts panel shows no list (refusal_text)
-        self._setup_views()
-
-    def _setup_views(self) -> None:
-        w = self.window
-        view = w.accounts_view
-        view.setModel(self.accounts_proxy)
-        view.setSortingEnabled(True)
-        view.sortByColumn(AccountCol.IDENTIFIER, Qt.SortOrder.AscendingOrder)
-        self.cred_delegate = CredentialDelegate(view)
-        for col in (AccountCol.KEY, AccountCol.SECRET):
-            view.setItemDelegateForColumn(col, self.cred_delegate)
-        self.more_delegate = MoreDelegate(view)
-        view.setItemDelegateForColumn(AccountCol.MORE, self.more_delegate)
-        self.spark_delegate = SparklineDelegate(view)
-        view.setItemDelegateForColumn(AccountCol.ACTIVITY, self.spark_delegate)
-        header = view.horizontalHeader()
-        sizes.apply_widths(view, self._account_widths(view), stretch=AccountCol.IDENTIFIER)
-        header.moveSection(header.visualIndex(AccountCol.ACTIVITY), 1)  # beside the name: busy or idle at a glance
-        header.setSectionResizeMode(AccountCol.MORE, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(AccountCol.MORE, 34)
-        tests = w.tests_view
-        tests.setModel(self.tests_proxy)
-        sizes.apply_widths(tests, self._test_widths(tests), stretch=TestCol.NAME)
-        # Any column sorts (the proxy compares SORT_ROLE values); newest first until the admin picks one.
-        tests.setSortingEnabled(True)
-        tests.sortByColumn(TestCol.CREATED, Qt.SortOrder.DescendingOrder)
-        self.started_by = StartedByFilter(w.started_by, self.tests_proxy, self.accounts, self)
-        self.test_filters = TestFilters(w.result_combo, w.build_combo, w.test_name_edit, self.tests_proxy, self)
-        w.show_empty(False)
-
-    @staticmethod
-    def _account_widths(view: Any) -> dict[int, int]:
-        w = sizes.text_width
-        return {
-            AccountCol.IDENTIFIER: w(view, ("nightly-regression",)),
-            AccountCol.KEY: sizes.mask_width(view),
-            AccountCol.SECRET: sizes.mask_width(view),
-            AccountCol.CREATED: w(view, ("2026-12-31",)),
-            AccountCol.KEY_AGE: w(view, ("365 days",), icon=True),
-            AccountCol.LAST_TEST: w(view, ("unused · 35 d ago",), icon=True),
-            AccountCol.TESTS_7D: w(view, ("Tests (7 days)",)),
-            AccountCol.ACTIVITY: 110,
-        }
-
-    @staticmethod
-    def _test_widths(view: Any) -> dict[int, int]:
-        w = sizes.text_width
-        return {
-            TestCol.NAME: w(view, ("checkout: pays with a saved card",)),
-            TestCol.STATUS: w(view, ("running",), icon=True),
-            TestCol.BROWSER: w(view, ("Microsoft Edge 130",)),
-            TestCol.PLATFORM: w(view, ("macOS 15 Sequoia",)),
-            TestCol.STARTED_BY: w(view, ("nightly-regression",), icon=True),
-            TestCol.BUILD: w(view, ("build-1234",)),
-            TestCol.CREATED: w(view, ("2026-12-31 23:59",)),
-            TestCol.DURATION: w(view, ("12:34",)),
-        }
+        views = views or set_up_views(window, accounts, accounts_proxy, tests_proxy, self)
+        self.cred_delegate, self.more_delegate = views.cred_delegate, views.more_delegate
+        self.spark_delegate, self.started_by, self.test_filters = views.spark_delegate, views.started_by, views.tests
+        window.show_empty(False)
 
     # -- selection -------------------------------------------------------------------------------
 

@@ -91,9 +91,10 @@ class Session(QObject):
         return self.client
 
     async def start(self) -> None:
-        """Show the window at once; sign in and load behind it."""
-        self.window.restore_layout()
-        self.window.show()
+        """Show the window at once (unless start-up already painted it); sign in and load behind it."""
+        if not self.window.isVisible():
+            self.window.restore_layout()
+            self.window.show()
         url = self.options.api_url
         if self.options.sandbox:
             self.messages.info("Starting the sandbox…")

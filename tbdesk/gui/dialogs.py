@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import identifiers
-from ..api import ServiceAccount, Test, check_base_url
+from ..api import ServiceAccount, Test
 from ..core import test_page
 from ..core.usage import Usage
 from . import format as fmt
@@ -329,6 +329,8 @@ class SignInDialog(ActionDialog):
 
     def _submit(self) -> None:
         try:
+            from ..api.client import check_base_url  # the client's httpx is not needed to paint the window
+
             check_base_url(self.api_url.text())
         except ValueError as exc:
             self.advanced.setChecked(True)

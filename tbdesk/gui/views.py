@@ -1,0 +1,106 @@
+"""The tables' columns, delegates and filters, set up once: what the first frame needs to look real.
+
+Pure view set-up (no API, no asyncio), so __main__ can paint the window before the client is imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtWidgets import QHeaderView, QTableView
+
+from . import sizes
+from .delegates import CredentialDelegate, MoreDelegate
+from .models import AccountCol, AccountsModel, AccountsProxy, TestCol, TestsModel, TestsProxy
+from .sparkline import SparklineDelegate
+from .started_by import StartedByFilter
+from .test_filters import TestFilters
+from .window import MainWindow
+
+
+def account_widths(view: QTableView) -> dict[int, int]:
+    w = sizes.text_width
+    return {
+        AccountCol.IDENTIFIER: w(view, ("nightly-regression",)),
+        AccountCol.KEY: sizes.mask_width(view),
+        AccountCol.SECRET: sizes.mask_width(view),
+        AccountCol.CREATED: w(view, ("2026-12-31",)),
+        AccountCol.KEY_AGE: w(view, ("365 days",), icon=True),
+        AccountCol.LAST_TEST: w(view, ("unused · 35 d ago",), icon=True),
+        AccountCol.TESTS_7D: w(view, ("Tests (7 days)",)),
+        AccountCol.ACTIVITY: 110,
+    }
+
+
+def test_widths(view: QTableView) -> dict[int, int]:
+    w = sizes.text_width
+    return {
+        TestCol.NAME: w(view, ("checkout: pays with a saved card",)),
+        TestCol.STATUS: w(view, ("running",), icon=True),
+        TestCol.BROWSER: w(view, ("Microsoft Edge 130",)),
+        TestCol.PLATFORM: w(view, ("macOS 15 Sequoia",)),
+        TestCol.STARTED_BY: w(view, ("nightly-regression",), icon=True),
+        TestCol.BUILD: w(view, ("build-1234",)),
+        TestCol.CREATED: w(view, ("2026-12-31 23:59",)),
+        TestCol.DURATION: w(view, ("12:34",)),
+    }
+
+
+@dataclass(frozen=True)
+class Views:
+    cred_delegate: CredentialDelegate
+    more_delegate: MoreDelegate
+    spark_delegate: SparklineDelegate
+    started_by: StartedByFilter
+    tests: TestFilters  # result, build and name filters
+
+
+def set_up_views(
+    window: MainWindow, accounts: AccountsModel, accounts_proxy: AccountsProxy, tests_proxy: TestsProxy, parent: QObject
+) -> Views:
+    w = window
+    view = w.accounts_view
+    view.setModel(accounts_proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(AccountCol.IDENTIFIER, Qt.SortOrder.AscendingOrder)
+    cred_delegate = CredentialDelegate(view)
+    for col in (AccountCol.KEY, AccountCol.SECRET):
+        view.setItemDelegateForColumn(col, cred_delegate)
+    more_delegate = MoreDelegate(view)
+    view.setItemDelegateForColumn(AccountCol.MORE, more_delegate)
+    spark_delegate = SparklineDelegate(view)
+    view.setItemDelegateForColumn(AccountCol.ACTIVITY, spark_delegate)
+    header = view.horizontalHeader()
+    sizes.apply_widths(view, account_widths(view), stretch=AccountCol.IDENTIFIER)
+    header.moveSection(header.visualIndex(AccountCol.ACTIVITY), 1)  # beside the name: busy or idle at a glance
+    header.setSectionResizeMode(AccountCol.MORE, QHeaderView.ResizeMode.Fixed)
+    header.resizeSection(AccountCol.MORE, 34)
+    tests = w.tests_view
+    tests.setModel(tests_proxy)
+    sizes.apply_widths(tests, test_widths(tests), stretch=TestCol.NAME)
+    # Any column sorts (the proxy compares SORT_ROLE values); newest first until the admin picks one.
+    tests.setSortingEnabled(True)
+    tests.sortByColumn(TestCol.CREATED, Qt.SortOrder.DescendingOrder)
+    return Views(
+        cred_delegate,
+        more_delegate,
+        spark_delegate,
+        StartedByFilter(w.started_by, tests_proxy, accounts, parent),
+        TestFilters(w.result_combo, w.build_combo, w.test_name_edit, tests_proxy, parent),
+    )
+
+
+class Shell(QObject):
+    """The window with its models and views, before any controller exists (see __main__)."""
+
+    def __init__(self, settings: QSettings) -> None:
+        super().__init__()
+        self.window = MainWindow(settings)
+        self.accounts = AccountsModel(self)
+        self.accounts_proxy = AccountsProxy(self)
+        self.accounts_proxy.setSourceModel(self.accounts)
+        self.tests = TestsModel(self)
+        self.tests_proxy = TestsProxy(self)
+        self.tests_proxy.setSourceModel(self.tests)
+        self.views = set_up_views(self.window, self.accounts, self.accounts_proxy, self.tests_proxy, self)

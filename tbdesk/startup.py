@@ -1,0 +1,107 @@
+"""Start-up in the order a user sees it: the window painted first, everything else behind it (issue #16).
+
+Only PySide6 and the view modules are imported before the first frame; asyncio, httpx, the keyring and the
+controllers are imported on a worker thread while the painted window keeps handling its events.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Iterable
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QSocketNotifier, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+from .gui.views import Shell
+
+FIRST_PAINT_MARK = "tbdesk: first paint"  # printed with --exit-when-loaded: what the benchmark waits for
+
+
+class _Painted(QObject):
+    """Calls back once, after the first paint pass of the watched widget and its children is done."""
+
+    done = Signal()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.done.emit)  # the children paint in the same pass, before this runs
+        return False
+
+
+def paint_first(settings: QSettings, announce: bool = False) -> Shell:
+    """Build the window with its real layout and empty tables, show it and return once it is on screen."""
+    shell = Shell(settings)
+    shell.window.restore_layout()
+    painted = _Painted(shell)
+    wait = QEventLoop()
+    painted.done.connect(wait.quit)
+    shell.window.installEventFilter(painted)
+    shell.window.show_message("info", "Starting…")  # signing in follows at once
+    shell.window.show()
+    QTimer.singleShot(2000, wait.quit)  # a platform that never paints (none known) must not hang start-up
+    wait.exec()
+    if announce:
+        print(FIRST_PAINT_MARK, flush=True)
+    return shell
+
+
+class _Imported(QObject):
+    done = Signal()
+
+
+def import_behind_window(modules: Iterable[str]) -> None:
+    """Import `modules` on a worker thread while this thread keeps the window responsive.
+
+    Python switches threads every few milliseconds, so paint and input events still run during the imports;
+    an import error is raised here, on the main thread, as if the import had been done in place.
+    """
+    names = [name for name in modules if name not in sys.modules]
+    if not names:
+        return
+    errors: list[BaseException] = []
+    imported = _Imported()
+    wait = QEventLoop()
+    imported.done.connect(wait.quit)  # queued: emitted on the worker, received here
+
+    def work() -> None:
+        try:
+            for name in names:
+                importlib.import_module(name)
+        except BaseException as exc:  # re-raised on the main thread below
+            errors.append(exc)
+        finally:
+            imported.done.emit()
+
+    worker = threading.Thread(target=work, name="tbdesk-imports", daemon=True)
+    worker.start()
+    wait.exec()
+    worker.join()
+    if errors:
+        raise errors[0]
+
+
+def wake_on_signals(app: QApplication) -> tuple[socket.socket, socket.socket, QSocketNotifier]:
+    """Run Python's signal handlers as soon as a signal arrives, with no timer waking the process.
+
+    Python only runs a handler when the interpreter gets control back; while Qt sleeps in its event loop it
+    would not. The C-level handler writes to a socket that Qt watches, so Qt wakes just then (instead of a
+    timer waking tbdesk 10 times a second, idle or not).
+    """
+    receive, send = socket.socketpair()
+    receive.setblocking(False)
+    send.setblocking(False)
+    signal.set_wakeup_fd(send.fileno(), warn_on_full_buffer=False)
+    notifier = QSocketNotifier(receive.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            receive.recv(256)
+
+    notifier.activated.connect(drain)
+    return receive, send, notifier  # the caller keeps them for as long as the app runs
