@@ -17,8 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tbdesk.gui.dialogs import RotateDialog, SignInDialog
 
@@ -236,3 +236,32 @@ def test_ctrl_q_in_the_sign_in_dialog_while_signing_in_hangs(gui, qtbot):
     assert not dialog.isVisible() and not desk.window.isVisible()
     starting.cancel()  # as __main__ does once everything is closed: the hanging request goes with it
     gui.run(until(starting.done, what="start to end"))
+
+
+def test_ctrl_q_with_the_about_box_open(gui, qtbot):
+    """A message box runs its own event loop (exec); quitting must end that loop too."""
+    desk = gui.start(gui.desk(asgi_sandbox()))
+    seen: list[str] = []
+
+    def press_ctrl_q_once_the_box_is_up() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None or QApplication.focusWidget() is None:
+            return  # not up yet: the timer asks again
+        poll.stop()
+        seen.append(type(box).__name__)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+        QTimer.singleShot(int(QUIT_WITHIN * 1000) + 1000, close_if_still_up)  # so a failure fails, not hangs
+
+    def close_if_still_up() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            box.done(0)
+
+    poll = QTimer()
+    poll.timeout.connect(press_ctrl_q_once_the_box_is_up)
+    poll.start(20)
+    start = time.monotonic()
+    desk.window.about_action.trigger()  # returns once the box is closed
+    assert time.monotonic() - start < QUIT_WITHIN, "the box stayed up after Ctrl+Q"
+    gui.run(until(desk.closed.is_set, timeout=QUIT_WITHIN, what="quit"))
+    assert seen == ["QMessageBox"] and QApplication.activeModalWidget() is None
