@@ -294,7 +294,7 @@ def test_shortcuts_and_accessible_names(gui):
         "&Quit": "Ctrl+Q",
         "Copy &key": "Ctrl+B",
         "Copy &secret": "Ctrl+C",
-        "&Find": "Ctrl+F",
+        "F&ilter accounts": "Ctrl+F",
     }
     index = desk.accounts.index(0, AccountCol.SECRET)
     assert index.data(Qt.ItemDataRole.AccessibleTextRole) == "Secret hidden"

@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
         self.copy_hub_action = a("Copy hub &URL", None, "The WebDriver hub URL with the key and secret")
         self.reveal_key_action = a("Show/hide ke&y", "eye", "Reveal or hide the key", "reveal_key_action")
         self.reveal_secret_action = a("Show/hide secre&t", "eye", "Reveal or hide the secret", "reveal_secret_action")
-        self.find_action = a("&Find", "search", "Filter service accounts", "find_action")
+        self.find_action = a("F&ilter accounts", "search", "Filter service accounts", "find_action")
         self.sign_in_action = a("Sign &in…", None, "Sign in with a key and secret")
         self.sign_out_action = a(
             "Sign &out", "sign-out", "Forget the stored key and secret and sign in again", "sign_out_action"
