@@ -71,7 +71,9 @@ def test_unused_only_when_the_history_reaches_back_far_enough():
     assert use_of(None, days_ago(400), full, NOW) is Use.UNUSED
     assert use_of(None, days_ago(400), short, NOW) is Use.UNKNOWN  # not guessing
     assert use_of(None, days_ago(400), History(days_ago(1), complete=True), NOW) is Use.UNUSED
-    assert use_of(None, days_ago(5), short, NOW) is Use.UNUSED  # younger than the history: sure
+    assert use_of(None, days_ago(5), short, NOW) is Use.NEW  # made 5 days ago, none since: new, not unused
+    assert use_of(None, days_ago(20), short, NOW) is Use.UNKNOWN  # the history does not reach its start
+    assert use_of(days_ago(40), days_ago(400), short, NOW) is Use.UNKNOWN
     assert use_of(None, None, History(), NOW) is Use.UNKNOWN
 
 

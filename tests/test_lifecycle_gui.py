@@ -146,6 +146,7 @@ def test_add_opens_the_hand_over_panel_and_every_copy_is_guarded(gui, qtbot):
     panel = gui.run(until(lambda: panel_of(desk), what="hand-over panel"))
     made = row_of(desk, "handover-ci")
     pair = sb.store.service_account(made.id)
+    assert cell(desk, made.id, AccountCol.LAST_TEST) == "no tests yet"  # new, not "unused"
     key, secret = pair["key"], pair["secret"]
     activate(qtbot, panel)
     assert panel.key_edit.text() == key

@@ -76,6 +76,7 @@ def key_age_tooltip(age: KeyAge, policy_days: int | None, now: datetime | None =
 class Use(Enum):
     USED = "used"
     UNUSED = "unused"
+    NEW = "new"  # made within the window and no test yet: not yet in use, not a forgotten pipeline
     UNKNOWN = "unknown"  # the loaded history is too short to tell
 
 
@@ -97,13 +98,14 @@ def use_of(
     now: datetime | None = None,
     days: int = UNUSED_DAYS,
 ) -> Use:
-    """Used when it started a test in the last `days`; unused only when the history proves there was none."""
+    """Used when it started a test in the last `days`; unused only when the history proves there was none.
+    An account younger than the window with no test at all is new, not unused."""
     window_start = (now or datetime.now(UTC)) - timedelta(days=days)
     if last_test is not None and last_test >= window_start:
         return Use.USED
-    # A younger account needs the history only since it was made.
-    needed = max(window_start, created_at) if created_at is not None else window_start
-    return Use.UNUSED if history.covers(needed) else Use.UNKNOWN
+    if created_at is not None and created_at > window_start:
+        return Use.NEW if last_test is None and history.covers(created_at) else Use.UNKNOWN
+    return Use.UNUSED if history.covers(window_start) else Use.UNKNOWN
 
 
 def oldest(times: Iterable[datetime | None]) -> datetime | None:

@@ -244,6 +244,8 @@ class AccountsModel(QAbstractTableModel):
             return fmt.relative(last)
         if use is Use.UNUSED:
             return f"unused · {fmt.relative(last)}" if last else f"unused · none in {UNUSED_DAYS} days"
+        if use is Use.NEW:
+            return "no tests yet"
         reach = self.history.reaches_back_to
         return f"none since {fmt.day(reach)}" if reach else "no tests loaded"
 
@@ -256,6 +258,8 @@ class AccountsModel(QAbstractTableModel):
         when = f"Last test {fmt.local(last)}." if last else ""
         if use is Use.UNUSED:
             return f"Unused: no test in the last {UNUSED_DAYS} days. {when}".strip()
+        if use is Use.NEW:
+            return f"Made {fmt.relative(a.created_at)}; it has not started a test yet."
         if use is Use.UNKNOWN:
             reach = self.history.reaches_back_to
             return (

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.only_selected = child(c, QPushButton, "onlySelectedButton")
         self.show_combo = child(c, QComboBox, "showCombo")
         self.show_combo.setAccessibleName("Show which service accounts")
+        self.show_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # never "All accou"
         self.triage_bar = child(c, QFrame, "triageBar")
         self.triage_icon = child(c, QLabel, "triageIcon")
         self.triage_label = child(c, QLabel, "triageLabel")
