@@ -448,3 +448,29 @@ def test_a_member_pasting_a_key_is_told_to_ask_an_admin(gui, qtbot):
     gui.run(until(lambda: desk.window.triage_bar.isVisible()))
     assert "Only team admins" in desk.window.triage_label.text()
     assert not desk.window.triage_rotate.isVisible() and not desk.window.rotate_due_action.isEnabled()
+
+
+class WithoutIssueTime(httpx.AsyncBaseTransport):
+    """The sandbox as a server that does not send the ASSUMED keys_issued_at field."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if "service-accounts" not in request.url.path or response.status_code != 200:
+            return response
+        body = json.loads(await response.aread())
+        for row in body.get("data", [body]):
+            row.pop("keys_issued_at", None)
+        return httpx.Response(200, json=body, headers={"X-RateLimit-Remaining": "1000"})
+
+
+def test_without_the_issue_time_the_age_is_a_lower_bound(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = started(gui, qtbot, sb, transport=WithoutIssueTime(sb.transport))
+    ci = row_of(desk, "ci-runner")
+    assert ci.keys_issued_at is None
+    assert cell(desk, ci.id, AccountCol.KEY_AGE) == "≥ 212 days"  # its last change: the seeded rotation
+    tip = cell(desk, ci.id, AccountCol.KEY_AGE, Qt.ItemDataRole.ToolTipRole)
+    assert "on or before" in tip and "does not say" in tip
