@@ -70,6 +70,7 @@ class CredentialLifecycle(QObject):
         self.clipboard = clipboard
         self.triaged: Triage | None = None
         self.panel: HandoverPanel | None = None
+        self._said_short = False  # the "history too short" note is showing
         for text, value in SHOW_CHOICES:
             window.show_combo.addItem(text, value)
 
@@ -90,7 +91,9 @@ class CredentialLifecycle(QObject):
         """Listing unused accounts from a history that does not reach back 30 days: say why some are missing."""
         history = self.accounts.history
         since = datetime.now(UTC) - timedelta(days=UNUSED_DAYS)
-        if self.proxy.showing == AccountsProxy.UNUSED and self.accounts.usage_loaded and not history.covers(since):
+        short = self.proxy.showing == AccountsProxy.UNUSED and self.accounts.usage_loaded and not history.covers(since)
+        said, self._said_short = self._said_short, short
+        if short and not said:  # once when it becomes true, not at every poll
             reach = f"to {fmt.local(history.reaches_back_to)}" if history.reaches_back_to else "nowhere"
             self.messages.warning(
                 f"The loaded tests reach back only {reach}: accounts with no test since then read “none since …”, "
