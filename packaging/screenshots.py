@@ -17,6 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import httpx
 import qasync
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from tbdesk.app import Options, TbDesk
@@ -56,17 +57,46 @@ async def shoot(out: Path, dark: bool) -> None:
     desk.select_account(ci.id)
     desk.credentials.reveal(ci, AccountCol.KEY)
     await asyncio.sleep(0.2)
-    suffix = "-dark" if dark else ""
-    desk.window.grab().save(str(out / f"main-window{suffix}.png"))
-    dialog = RotateDialog(desk.window, ci, desk.accounts.usage(ci.id))
-    dialog.show()
-    await asyncio.sleep(0.2)
-    dialog.grab().save(str(out / f"rotate-dialog{suffix}.png"))
-    dialog.close()
-    if not dark:
+    suffix = ("-dark" if dark else "") + ("-2x" if os.environ.get("QT_SCALE_FACTOR") == "2" else "")
+    if not ACTIVITY_ONLY:
+        desk.window.grab().save(str(out / f"main-window{suffix}.png"))
+        dialog = RotateDialog(desk.window, ci, desk.accounts.usage(ci.id))
+        dialog.show()
+        await asyncio.sleep(0.2)
+        dialog.grab().save(str(out / f"rotate-dialog{suffix}.png"))
+        dialog.close()
+    await activity_shots(desk, out, suffix)
+    if not dark and not ACTIVITY_ONLY:
         await lifecycle_shots(desk, out, flaky)
     desk.window.close()
     await until(desk.closed.is_set)
+
+
+async def activity_shots(desk: TbDesk, out: Path, suffix: str) -> None:
+    """The sparkline column and the Activity tab, then the tests filtered and ready to export (issue #14);
+    at the default size, and small (820 x 560) when not scaled."""
+    w = desk.window
+    desk.accounts.hide_all()  # the key revealed for main-window.png
+    await until(lambda: desk.accounts.sparks_loaded)
+    w.accounts_view.sortByColumn(AccountCol.IDENTIFIER, Qt.SortOrder.AscendingOrder)
+    ci = next(a for a in desk.accounts.accounts() if a.identifier == "ci-runner")
+    desk.select_account(ci.id)
+    w.lower_tabs.setCurrentWidget(w.activity_tab)
+    await until(lambda: w.activity_panel.title.text() == "ci-runner")
+    await asyncio.sleep(0.2)
+    w.grab().save(str(out / f"activity{suffix}.png"))
+    if "-2x" not in suffix:
+        size = w.size()
+        w.resize(820, 560)
+        await asyncio.sleep(0.2)
+        w.grab().save(str(out / f"activity-small{suffix}.png"))
+        w.resize(size)
+    w.lower_tabs.setCurrentWidget(w.tests_tab)
+    desk.presenter.started_by.show_account(ci.id)
+    w.result_combo.setCurrentIndex(w.result_combo.findData("passed"))
+    await asyncio.sleep(0.2)
+    w.grab().save(str(out / f"tests-filtered{suffix}.png"))
+    desk.presenter.clear_test_filters()
 
 
 class _FlakyRotations(httpx.AsyncBaseTransport):
@@ -119,13 +149,41 @@ async def lifecycle_shots(desk: TbDesk, out: Path, flaky: _FlakyRotations) -> No
     bulk.reject()
 
 
+def dark_palette() -> QPalette:
+    """The offscreen platform has no system theme to follow: a dark palette like a desktop's, on Fusion."""
+    palette = QPalette()
+    for role, color in (
+        (QPalette.ColorRole.Window, "#2b2b2e"),
+        (QPalette.ColorRole.WindowText, "#e8e8e8"),
+        (QPalette.ColorRole.Base, "#1e1e20"),
+        (QPalette.ColorRole.AlternateBase, "#262629"),
+        (QPalette.ColorRole.Text, "#e8e8e8"),
+        (QPalette.ColorRole.Button, "#35353a"),
+        (QPalette.ColorRole.ButtonText, "#e8e8e8"),
+        (QPalette.ColorRole.Highlight, "#3d6fb6"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.PlaceholderText, "#9a9aa0"),
+        (QPalette.ColorRole.Link, "#6fa8ff"),
+        (QPalette.ColorRole.ToolTipBase, "#35353a"),
+        (QPalette.ColorRole.ToolTipText, "#e8e8e8"),
+    ):
+        palette.setColor(role, QColor(color))
+    return palette
+
+
+ACTIVITY_ONLY = "--activity-only" in sys.argv  # with QT_SCALE_FACTOR=2: the Activity pictures at 2x
+
+
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    out = Path(args[0] if args else "docs")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication([])
     app.setQuitOnLastWindowClosed(False)
     if "--dark" in sys.argv:
         app.styleHints().setColorScheme(app.styleHints().colorScheme().Dark)
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
     loop = qasync.QEventLoop(app)
     with loop:
         loop.run_until_complete(shoot(out, "--dark" in sys.argv))

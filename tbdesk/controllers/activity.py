@@ -8,6 +8,7 @@ a few hundred milliseconds, so they are computed on a worker thread and the wind
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -74,6 +75,10 @@ class Activity(QObject):
         self.log.prune((datetime.now(UTC) - timedelta(days=PANEL_DAYS + 1)).timestamp())
         result = await off_loop(sparks, self.log.groups())
         self.accounts.set_sparks(result, no_tests())
+        if not self.ready:
+            # The loaded history lives as long as the window, like the first screen (see Sync): keep the
+            # collector from re-scanning it in every full collection.
+            gc.freeze()
         self.ready = True
         await self._show_selected()
 

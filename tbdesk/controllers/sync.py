@@ -26,7 +26,8 @@ from .presenter import Presenter
 from .session import TESTS_PAGE, Session, accounts_or_refusal
 from .tasks import TaskRunner
 
-HISTORY_MAX_PAGES = 200  # at 500 a page: 30 days of a busy team (100,000 tests) for usage and activity
+USAGE_MAX_PAGES = 60  # at 500 a page: the last 30,000 tests are enough to tell which keys are in use
+HISTORY_MAX_PAGES = 200  # the activity pictures read on: 30 days of a busy team (100,000 tests)
 
 
 class Sync(QObject):
@@ -156,31 +157,36 @@ class Sync(QObject):
         self.tests_seen.emit(page.items)
 
     async def load_usage(self) -> None:
-        """Last test, tests in 7 days, and unused accounts (none in 30 days), and the activity pictures
-        (30 days): in the background, after the first screen, pages of 500 tests newest first. The history
-        kept says how far back it reaches, so "unused" is never a guess. The sparklines are drawn as soon
-        as the pages reach back 14 days."""
+        """In the background, after the first screen, pages of 500 tests newest first (up to 30 days):
+        last test, tests in 7 days and unused accounts (none in 30 days) from the first USAGE_MAX_PAGES,
+        whose history says how far back it reaches, so "unused" is never a guess; the activity pictures
+        from all of them, the sparklines as soon as the pages reach back 14 days."""
         client = self.session.require_client()
         now = datetime.now(UTC)
         cutoff = now - timedelta(days=max(UNUSED_DAYS, PANEL_DAYS))
         spark_cut = now - timedelta(days=SPARK_DAYS)
         seen = UsageLog()
-        reach, complete, sparks_shown = None, False, False
+        reach, complete = None, False
+        usage_shown = sparks_shown = False
         for page_no in range(HISTORY_MAX_PAGES):
             page = await client.tests(page_no * s.PAGE_MAX, s.PAGE_MAX)
             fetched = (page_no + 1) * s.PAGE_MAX
-            seen.add(page.items)
             self.tests_seen.emit(page.items)
             reach = oldest([reach, *(t.created_at for t in page.items[-1:])])
             complete = not page.items or fetched >= page.total
+            done = reached_cutoff(page.items, cutoff, fetched, page.total)
+            if not usage_shown:
+                seen.add(page.items)
+                if done or page_no + 1 == USAGE_MAX_PAGES:
+                    usage_shown = True
+                    self._usage.replace(seen)
+                    self.accounts.set_usage(self._usage.usage(), History(reach, complete))
+                    self.usage_changed.emit()
+            if done:
+                break
             if not sparks_shown and reached_cutoff(page.items, spark_cut, fetched, page.total):
                 sparks_shown = True
-                self.history_loaded.emit(None if complete else reach)
-            if reached_cutoff(page.items, cutoff, fetched, page.total):
-                break
-        self._usage.replace(seen)
-        self.accounts.set_usage(self._usage.usage(), History(reach, complete))
-        self.usage_changed.emit()
+                self.history_loaded.emit(reach)
         self.history_loaded.emit(None if complete else reach)
 
     async def poll(self) -> None:
