@@ -206,7 +206,7 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
 
     sb = Sandbox("--seed-accounts", str(accounts), "--seed-tests", str(tests))
     first, full, keys, stalls, refresh_stalls, scroll_gaps, scrolled = [], [], [], [], [], [], []
-    pictures, read, panel, panel_stalls = [], [], [], []
+    sparklines, pictures, read, panel, panel_stalls = [], [], [], [], []
     try:
         for _ in range(runs):
 
@@ -221,7 +221,9 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
                     await until(lambda: desk.accounts.rowCount() >= accounts)
                     full.append(time.perf_counter() - start)
                     await until(lambda: not desk.runner.running("refresh") and desk.accounts.usage_loaded)
-                    await until(lambda: desk.accounts.sparks_loaded and not desk.runner.running("activity"))
+                    await until(lambda: desk.accounts.sparks_loaded)
+                    sparklines.append(time.perf_counter() - start)  # drawn from the first 14 days
+                    await desk.runner.idle("usage", "activity")  # then on to 30 days for the Activity tab
                     pictures.append(time.perf_counter() - start)
                     read.append(len(desk.activity.log))
                     await starting
@@ -313,7 +315,15 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
         ),
         Row(
             "activity",
-            f"sparklines of all accounts drawn ({min(read):,} tests read)",
+            "sparklines of all accounts drawn (14 days read)",
+            "ms",
+            *[v * ms for v in summary(sparklines)],
+            "",
+            None,
+        ),
+        Row(
+            "activity",
+            f"30 days of tests read for the Activity tab ({min(read):,})",
             "ms",
             *[v * ms for v in summary(pictures)],
             "",

@@ -22,6 +22,10 @@ from tbdesk.gui.models import SPARK_ROLE, AccountCol
 from gui_helpers import click, row_of, until
 from sandbox_helpers import Sandbox, asgi_sandbox
 
+# Filter tests use a team whose tests fit the first page: a narrow filter would otherwise make the view
+# page in more tests while keys are typed, outside the loop the test harness runs (see gui_helpers).
+FIRST_PAGE = 100
+
 
 async def all_tests(desk: Any) -> list[Test]:
     page = await desk.client.tests(0, 500)
@@ -42,6 +46,21 @@ def focus(gui: Any, widget: Any) -> Any:
     return QApplication.focusWidget()
 
 
+def poll_until(gui: Any, desk: Any, predicate: Any, what: str) -> None:
+    """Poll as the timer does, until `predicate` holds (the server's `since` has one-second resolution,
+    so a test made just now may take a second poll)."""
+
+    async def go() -> None:
+        deadline = asyncio.get_event_loop().time() + 10
+        while not predicate():
+            if asyncio.get_event_loop().time() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            await desk.sync.poll()
+            await asyncio.sleep(0.05)
+
+    gui.run(go())
+
+
 def start_test(sb: Sandbox, account_id: int, name: str, build: str, success: bool | None) -> int:
     """A pipeline runs a test with the account's key (what the hub does), finishing it unless success is None."""
     pair = sb.store.service_account(account_id)
@@ -56,8 +75,8 @@ def start_test(sb: Sandbox, account_id: int, name: str, build: str, success: boo
 
 
 def test_filters_combine_and_stay_while_polling(gui, qtbot):
-    sb = asgi_sandbox()
-    desk = gui.start(gui.desk(sb, poll_interval=0.2))
+    sb = asgi_sandbox(tests=FIRST_PAGE)
+    desk = gui.start(gui.desk(sb))
     w = desk.window
     ci = row_of(desk, "ci-runner")
     gui.run(until(lambda: w.started_by.findText("ci-old (deleted)") > 0, what="starters from the tests"))
@@ -84,11 +103,9 @@ def test_filters_combine_and_stay_while_polling(gui, qtbot):
 
     # Polling brings a failed test by ci-runner on that build, and a passed one: only the first shows,
     # and every filter keeps its value.
-    gui.run(until(lambda: desk.sync._since is not None, what="a first poll mark"))
-    gui.run(asyncio.sleep(1.1))  # `since` has one-second resolution
     shown_id = start_test(sb, ci.id, "polled checkout", build, success=False)
     hidden_id = start_test(sb, ci.id, "polled checkout ok", build, success=True)
-    gui.run(until(lambda: any(t.id == hidden_id for t in desk.tests.tests()), what="the polled tests"))
+    poll_until(gui, desk, lambda: any(t.id == hidden_id for t in desk.tests.tests()), "the polled tests")
     assert shown_id in [t.id for t in proxy.shown_tests()]
     assert hidden_id not in [t.id for t in proxy.shown_tests()]
     assert [t.id for t in proxy.shown_tests()] == expected()
@@ -102,11 +119,17 @@ def test_filters_combine_and_stay_while_polling(gui, qtbot):
     qtbot.keyClicks(focus(gui, w.test_name_edit), "POLLED")
     assert [t.id for t in proxy.shown_tests()] == [shown_id]
 
-    # A person can be picked too (a deleted account: in the export test).
     click(qtbot, w.clear_filters)
     assert proxy.rowCount() == desk.tests.rowCount() and not w.clear_filters.isVisibleTo(w)
     assert w.test_name_edit.text() == "" and w.started_by.currentText() == "Everyone"
+
+
+def test_started_by_offers_each_person(gui, qtbot):
+    """People are picked one by one too (deleted accounts: in the export test)."""
+    desk = gui.start(gui.desk(asgi_sandbox(tests=FIRST_PAGE)))
+    w, proxy = desk.window, desk.tests_proxy
     person = next(t.started_by for t in desk.tests.tests() if t.started_by and not t.started_by.is_service_account)
+    gui.run(until(lambda: w.started_by.findText(person.name) > 0, what="people from the tests"))
     qtbot.keyClicks(focus(gui, w.started_by), person.name)
     assert w.started_by.currentText() == person.name
     shown = proxy.shown_tests()
@@ -117,7 +140,7 @@ def test_filters_combine_and_stay_while_polling(gui, qtbot):
 
 
 def test_export_saves_the_filtered_tests_as_csv(gui, qtbot, tmp_path: Path):
-    sb = asgi_sandbox()
+    sb = asgi_sandbox(tests=FIRST_PAGE)
     desk = gui.start(gui.desk(sb))
     w = desk.window
     gui.run(until(lambda: w.started_by.findText("ci-old (deleted)") > 0, what="starters from the tests"))
@@ -162,7 +185,7 @@ def test_export_saves_the_filtered_tests_as_csv(gui, qtbot, tmp_path: Path):
 
 
 def test_export_cancelled_writes_nothing(gui, qtbot, tmp_path: Path):
-    desk = gui.start(gui.desk(asgi_sandbox()))
+    desk = gui.start(gui.desk(asgi_sandbox(tests=FIRST_PAGE)))
     click(qtbot, desk.window.export_button)
     dialog = gui.run(until(lambda: QApplication.activeModalWidget(), what="the save dialog"))
     suggested = Path(dialog.selectedFiles()[0])
@@ -241,7 +264,7 @@ def test_sparkline_numbers_tooltip_and_failed_colour(gui, qtbot):
 
 def test_activity_tab_numbers_and_updates_from_polling(gui, qtbot):
     sb = asgi_sandbox()
-    desk = gui.start(gui.desk(sb, poll_interval=0.2))
+    desk = gui.start(gui.desk(sb))
     w = desk.window
     panel = w.activity_panel
     gui.run(until(lambda: desk.accounts.sparks_loaded, what="activity"))
@@ -276,12 +299,39 @@ def test_activity_tab_numbers_and_updates_from_polling(gui, qtbot):
     # A pipeline's new failed test arrives by polling: today's bar, the last tests and the sparkline grow.
     before_today = days[-1]
     spark_before = desk.accounts.index(desk.accounts.row_of(ci.id), AccountCol.ACTIVITY).data(SPARK_ROLE)
-    gui.run(until(lambda: desk.sync._since is not None, what="a first poll mark"))
-    gui.run(asyncio.sleep(1.1))
     start_test(sb, ci.id, "polled failure", "build-new", success=False)
-    gui.run(until(lambda: panel.chart.days[-1][FAILED] == before_today[FAILED] + 1, what="the panel to update"))
+    poll_until(gui, desk, lambda: panel.chart.days[-1][FAILED] == before_today[FAILED] + 1, "the panel to update")
     assert panel.chart.days[-1][PASSED] == before_today[PASSED]
     assert panel.last_tests.topLevelItem(0).text(0) == "polled failure"
     assert panel.last_tests.topLevelItem(0).text(1) == "failed"
     spark = desk.accounts.index(desk.accounts.row_of(ci.id), AccountCol.ACTIVITY).data(SPARK_ROLE)
     assert spark.failed[-1] == spark_before.failed[-1] + 1
+
+
+def test_activity_tab_shows_server_text_as_text(qtbot):
+    from tbdesk.core.activity import ActivityLog, account_activity
+    from tbdesk.gui.activity_panel import ActivityPanel
+
+    hostile = "<img src=x width=900 height=300>&amp; <b>bold</b>"
+    t = Test.parse(
+        {
+            "id": 1,
+            "name": hostile,
+            "state": "COMPLETE",
+            "status_id": 0,
+            "browser": "<i>chrome</i>",
+            "build": hostile,
+            "created_at": datetime.now(UTC).isoformat(),
+            "started_by": {"type": "service_account", "id": 5, "name": hostile},
+        }
+    )
+    log = ActivityLog()
+    log.add([t])
+    panel = ActivityPanel()
+    qtbot.addWidget(panel)
+    panel.show_activity(hostile, account_activity(log.of(5)))
+    assert panel.title.textFormat() == Qt.TextFormat.PlainText and panel.title.text() == hostile
+    item = panel.last_tests.topLevelItem(0)
+    assert item.text(0) == hostile and item.text(1) == "failed"
+    assert "&lt;img" in item.toolTip(0) and "<img" not in item.toolTip(0)
+    assert "<img" not in panel.builds.toolTip() and panel.builds.rows == ((hostile, 1),)

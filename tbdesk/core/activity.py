@@ -76,6 +76,7 @@ class ActivityLog:
     def __init__(self) -> None:
         self._by_id: dict[int, Fact] = {}
         self._by_who: dict[Who, dict[int, Fact]] = {}
+        self._oldest = float("inf")  # no fact is older: prune() has nothing to look for before this
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -90,6 +91,7 @@ class ActivityLog:
                 self._by_who[old.who].pop(fact.test_id, None)
             self._by_id[fact.test_id] = fact
             self._by_who.setdefault(fact.who, {})[fact.test_id] = fact
+            self._oldest = min(self._oldest, fact.created)
 
     def of(self, who: Who) -> list[Fact]:
         return list(self._by_who.get(who, {}).values())
@@ -103,7 +105,10 @@ class ActivityLog:
 
     def prune(self, before: float) -> None:
         """Forget tests created before `before` (a long session must not grow without bound)."""
+        if self._oldest >= before:
+            return
         old = [f for f in self._by_id.values() if f.created < before]
+        self._oldest = min((f.created for f in self._by_id.values() if f.created >= before), default=float("inf"))
         for f in old:
             del self._by_id[f.test_id]
             group = self._by_who[f.who]
@@ -114,6 +119,7 @@ class ActivityLog:
     def clear(self) -> None:
         self._by_id.clear()
         self._by_who.clear()
+        self._oldest = float("inf")
 
 
 # -- days ---------------------------------------------------------------------------------------

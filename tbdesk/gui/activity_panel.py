@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.activity import RESULTS, TOP, AccountActivity, PassRate
-from . import chart_colors
+from . import chart_colors, plain
 from . import format as fmt
 
 HINT = "Select a service account above to see what its pipeline has been doing."
@@ -170,7 +170,7 @@ class RankedBars(QWidget):
     def set_rows(self, rows: tuple[tuple[str, int], ...]) -> None:
         self.rows = rows
         self.setAccessibleDescription("; ".join(f"{name}: {n}" for name, n in rows) or "none")
-        self.setToolTip("\n".join(f"{name}: {n}" for name, n in rows))
+        self.setToolTip(plain.tooltip("\n".join(f"{name}: {n}" for name, n in rows)))
         self.updateGeometry()
         self.update()
 
@@ -327,7 +327,7 @@ class ActivityPanel(QWidget):
         items = []
         for t in activity.last_tests:
             item = QTreeWidgetItem([t.name or "(unnamed)", t.result, t.build, t.browser, fmt.local(t.created)])
-            item.setToolTip(0, t.name)
+            item.setToolTip(0, plain.tooltip(t.name) or "")
             if t.result == "failed":
                 item.setForeground(1, chart_colors.warning(self.palette()))
             items.append(item)

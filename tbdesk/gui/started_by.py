@@ -39,6 +39,7 @@ class StartedByFilter(QObject):
         self._keys: list[Who | None] = []  # aligned with the combo's items after FIXED; None for separators
         self._names: list[str] = []
         self._starters: dict[Who, tuple[str, bool]] = {}  # who -> (name, is a service account) from tests
+        self._live: tuple[list[tuple[Who | None, str]], set[int]] | None = None  # sorted accounts, their ids
         combo.addItem("Everyone", TestsProxy.ALL)
         combo.addItem("People (team members)", TestsProxy.PEOPLE)
         combo.insertSeparator(2)
@@ -47,6 +48,7 @@ class StartedByFilter(QObject):
 
     def schedule(self) -> None:
         """The accounts changed: rebuild once they settle."""
+        self._live = None
         self._settle.poke()
 
     def note_tests(self, tests: Iterable[Test]) -> None:
@@ -59,12 +61,14 @@ class StartedByFilter(QObject):
             self._starters[who] = (t.started_by.name, t.started_by.is_service_account)
             grew = True
         if grew:
-            self.schedule()
+            self._settle.poke()
 
     def entries(self) -> list[tuple[Who | None, str]]:
         """(key, text) for everything after Everyone and People: live accounts, people, deleted accounts."""
-        live = sorted(self.accounts.accounts(), key=lambda a: a.identifier.casefold())
-        live_ids = {a.id for a in live}
+        if self._live is None:  # sorting 10,000 names: only when the accounts changed, not per new starter
+            live = sorted(self.accounts.accounts(), key=lambda a: a.identifier.casefold())
+            self._live = ([(a.id, a.identifier) for a in live], {a.id for a in live})
+        live_entries, live_ids = self._live
         people = sorted(
             ((who, name) for who, (name, is_account) in self._starters.items() if not is_account),
             key=lambda e: e[1].casefold(),
@@ -77,7 +81,7 @@ class StartedByFilter(QObject):
             ),
             key=lambda e: e[1].casefold(),
         )
-        out: list[tuple[Who | None, str]] = [(a.id, a.identifier) for a in live]
+        out: list[tuple[Who | None, str]] = list(live_entries)
         for section in (people, deleted):
             if section:
                 if out:
@@ -93,11 +97,17 @@ class StartedByFilter(QObject):
             return
         current = self.choice()
         self.combo.blockSignals(True)
-        while self.combo.count() > FIXED:
-            self.combo.removeItem(self.combo.count() - 1)
-        start = 0
-        for i, key in enumerate([*keys, SEPARATOR]):  # one addItems per run between separators
-            if key is SEPARATOR:
+        # Keep the items that did not change (usually all 10,000 accounts when a deleted one turns up in
+        # older tests) and replace the rest in one removal and one addItems per section.
+        same = 0
+        for old_key, old_name, key, name in zip(self._keys, self._names, keys, names, strict=False):
+            if old_key != key or old_name != name:
+                break
+            same += 1
+        self.combo.model().removeRows(FIXED + same, self.combo.count() - FIXED - same)
+        start = same
+        for i in range(same, len(keys) + 1):
+            if i == len(keys) or keys[i] is SEPARATOR:
                 first = self.combo.count()
                 # A 100-character identifier would make the list as wide as the screen (and past it).
                 self.combo.addItems([plain.short(n, LIST_CHARS) for n in names[start:i]])

@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
     def set_activity_title(self, name: str | None) -> None:
         """The tab says whose activity it shows, so selecting an account visibly changes it."""
         index = self.lower_tabs.indexOf(self.activity_tab)
-        self.lower_tabs.setTabText(index, f"Activit&y · {name.replace('&', '&&')}" if name else "Activit&y")
+        self.lower_tabs.setTabText(index, f"Activit&y · {plain.mnemonic(name)}" if name else "Activit&y")
 
     def set_busy(self, busy: bool) -> None:
         self.busy_bar.setVisible(busy)
