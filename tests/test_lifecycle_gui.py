@@ -342,6 +342,20 @@ def test_bulk_rotation_one_confirmation_progress_results_and_a_true_table(gui, q
     first = panel.pair
     assert QGuiApplication.clipboard().text() == snippets.render("env", first.key, first.secret)
     assert sb.store.authenticate(first.key, first.secret) is not None  # the pair handed over works
+    # Retry the one that failed: a new confirmation for it alone, then it is sent once more.
+    flaky.refuse = -1
+    activate(qtbot, dialog)
+    assert dialog.retry.text() == "&Retry 1 not rotated…"
+    tab_to(qtbot, dialog.retry)
+    press(qtbot, Qt.Key.Key_Space)
+    again = gui.run(until(lambda: (d := shown_dialog(desk, BulkRotateDialog)) is not dialog and d, what="retry"))
+    assert [again.table.item(r, 0).text() for r in range(again.table.rowCount())] == ["release-smoke"]
+    tab_to(qtbot, again.ok)
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: again.state.value == "done", what="retried"))
+    smoke = by_name["release-smoke"].id
+    assert flaky.writes[("POST", f"/v1/team-management/service-accounts/{smoke}/reset-keys")] == 2
+    assert row_of(desk, "release-smoke").key == sb.store.service_account(smoke)["key"] != before[smoke]
 
 
 def test_escape_during_a_bulk_rotation_stops_after_the_one_in_flight(gui, qtbot):

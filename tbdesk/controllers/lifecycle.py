@@ -238,13 +238,19 @@ class CredentialLifecycle(QObject):
         self.runner.spawn("action", self.rotate_many(due), replace=False)
 
     async def rotate_many(self, accounts: Sequence[ServiceAccount]) -> None:
+        """One confirmation, then each rotation sent once; "Retry" starts a new round for the rest."""
+        while accounts:
+            accounts = await self._rotate_round(accounts)
+
+    async def _rotate_round(self, accounts: Sequence[ServiceAccount]) -> list[ServiceAccount]:
         rows = [
             BulkRow(a, key_age(a).text(), self.accounts.last_test_text(a), self.accounts.usage(a.id)) for a in accounts
         ]
         dialog = BulkRotateDialog(self.window, rows)
         self.dialogs.track(dialog)
-        confirmed, closed, stop = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        confirmed, closed, stop, retry = asyncio.Event(), asyncio.Event(), asyncio.Event(), asyncio.Event()
         dialog.confirmed.connect(confirmed.set)
+        dialog.retry_requested.connect(retry.set)
         dialog.finished.connect(lambda _r: closed.set())
         dialog.stop_requested.connect(stop.set)
         dialog.handover_requested.connect(
@@ -257,7 +263,7 @@ class CredentialLifecycle(QObject):
         finally:
             self.runner.user_wait(False)
         if not confirmed.is_set():
-            return
+            return []
 
         def on_result(index: int, result: Result) -> None:
             self._apply(result)
@@ -269,7 +275,16 @@ class CredentialLifecycle(QObject):
         self.messages.info(f"Rotated {rotated} of {len(results)} access keys; each one's result is in the dialog.")
         if any(r.reason == AUTH_FAILED for r in results):
             self.runner.auth_failed.emit("Your key and secret were not accepted.")
-        await closed.wait()
+        self.runner.user_wait(True)  # reading the results is not work in progress
+        try:
+            await _first(closed, retry)
+        finally:
+            self.runner.user_wait(False)
+        if not retry.is_set():
+            return []
+        dialog.accept()
+        # The rows as they are now (a read-back may have changed them), still present.
+        return [a for r in dialog.to_retry() if (a := self.accounts.account(r.account.id)) is not None]
 
     def _apply(self, result: Result) -> None:
         """Keep the table true after each one: new pairs in, deleted rows out, unknowns as read back."""

@@ -54,6 +54,7 @@ class BulkRotateDialog(QDialog):
     confirmed = Signal()
     stop_requested = Signal()
     handover_requested = Signal()
+    retry_requested = Signal()  # a new confirmation for the ones not rotated
 
     def __init__(self, parent: QWidget | None, rows: Sequence[BulkRow]) -> None:
         super().__init__(parent)
@@ -84,6 +85,10 @@ class BulkRotateDialog(QDialog):
         self.buttons.addButton(self.handover, QDialogButtonBox.ButtonRole.ActionRole)
         self.ok.clicked.connect(self._confirm)
         self.handover.clicked.connect(self.handover_requested.emit)
+        self.retry = QPushButton(icon("rotate"), "&Retry…")
+        self.retry.setVisible(False)
+        self.buttons.addButton(self.retry, QDialogButtonBox.ButtonRole.ActionRole)
+        self.retry.clicked.connect(self.retry_requested.emit)
         self.buttons.rejected.connect(self.reject)
         # A destructive action for many: Cancel is the default; Enter presses OK only once it has the focus.
         self.ok.setAutoDefault(True)
@@ -191,12 +196,21 @@ class BulkRotateDialog(QDialog):
         self.cancel.setToolTip("")
         self.cancel.setEnabled(True)
         rotated = counts.get(Outcome.ROTATED, 0)
+        again = len(self.to_retry())
+        self.retry.setVisible(again > 0)
+        self.retry.setText(f"&Retry {again} not rotated…")
+        self.retry.setToolTip("A new confirmation for the accounts that were not rotated; nothing is re-sent by itself")
         self.handover.setVisible(rotated > 0)
         self.handover.setText(f"&Hand over {rotated} new pair{'s' if rotated != 1 else ''}…")
         target = self.handover if rotated else self.cancel
         self.cancel.setDefault(not rotated)
         self.handover.setDefault(bool(rotated))
         target.setFocus()
+
+    def to_retry(self) -> list[Result]:
+        """Failed, unknown or not sent (a deleted account is not retried)."""
+        again = (Outcome.FAILED, Outcome.UNKNOWN, Outcome.NOT_SENT)
+        return [self.results[i] for i in sorted(self.results) if self.results[i].outcome in again]
 
     def rotated(self) -> list[Result]:
         return [self.results[i] for i in sorted(self.results) if self.results[i].rotated]
