@@ -206,9 +206,9 @@ class RankedBars(QWidget):
             if w:
                 p.fillRect(QRectF(name_w, y + 5, w, self.ROW - 10), bar_color)
             p.drawText(
-                QRectF(name_w + w + 4, y, count_w, self.ROW),
+                QRectF(name_w + w + 4, y, max(count_w, self.width() - name_w - w - 4), self.ROW),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                str(n),
+                f"{n} tests" if others else str(n),
             )
         p.end()
 
