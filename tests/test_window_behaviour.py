@@ -225,3 +225,27 @@ def test_current_cell_outline_shows_in_a_selected_row(gui, qtbot):
     assert matches >= len(edge) // 2, "the current cell's left edge is not drawn in a contrasting colour"
     highlight = view.palette().color(view.palette().ColorRole.Highlight)
     assert abs(highlight.lightness() - outline.lightness()) > 60
+
+
+def test_the_first_load_says_loading_and_shows_the_busy_mark(gui):
+    import httpx
+
+    sb = asgi_sandbox()
+    gate = gui.loop.create_future()
+
+    async def slow(request):
+        await gate  # a slow network: nothing answers until the test opens the gate
+        return await sb.transport.handle_async_request(request)
+
+    desk = gui.desk(sb, transport=httpx.MockTransport(slow))
+    task = gui.loop.create_task(desk.start())
+    w = desk.window
+    gui.run(until(lambda: w.busy_bar.isVisible(), what="busy mark while signing in"))
+    assert w.accounts_stack.currentWidget() is w.empty_label and "Loading" in w.empty_label.text()
+    assert w.tests_empty.isVisible() and "Loading" in w.tests_empty.text()
+    gate.set_result(None)
+    gui.run(task)
+    gui.run(until(desk.loaded.is_set, what="loaded"))
+    assert w.accounts_stack.currentWidget() is w.accounts_view and not w.tests_empty.isVisible()
+    gui.run(until(lambda: not desk.runner.busy, what="background loads done"))
+    assert not w.busy_bar.isVisible()

@@ -121,6 +121,14 @@ class Session(QObject):
         await self.sign_in_dialog(url or s.DEFAULT_API_URL, problem)
 
     async def try_sign_in(self, creds: Credentials, profile: Profile, remember: bool) -> str | None:
+        """As _try_sign_in, with "Loading…" where the rows will be and the busy mark meanwhile."""
+        self.window.set_loading(True)
+        try:
+            return await self._try_sign_in(creds, profile, remember)
+        finally:
+            self.window.set_loading(False)
+
+    async def _try_sign_in(self, creds: Credentials, profile: Profile, remember: bool) -> str | None:
         """Sign in and load the first screen in one round trip (user, accounts and tests in parallel).
 
         Returns None when signed in, else what went wrong, for the sign-in dialog to show.

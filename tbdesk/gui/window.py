@@ -36,6 +36,8 @@ from .icons import app_icon, icon
 from .row_keys import RowKeys
 
 READ_ONLY_TIP = "Only team admins manage service accounts."
+LOADING_ACCOUNTS = "Loading service accounts…"
+LOADING_TESTS = "Loading tests…"
 
 
 class StatusSection(QLabel):
@@ -121,6 +123,8 @@ class MainWindow(QMainWindow):
         # Several accounts can be selected (Ctrl/Shift+click, Ctrl+A) to rotate them in one go.
         self.accounts_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.row_keys = RowKeys(self.accounts_view)  # Space/Enter on the painted eye and "…" buttons
+        self.loading = False
+        self._busy = False
         self._make_actions()
         self._make_status_bar()
         self._tab_order()
@@ -396,7 +400,21 @@ class MainWindow(QMainWindow):
         self.lower_tabs.setTabText(index, f"Activit&y · {plain.mnemonic(name)}" if name else "Activit&y")
 
     def set_busy(self, busy: bool) -> None:
-        self.busy_bar.setVisible(busy)
+        self._busy = busy
+        self.busy_bar.setVisible(busy or self.loading)
+
+    def set_loading(self, loading: bool) -> None:
+        """Signing in and loading the first screen: say so where the rows will be, and mark the window busy."""
+        self.loading = loading
+        if loading:
+            self.show_empty(True, LOADING_ACCOUNTS)
+            self.show_tests_empty(LOADING_TESTS)
+        else:
+            if self.empty_label.text() == LOADING_ACCOUNTS:  # nothing else was shown meanwhile
+                self.show_empty(False)
+            if self.tests_empty.text() == LOADING_TESTS:
+                self.show_tests_empty("")
+        self.busy_bar.setVisible(self._busy or loading)
 
     def show_empty(self, empty: bool, notice: str | None = None) -> None:
         """The table, or in its place the empty-state text or a notice (e.g. a refused accounts request)."""
