@@ -59,7 +59,7 @@ def close_dialogs() -> None:
 # -- names ---------------------------------------------------------------------------------------
 
 
-def test_every_actionable_object_in_the_window_has_a_name(gui):
+def test_every_actionable_object_in_the_window_has_a_name(gui, qtbot):
     desk = gui.start(gui.desk(asgi_sandbox()))
     _focused(desk)
     nodes = list(walk(desk.window))
@@ -69,6 +69,13 @@ def test_every_actionable_object_in_the_window_has_a_name(gui):
     assert {"Service accounts", "Recent tests", "Add", "Rename", "Rotate access key", "Delete", "Refresh"} <= named
     assert "Actions" in {n.name for n in nodes if n.role.name == "ColumnHeader"}
     assert "Filter service accounts" in {n.name for n in nodes if n.role.name == "Button"}
+    # The Activity tab, reached from the keyboard: the tab bar, then Right.
+    tabs = desk.window.lower_tabs
+    focus(gui, tabs.tabBar())
+    key(qtbot, Qt.Key.Key_Right)
+    assert tabs.currentWidget() is desk.window.activity_tab
+    nodes = list(walk(desk.window))
+    assert not unnamed(nodes), "unnamed in the Activity tab:\n" + "\n".join(unnamed(nodes))
 
 
 def test_cells_say_what_icons_and_italics_show(gui):
@@ -168,8 +175,18 @@ def test_every_dialog_names_its_fields(gui, qtbot):
     w.tests_view.setCurrentIndex(desk.tests_proxy.index(0, 0))
     key(qtbot, Qt.Key.Key_Return)
     dialog = open_dialog(gui, "test details")
+    _check_dialog(dialog)
+    focus(gui, dialog.all_fields)
+    key(qtbot, Qt.Key.Key_Space)  # every raw field, in a table
     nodes = _check_dialog(dialog)
     assert "Fields of the test" in {n.name for n in nodes if n.role.name == "Table"}
+    seen.append(dialog.windowTitle())
+    close_dialogs()
+
+    focus(gui, w.accounts_view)
+    key(qtbot, Qt.Key.Key_F1)
+    dialog = open_dialog(gui, "keyboard shortcuts")
+    _check_dialog(dialog)
     seen.append(dialog.windowTitle())
     close_dialogs()
 
@@ -177,7 +194,7 @@ def test_every_dialog_names_its_fields(gui, qtbot):
     report.show()
     _check_dialog(report)
     report.close()
-    assert len(seen) == 8, seen
+    assert len(seen) == 9, seen
 
 
 def test_sign_in_dialog_is_named(gui):
@@ -237,6 +254,8 @@ def test_arrows_move_within_a_table_and_tab_leaves_the_details(gui, qtbot):
     w.tests_view.setCurrentIndex(desk.tests_proxy.index(0, 0))
     key(qtbot, Qt.Key.Key_Return)
     dialog = open_dialog(gui, "test details")
+    focus(gui, dialog.all_fields)
+    key(qtbot, Qt.Key.Key_Space)
     dialog.table.setFocus()
     key(qtbot, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not dialog.table
