@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -333,7 +334,7 @@ def test_space_and_enter_work_the_painted_buttons(gui, qtbot):
 
 def test_reveal_copy_clear_and_errors_are_announced_once_each(gui, qtbot):
     sb = asgi_sandbox()
-    desk = gui.start(gui.desk(sb, clipboard_timeout=2))
+    desk = gui.start(gui.desk(sb, clipboard_timeout=2, reveal_timeout=1))
     w = _focused(desk)
     said: list[tuple[str, bool]] = []
     desk.announcer.announced.connect(lambda text, assertive: said.append((text, assertive)))
@@ -360,3 +361,41 @@ def test_reveal_copy_clear_and_errors_are_announced_once_each(gui, qtbot):
     gui.run(until(lambda: said, what="the failure announced"))
     assert said == [("“nightly-regression” no longer exists; another admin deleted it.", False)]
     assert not any(pair["key"] in t or pair["secret"] in t for t in desk.announcer.history)
+    # A revealed value hides itself after the reveal timeout: said once, whatever was revealed.
+    desk.select_account(ci.id)
+    said.clear()
+    key(qtbot, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    gui.run(until(lambda: len(said) == 2, timeout=5, what="hidden again"))
+    assert [t for t, _ in said] == [
+        "Key of “ci-runner” shown in its cell.",
+        "Revealed keys and secrets are hidden again.",
+    ]
+
+
+class RefusedPages(httpx.AsyncBaseTransport):
+    """The sandbox, refusing further pages of tests once `refuse` is set."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner, self.refuse = inner, False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.refuse and request.url.path.endswith("/tests") and request.url.params.get("offset", "0") != "0":
+            return httpx.Response(400, json={"message": "Page refused."})
+        return await self.inner.handle_async_request(request)
+
+
+def test_an_error_is_announced_once_and_interrupts(gui, qtbot):
+    sb = asgi_sandbox()
+    transport = RefusedPages(sb.transport)
+    desk = gui.start(gui.desk(sb, transport=transport))
+    gui.run(until(lambda: desk.accounts.usage_loaded, what="usage loaded"))  # its own pages are done
+    said: list[tuple[str, bool]] = []
+    desk.announcer.announced.connect(lambda text, assertive: said.append((text, assertive)))
+    transport.refuse = True
+    view = _focused(desk).tests_view
+    focus(gui, view)
+    key(qtbot, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)  # the last test: the next page is asked for
+    gui.run(until(lambda: said, what="the failure announced"))
+    assert len(said) == 1 and said[0][1] is True, said  # assertive: errors interrupt
+    assert "Page refused." in said[0][0] and "F5" in said[0][0]
+    assert said[0][0] == desk.messages.history[-1][1]  # the status bar's words, said once
