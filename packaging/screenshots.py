@@ -12,7 +12,12 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if "QT_QPA_PLATFORM" not in os.environ:
+    # A 1920 x 1080 screen (offscreen's own is 800 x 800): the window opens at its real default size, which
+    # follows the screen (and QT_SCALE_FACTOR) as it does on a desktop.
+    _screen = Path(tempfile.mkdtemp()) / "screen.json"
+    _screen.write_text('{"screens": [{"name": "s", "x": 0, "y": 0, "width": 1920, "height": 1080}]}')
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 
 import httpx
 import qasync
@@ -24,6 +29,7 @@ from tbdesk.app import Options, TbDesk
 from tbdesk.credentials import CredentialStore
 from tbdesk.gui.dialogs import RotateDialog
 from tbdesk.gui.models import AccountCol
+from tbdesk.gui.sizes import default_size
 from tbdesk.sandbox import Store, create_app
 from tbdesk.sandbox.seed import seed
 
@@ -51,13 +57,18 @@ async def shoot(out: Path, dark: bool) -> None:
     )
     await desk.start()
     await until(lambda: desk.accounts.usage_loaded)
-    desk.window.resize(1280, 780)
+    desk.window.resize(default_size(desk.window))  # what a first start shows
     desk.select_account(desk.accounts.accounts()[0].id)
     ci = next(a for a in desk.accounts.accounts() if a.identifier == "ci-runner")
     desk.select_account(ci.id)
     desk.credentials.reveal(ci, AccountCol.KEY)
     await asyncio.sleep(0.2)
     suffix = ("-dark" if dark else "") + ("-2x" if os.environ.get("QT_SCALE_FACTOR") == "2" else "")
+    if WINDOW_ONLY:
+        await window_shots(desk, store, out, suffix)
+        desk.window.close()
+        await until(desk.closed.is_set)
+        return
     if not ACTIVITY_ONLY:
         desk.window.grab().save(str(out / f"main-window{suffix}.png"))
         dialog = RotateDialog(desk.window, ci, desk.accounts.usage(ci.id))
@@ -66,6 +77,8 @@ async def shoot(out: Path, dark: bool) -> None:
         dialog.grab().save(str(out / f"rotate-dialog{suffix}.png"))
         dialog.close()
     await activity_shots(desk, out, suffix)
+    if not dark and not ACTIVITY_ONLY:
+        await window_shots(desk, store, out, suffix)
     if not dark and not ACTIVITY_ONLY:
         await lifecycle_shots(desk, out, flaky)
     desk.window.close()
@@ -97,6 +110,67 @@ async def activity_shots(desk: TbDesk, out: Path, suffix: str) -> None:
     await asyncio.sleep(0.2)
     w.grab().save(str(out / f"tests-filtered{suffix}.png"))
     desk.presenter.clear_test_filters()
+
+
+async def window_shots(desk: TbDesk, store: Store, out: Path, suffix: str) -> None:
+    """Issue #12: the main window at its default size and small, a test's details, the delete dialog with
+    the identifier typed, and a member's read-only window."""
+    from tbdesk.gui.dialogs import DeleteDialog, TestDetailsDialog
+    from tbdesk.gui.models import ROW_ROLE
+
+    w = desk.window
+    desk.accounts.hide_all()
+    w.accounts_view.sortByColumn(AccountCol.IDENTIFIER, Qt.SortOrder.AscendingOrder)
+    ci = next(a for a in desk.accounts.accounts() if a.identifier == "ci-runner")
+    desk.select_account(ci.id)
+    w.accounts_view.setFocus()
+    w.resize(default_size(w))
+    await asyncio.sleep(0.2)
+    w.grab().save(str(out / f"main-window{suffix}.png"))
+    if "-2x" not in suffix:
+        size = w.size()
+        w.resize(820, 560)
+        await asyncio.sleep(0.2)
+        w.grab().save(str(out / "main-window-small.png"))
+        w.resize(size)
+    proxy = desk.tests_proxy
+    row = next(
+        r
+        for r in range(proxy.rowCount())
+        if (t := proxy.index(r, 0).data(ROW_ROLE)).started_by and t.started_by.is_service_account and t.duration
+    )
+    details = TestDetailsDialog(w, proxy.index(row, 0).data(ROW_ROLE))
+    details.show()
+    await asyncio.sleep(0.2)
+    details.grab().save(str(out / f"test-details{suffix}.png"))
+    details.close()
+    delete = DeleteDialog(w, ci, desk.accounts.usage(ci.id))
+    delete.show()
+    delete.confirm.setText(ci.identifier)
+    await asyncio.sleep(0.2)
+    delete.grab().save(str(out / f"delete-dialog{suffix}.png"))
+    delete.close()
+    await member_shot(store, out, suffix)
+
+
+async def member_shot(store: Store, out: Path, suffix: str) -> None:
+    member = next(u for u in store._all("SELECT id FROM users WHERE role = 'member' ORDER BY id"))
+    pair = store.reset_user_keys(member["id"])
+    os.environ["TESTINGBOT_KEY"], os.environ["TESTINGBOT_SECRET"] = pair["key"], pair["secret"]
+    tmp = Path(tempfile.mkdtemp())
+    desk = TbDesk(
+        Options(api_url="http://127.0.0.1/v1"),
+        CredentialStore(tmp, backend=None),
+        QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat),
+        transport=httpx.ASGITransport(app=create_app(store)),
+    )
+    await desk.start()
+    await until(lambda: not desk.runner.busy)
+    desk.window.resize(default_size(desk.window))
+    await asyncio.sleep(0.2)
+    desk.window.grab().save(str(out / f"member-view{suffix}.png"))
+    desk.window.close()
+    await until(desk.closed.is_set)
 
 
 class _FlakyRotations(httpx.AsyncBaseTransport):
@@ -171,6 +245,7 @@ def dark_palette() -> QPalette:
     return palette
 
 
+WINDOW_ONLY = "--window-only" in sys.argv  # only the pictures of issue #12 (any scale factor)
 ACTIVITY_ONLY = "--activity-only" in sys.argv  # with QT_SCALE_FACTOR=2: the Activity pictures at 2x
 
 

@@ -196,7 +196,11 @@ def test_status_bar_sections_are_set_apart(gui):
     desk = signed_in(gui)
     w = desk.window
     sections = [s for s in (w.clipboard_label, w.refreshed_label, w.rate_label, w.user_label) if s.isVisible()]
-    assert len(sections) >= 2 and all("border-left" in s.styleSheet() for s in sections)
+    assert len(sections) >= 2
+    for section in sections:  # a rule on its left edge, in a colour apart from the bar's
+        image = section.grab().toImage()
+        rule, inside = image.pixelColor(0, image.height() // 2), image.pixelColor(3, image.height() // 2)
+        assert abs(rule.lightness() - inside.lightness()) > 30, section.text()
     assert all(s.text() for s in sections)  # an empty one is hidden, so no rule stands alone
     edges = sorted((s.geometry().left(), s.geometry().right()) for s in sections)
     assert all(a[1] < b[0] for a, b in itertools.pairwise(edges))

@@ -384,7 +384,7 @@ class TestDetailsDialog(QDialog):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         self.close_button.setDefault(True)  # Enter and Escape both close it
         self.setMinimumWidth(520)
-        self.resize(620, 440)
+        self.resize(620, self.sizeHint().height())
 
     @property
     def url(self) -> str:

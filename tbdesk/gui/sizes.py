@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QFontDatabase, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
@@ -54,8 +54,38 @@ def apply_widths(view: QTableView, widths: Mapping[int, int], stretch: int) -> N
         title = str(model.headerData(col, header.orientation()) or "") if model is not None else ""
         header.resizeSection(col, max(width, metrics.horizontalAdvance(title) + PADDING + 8))
     header.setStretchLastSection(False)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.setMinimumSectionSize(40)
+    floor = NameFloor(view, stretch)
+    view.viewport().installEventFilter(floor)
+    floor.fit()
+
+
+class NameFloor(QObject):
+    """The name column stretches into the room left, but never below FLOOR pixels: on a small screen (or
+    at 2x) the table scrolls sideways rather than cut every name to "on…"."""
+
+    FLOOR = 180
+
+    def __init__(self, view: QTableView, column: int) -> None:
+        super().__init__(view)
+        self.view, self.column = view, column
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        header = self.view.horizontalHeader()
+        others = sum(
+            header.sectionSize(c) for c in range(header.count()) if c != self.column and not header.isSectionHidden(c)
+        )
+        room = self.view.viewport().width() - others
+        mode = QHeaderView.ResizeMode.Stretch if room >= self.FLOOR else QHeaderView.ResizeMode.Interactive
+        if header.sectionResizeMode(self.column) != mode:
+            header.setSectionResizeMode(self.column, mode)
+        if mode is QHeaderView.ResizeMode.Interactive and header.sectionSize(self.column) < self.FLOOR:
+            header.resizeSection(self.column, self.FLOOR)  # a wider one the admin chose stays
 
 
 def columns_fit(view: QTableView) -> bool:

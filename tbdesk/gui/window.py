@@ -46,7 +46,7 @@ class StatusSection(QLabel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setStyleSheet("QLabel { border-left: 1px solid palette(mid); padding: 0 6px 0 8px; }")
+        self.setStyleSheet("QLabel { border: 0px; border-left: 1px solid palette(mid); padding: 0 6px 0 8px; }")
         self.hide()
 
     def setText(self, text: str) -> None:
