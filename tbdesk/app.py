@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QDialog
 
@@ -243,6 +243,7 @@ class TbDesk(QObject):
         w.filter_down.connect(nav.into_results)
         w.filter_escape.connect(nav.clear_filter)
         actions.affected.connect(nav.focus_account)
+        self.accounts_proxy.rowsRemoved.connect(nav.row_removed, Qt.ConnectionType.QueuedConnection)
         w.unavailable.connect(nav.unavailable)
 
         # Revealed values hide when the window is minimised, the screen locks or the app is hidden.

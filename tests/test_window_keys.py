@@ -186,6 +186,10 @@ def test_enter_deletes_once_the_identifier_is_typed(gui, qtbot):
     assert dialog.ok.isEnabled() and dialog.ok.isDefault()
     press(qtbot, Qt.Key.Key_Return)
     gui.run(until(lambda: row_of(desk, "release-smoke") is None, what="deleted by Enter"))
+    # The next row is selected, not only outlined: what the next key acts on is what is highlighted.
+    gui.run(until(lambda: w.accounts_view.selectionModel().selectedRows(), what="next row selected"))
+    assert desk.selected().identifier == w.accounts_view.selectionModel().selectedRows()[0].data()
+    assert focused() is w.accounts_view
     assert smoke.id not in {a["id"] for a in sb.store.service_accounts(0, 100)[0]}
 
 

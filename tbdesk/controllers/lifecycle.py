@@ -191,6 +191,8 @@ class CredentialLifecycle(QObject):
         panel.finished.connect(lambda _r: self.window.activateWindow())  # the focus goes back to the table
         self.panel = panel
         panel.show()
+        panel.raise_()
+        panel.activateWindow()  # the keys go to the panel first (without a window manager too), then the table
 
     def _panel_gone(self, panel: HandoverPanel) -> None:
         if self.panel is panel:

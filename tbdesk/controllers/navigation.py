@@ -93,6 +93,14 @@ class Navigation(QObject):
         self.presenter.select_account(account_id, keep_filter=False)
         self.window.accounts_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def row_removed(self, *_: object) -> None:
+        """After a delete the current row is the next one: select it too, so what is outlined is what the
+        next key acts on (Qt keeps the current cell but drops the selection)."""
+        view = self.window.accounts_view
+        current = view.selectionModel().currentIndex()
+        if current.isValid() and not view.selectionModel().selectedRows():
+            view.selectionModel().setCurrentIndex(current, SELECT_ROW)
+
     # -- shortcuts with nothing to act on --------------------------------------------------------
 
     def unavailable(self, name: str) -> None:
