@@ -14,10 +14,10 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import platformdirs
 
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 from .api import Credentials
 from .api.schema import DEFAULT_API_URL
 from .redact import SECRETS
+
+T = TypeVar("T")
 
 log = logging.getLogger("tbdesk.credentials")
 SERVICE = "tbdesk"
@@ -130,7 +132,7 @@ def choose_backend() -> tuple[KeyringBackend | None, str | None]:
         candidates = [SecretService.Keyring, kwallet.DBusKeyring]
     for cls in candidates:
         try:
-            if cls.priority > 0:  # type: ignore[operator]  # priority raises when the service is absent
+            if cls.priority > 0:  # type: ignore[attr-defined]  # priority raises when the service is absent
                 return cls(), None
         except Exception as exc:  # each backend signals "not here" its own way
             log.debug("keyring backend %s unavailable: %s", cls.__module__, type(exc).__name__)
@@ -195,7 +197,7 @@ class CredentialStore:
             raise KeyringUnavailable("none", NO_KEYRING)
         return backend
 
-    def _call(self, what: str, fn, *args):
+    def _call(self, what: str, fn: Callable[..., T], *args: Any) -> T:
         import keyring.errors
 
         try:
@@ -250,7 +252,7 @@ class CredentialStore:
     def _profiles_file(self) -> Path:
         return self.config_dir / "profiles.json"
 
-    def _read(self) -> dict:
+    def _read(self) -> dict[str, Any]:
         try:
             data = json.loads(self._profiles_file.read_text("utf-8"))
             return data if isinstance(data, dict) else {}

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from PySide6.QtCore import QSettings
 
 from .api.client import RetryPolicy
 from .core.lifecycle import DEFAULT_POLICY_DAYS
 from .core.preferences import Preferences
+
+
+class Timeouts(TypedDict):
+    reveal_timeout: int
+    clipboard_timeout: int
 
 
 @dataclass
@@ -37,16 +42,17 @@ class Options:
         }
 
     @classmethod
-    def timeouts_from(cls, settings: QSettings) -> dict[str, int]:
+    def timeouts_from(cls, settings: QSettings) -> Timeouts:
         """The user's settings for how long revealed and copied credentials live (seconds, 5 to 600)."""
-        out = {}
-        for name, key in (
-            ("reveal_timeout", "security/revealSeconds"),
-            ("clipboard_timeout", "security/clipboardSeconds"),
-        ):
-            try:
-                value = int(settings.value(key, 30))  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                value = 30
-            out[name] = min(max(value, 5), 600)
-        return out
+        return Timeouts(
+            reveal_timeout=_seconds(settings, "security/revealSeconds"),
+            clipboard_timeout=_seconds(settings, "security/clipboardSeconds"),
+        )
+
+
+def _seconds(settings: QSettings, key: str) -> int:
+    try:
+        value = int(str(settings.value(key, 30)))
+    except (TypeError, ValueError):
+        value = 30
+    return min(max(value, 5), 600)

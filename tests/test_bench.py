@@ -7,8 +7,11 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+BENCH = Path(__file__).parents[1] / "benchmarks" / "bench.py"
 
 
 @pytest.mark.slow
@@ -16,7 +19,7 @@ def test_quick_benchmark_prints_every_figure(tmp_path):
     out = tmp_path / "bench.json"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "tbdesk.bench", "--quick", "--json", str(out)],
+        [sys.executable, str(BENCH), "--quick", "--json", str(out)],
         env=env,
         capture_output=True,
         text=True,

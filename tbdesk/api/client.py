@@ -12,7 +12,7 @@ import ipaddress
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -125,6 +125,14 @@ class TestingBotClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    def add_response_hook(self, hook: Callable[[httpx.Response], Awaitable[None]]) -> None:
+        """Call `hook` with every response (the benchmark counts bytes with it)."""
+        self._http.event_hooks["response"].append(hook)
 
     async def __aenter__(self) -> TestingBotClient:
         return self

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ApiError(Exception):
     """Base class. `message` is for people; `status` is the HTTP status when there was one."""
@@ -43,7 +45,7 @@ class NotFound(ApiError):
 class InvalidInput(ApiError):
     status = 400
 
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None, **kw) -> None:
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.fields = fields or {}
 
@@ -51,7 +53,7 @@ class InvalidInput(ApiError):
 class RateLimited(ApiError):
     status = 429
 
-    def __init__(self, message: str, retry_after: float, **kw) -> None:
+    def __init__(self, message: str, retry_after: float, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.retry_after = retry_after
 
@@ -63,7 +65,7 @@ class ServerError(ApiError):
 class NetworkError(ApiError):
     """Refused, reset, DNS, TLS or timeout; `kind` says which."""
 
-    def __init__(self, message: str, kind: str, **kw) -> None:
+    def __init__(self, message: str, kind: str, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.kind = kind
 

@@ -173,7 +173,7 @@ class Presenter(QObject):
         button.setVisible(account is not None and self.tests_proxy.who != (account.id if account else None))
         if account is not None:
             button.setText(plain.mnemonic(f"Only tests by {plain.short(account.identifier)}"))  # no & shortcut
-            button.setToolTip(plain.tooltip(f"Show only the tests started by {account.identifier}"))
+            button.setToolTip(plain.tooltip(f"Show only the tests started by {account.identifier}") or "")
         self.update_actions()
 
     def tasks_changed(self) -> None:

@@ -100,7 +100,7 @@ class Profiles(QObject):
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
         done: asyncio.Future[int] = asyncio.get_event_loop().create_future()
-        box.finished.connect(lambda r: done.done() or done.set_result(r))
+        box.finished.connect(lambda r: None if done.done() else done.set_result(r))
         self.question = box
         box.open()
         try:

@@ -15,7 +15,7 @@ import httpx
 from PySide6.QtCore import QObject, Signal
 
 from ..api import schema as s
-from ..api.client import Credentials, TestingBotClient
+from ..api.client import Credentials, TestingBotClient, check_base_url
 from ..api.errors import ApiError, AuthenticationError, NotFound, PermissionDenied
 from ..api.models import User
 from ..core.wording import describe, endpoint_refused, service_account_refusal
@@ -196,7 +196,7 @@ class Session(QObject):
         # Ask the keyring before offering to remember the pair: locked, refused or broken is said up front.
         keyring_problem = await asyncio.to_thread(self.store.check_keyring)
         log.info("asking to sign in (%s)", message or "no usable stored pair")
-        dialog = SignInDialog(self.window, api_url, keyring_problem, message)
+        dialog = SignInDialog(self.window, api_url, keyring_problem, message, check_url=check_base_url)
         self.dialogs.track(dialog)
         self.window.statusBar().clearMessage()  # an old "loading failed" is not what the dialog is about
         async for key, secret, url, remember in submissions(dialog, self.user_wait):

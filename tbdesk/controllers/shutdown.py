@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -105,4 +105,4 @@ class QuitKeys(QObject):
         return False
 
 
-_CTRL_Q = QKeySequence("Ctrl+Q")[0].toCombined()
+_CTRL_Q = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Q).toCombined()

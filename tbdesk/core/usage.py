@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -64,7 +64,7 @@ class UsageLog:
         return usage_of(self._starts.values(), now)
 
 
-def reached_cutoff(tests: list[Test], cutoff: datetime, fetched: int, total: int) -> bool:
+def reached_cutoff(tests: Sequence[Test], cutoff: datetime, fetched: int, total: int) -> bool:
     """Paging newest-first: stop at an empty page, at a page older than `cutoff`, or at the end."""
     oldest = tests[-1].created_at if tests else None
     return not tests or oldest is None or oldest < cutoff or fetched >= total

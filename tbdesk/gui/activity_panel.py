@@ -275,11 +275,11 @@ class ActivityPanel(QWidget):
         self.browsers = RankedBars("Browsers by tests", body)
         lists = QGridLayout()
         lists.setVerticalSpacing(2)
-        for column, (caption, widget) in enumerate((("Builds", self.builds), ("Browsers", self.browsers))):
-            label = _plain(QLabel(caption))
+        for column, (heading, bars) in enumerate((("Builds", self.builds), ("Browsers", self.browsers))):
+            label = _plain(QLabel(heading))
             label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             lists.addWidget(label, 0, column)
-            lists.addWidget(widget, 1, column, Qt.AlignmentFlag.AlignTop)
+            lists.addWidget(bars, 1, column, Qt.AlignmentFlag.AlignTop)
         lists.setRowStretch(2, 1)
         grid.addLayout(lists, 1, 2)
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..api import ServiceAccount
+from ..api.models import ServiceAccount
 from ..core.rotation import Outcome, Result
 from . import format as fmt
 from .forms import child, embed

@@ -80,10 +80,10 @@ class CredentialDelegate(QStyledItemDelegate):
             eye, copy = self.button_rects(option.rect)
             pos = event.position().toPoint()
             if eye.contains(pos):
-                self.reveal_clicked.emit(QModelIndex(index))
+                self.reveal_clicked.emit(_plain(index))
                 return True
             if copy.contains(pos):
-                self.copy_clicked.emit(QModelIndex(index))
+                self.copy_clicked.emit(_plain(index))
                 return True
         return super().editorEvent(event, model, option, index)
 
@@ -125,6 +125,13 @@ class MoreDelegate(QStyledItemDelegate):
             and isinstance(event, QMouseEvent)
             and event.button() == Qt.MouseButton.LeftButton
         ):
-            self.clicked.emit(QModelIndex(index))
+            self.clicked.emit(_plain(index))
             return True
         return super().editorEvent(event, model, option, index)
+
+
+def _plain(index: QModelIndex | QPersistentModelIndex) -> QModelIndex:
+    """The signals carry a QModelIndex; views hand editorEvent either kind."""
+    if isinstance(index, QModelIndex):
+        return index
+    return index.model().index(index.row(), index.column(), index.parent())

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import identifiers
-from ..api import ServiceAccount, Test
+from ..api.models import ServiceAccount, Test
 from ..core import test_page
 from ..core.usage import Usage
 from . import format as fmt
@@ -171,7 +171,7 @@ class IdentifierDialog(ActionDialog):
         if problem is None and self.value() != self.edit.text().strip():
             problem = f"Will be saved as “{self.value()}”."  # fullwidth letters, decomposed accents
         # An empty field is not an error yet; say nothing until the user has typed.
-        self._set_hint(problem if self.edit.text() else "", error=False)
+        self._set_hint(problem or "" if self.edit.text() else "", error=False)
 
     def _set_hint(self, text: str, error: bool) -> None:
         self.hint.setText(text)
@@ -263,9 +263,17 @@ class SignInDialog(ActionDialog):
     UI = "sign_in.ui"
 
     def __init__(
-        self, parent: QWidget | None, api_url: str, keyring_problem: str | None, message: str | None = None
+        self,
+        parent: QWidget | None,
+        api_url: str,
+        keyring_problem: str | None,
+        message: str | None = None,
+        check_url: Callable[[str], object] | None = None,
     ) -> None:
+        """`check_url` raises ValueError with a message for a URL the client would refuse (the API layer's
+        check_base_url, handed in by the session: views do not import the client)."""
         super().__init__(parent, "Sign in to TestingBot", "Sign in")
+        self._check_url = check_url
         self.key = child(self.content, QLineEdit, "keyEdit")
         self.secret = child(self.content, QLineEdit, "secretEdit")
         self.api_url = child(self.content, QLineEdit, "apiUrlEdit")
@@ -282,7 +290,7 @@ class SignInDialog(ActionDialog):
         if keyring_problem:
             self.remember.setChecked(False)
             self.remember.setEnabled(False)
-            self.remember.setToolTip(plain.tooltip(keyring_problem))
+            self.remember.setToolTip(plain.tooltip(keyring_problem) or "")
             note = child(self.content, QLabel, "keyringNote")
             note.setText(keyring_problem)
             note.setVisible(True)
@@ -329,9 +337,8 @@ class SignInDialog(ActionDialog):
 
     def _submit(self) -> None:
         try:
-            from ..api.client import check_base_url  # the client's httpx is not needed to paint the window
-
-            check_base_url(self.api_url.text())
+            if self._check_url is not None:
+                self._check_url(self.api_url.text())
         except ValueError as exc:
             self.advanced.setChecked(True)
             self.show_error(str(exc))
@@ -352,7 +359,10 @@ class TestDetailsDialog(QDialog):
         title = child(self.content, QLabel, "titleLabel")
         title.setText(test.name or test.session_id)
         title.setStyleSheet("font-weight: 600; font-size: 14pt;")
-        self.form = self.content.findChild(QFormLayout, "summaryForm")
+        form = self.content.findChild(QFormLayout, "summaryForm")
+        if form is None:
+            raise LookupError("the test details layout has no summaryForm")
+        self.form = form
         assert self.form is not None
         self.values: dict[str, QLabel] = {}
         for label, value in test_page.summary(test):

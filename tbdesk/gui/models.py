@@ -512,9 +512,6 @@ class AccountsProxy(QSortFilterProxyModel):
             return model.past_policy(model.at(source_row))
         return True
 
-    def resort(self) -> None:
-        self.sort(self._sort_column, self._sort_order)
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sourceModel().sort(column, order)
 
@@ -790,10 +787,10 @@ class TestsProxy(QSortFilterProxyModel):
 
     def shown_tests(self) -> list[Test]:
         """The tests the filter lets through, in the order shown."""
-        source = self.sourceModel()
+        source = cast("TestsModel", self.sourceModel())
         return [source.test_at(self.mapToSource(self.index(r, 0)).row()) for r in range(self.rowCount())]
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if self._everything:
             return True
-        return self._query.matches(self.sourceModel().test_at(source_row))
+        return self._query.matches(cast("TestsModel", self.sourceModel()).test_at(source_row))

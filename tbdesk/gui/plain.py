@@ -10,6 +10,8 @@ QStatusBar.showMessage always paint plain text and need none of them.
 
 from __future__ import annotations
 
+from typing import overload
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt  # the Qt namespace's QtGui half: convertFromPlainText
 from PySide6.QtWidgets import QLabel
@@ -23,10 +25,14 @@ def label(widget: QLabel, text: str) -> None:
     widget.setText(mnemonic(text) if widget.buddy() is not None else text)
 
 
+@overload
+def tooltip(text: str) -> str: ...
+@overload
+def tooltip(text: None) -> None: ...
 def tooltip(text: str | None) -> str | None:
     """A tooltip that shows `text` literally: escaped rich text, since Qt would guess a plain one's format."""
     if not text:
-        return None
+        return text
     if len(text) > TOOLTIP_MAX:
         text = text[: TOOLTIP_MAX - 1] + "…"
     return GuiQt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)

@@ -29,7 +29,9 @@ class ScreenLockWatcher(QObject):
             return
         for path, interface in SCREENSAVERS:
             # An empty service name accepts the signal from whichever process owns the screensaver.
-            if bus.connect("", path, interface, "ActiveChanged", self, SLOT("active_changed(bool)")):
+            # PySide6's stubs want the slot as bytes, but at run time only SLOT()'s str is accepted.
+            slot = SLOT("active_changed(bool)")
+            if bus.connect("", path, interface, "ActiveChanged", self, slot):  # type: ignore[call-overload]
                 self.listening = True
         log.debug("screen-lock signals %s", "watched" if self.listening else "unavailable")
 

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QComboBox
 
-from ..api import Test
+from ..api.models import Test
 from ..core.activity import Who, who_of
 from . import plain
 from .debounce import Debounce

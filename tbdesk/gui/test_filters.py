@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from ..api import Test
+from ..api.models import Test
 from ..core.activity import RESULTS
 from ..core.filters import ALL, NO_BUILD
 from .debounce import Debounce

@@ -81,7 +81,8 @@ def _pair(caps: dict[str, Any], tb: dict[str, Any]) -> tuple[str | None, str | N
 async def new_session(request: Request) -> Response:
     body = await parse_body(request)
     caps = _capabilities(body)
-    tb = caps.get("tb:options") if isinstance(caps.get("tb:options"), dict) else {}
+    options = caps.get("tb:options")
+    tb: dict[str, Any] = options if isinstance(options, dict) else {}
     # The URL's credentials (HTTP Basic) win; without them, the capabilities' pair is used.
     pair = basic_pair(request)
     who = principal_of(request, "write", pair if pair[0] and pair[1] else _pair(caps, tb))

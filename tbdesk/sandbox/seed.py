@@ -155,11 +155,13 @@ def _tests(
                 created = now - (UNUSED_AFTER + (now - created) / (3 * DAY)) * DAY  # 30 to 40 days ago
         else:
             sb_type, sb_id = "user", rng.choice(people)
+        platform: str | None
+        device: str | None
         if rng.random() < 0.25:
             platform, device = rng.choice(DEVICES)
             browser, version, os_name = ("safari" if platform == "iOS" else "chrome"), "", platform
         else:
-            platform = device = None
+            platform, device = None, None
             browser, versions = rng.choice(BROWSERS)
             version, os_name = rng.choice(versions), rng.choice(DESKTOP_OS)
         duration = rng.randint(8, 600)

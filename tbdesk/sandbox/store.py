@@ -230,7 +230,8 @@ class Store:
 
     def _one(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Row | None:
         with self._lock:
-            return self._db.execute(sql, tuple(args)).fetchone()
+            row: sqlite3.Row | None = self._db.execute(sql, tuple(args)).fetchone()
+            return row
 
     def _all(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -398,7 +399,8 @@ class Store:
         build: str | None = None,
         group: str | None = None,
     ) -> tuple[list[sqlite3.Row], int]:
-        where, args = [], []
+        where: list[str] = []
+        args: list[float | str] = []
         if since is not None:
             where.append("t.updated_at >= ?")
             args.append(since)

@@ -1,4 +1,6 @@
-"""python -m tbdesk.bench [--quick] [--runs N] [--json PATH]: how fast tbdesk is, against its own sandbox.
+"""./dev bench [--quick] [--runs N] [--json PATH]: how fast tbdesk is, against its own sandbox.
+
+Run from the repository (./dev bench, or python benchmarks/bench.py); it is not part of the shipped package.
 
 Every figure is the median of several runs (min and max shown). Cold start is a ratio against a floor
 measured in the same run: a minimal PySide6 program that shows an empty QMainWindow and exits once painted.
@@ -11,16 +13,18 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from tbdesk.core.waiting import StallWatch
+from tbdesk.core.waiting import until as wait_until
 
 FLOOR = """
 import sys
@@ -51,8 +55,9 @@ class Row:
     met: bool | None
 
 
-def summary(values: list[float]) -> tuple[float, float, float]:
-    return statistics.median(values), min(values), max(values)
+def summary(values: Sequence[float], scale: float = 1.0) -> tuple[float, float, float]:
+    """Median, min and max, times `scale` (1000 for seconds to ms)."""
+    return statistics.median(values) * scale, min(values) * scale, max(values) * scale
 
 
 def p(values: list[float], q: float) -> float:
@@ -67,7 +72,7 @@ class Sandbox:
     """The sandbox as its own process, as a user would run it (started the one way: sandbox.child)."""
 
     def __init__(self, *args: str) -> None:
-        from .sandbox.child import SandboxProcess
+        from tbdesk.sandbox.child import SandboxProcess
 
         self.child = SandboxProcess(["--db", ":memory:", *args])
         info = self.child.start_blocking()
@@ -93,36 +98,22 @@ def time_until_line(cmd: list[str], marker: str, env: dict[str, str]) -> float:
     return elapsed
 
 
-class StallWatch:
-    """The event loop's lateness, as a 5 ms timer sees it: how long the window could not react."""
-
-    def __init__(self) -> None:
-        self.gaps: list[float] = []
-        self._task: asyncio.Task[None] | None = None
-
-    async def _run(self) -> None:
-        last = time.perf_counter()
-        while True:
-            await asyncio.sleep(0.005)
-            now = time.perf_counter()
-            self.gaps.append(max(0.0, now - last - 0.005))
-            last = now
-
-    def __enter__(self) -> StallWatch:
-        self._task = asyncio.ensure_future(self._run())
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._task:
-            self._task.cancel()
+async def until(predicate: Callable[[], Any], timeout: float = 120.0) -> Any:
+    """Wait for a condition at a 2 ms tick (the figures are read at that resolution); big data is slow."""
+    return await wait_until(predicate, timeout, tick=0.002)
 
 
-async def until(predicate: Callable[[], Any], timeout: float = 120.0) -> None:
-    deadline = time.perf_counter() + timeout
-    while not predicate():
-        if time.perf_counter() > deadline:
-            raise TimeoutError("benchmark step timed out")
-        await asyncio.sleep(0.002)
+def peak_rss_mib() -> float:
+    """This process's peak resident memory in MiB, on every OS the benchmark runs on."""
+    try:
+        import resource  # Unix only
+    except ImportError:  # Windows: psutil reports the peak working set there
+        import psutil  # type: ignore[import-untyped]
+
+        info = psutil.Process().memory_info()
+        return float(getattr(info, "peak_wset", info.rss)) / 2**20
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, KiB elsewhere
 
 
 # -- scenarios ----------------------------------------------------------------------------------
@@ -154,10 +145,8 @@ def cold_start(runs: int) -> list[Row]:
     ratios = [a / f for a, f in zip(app, floor, strict=True)]
     ratio = statistics.median(app) / statistics.median(floor)
     return [
-        Row("cold start", "floor: empty QMainWindow painted", "ms", *[v * 1000 for v in summary(floor)], "", None),
-        Row(
-            "cold start", "tbdesk: first rows of accounts and tests", "ms", *[v * 1000 for v in summary(app)], "", None
-        ),
+        Row("cold start", "floor: empty QMainWindow painted", "ms", *summary(floor, 1000), "", None),
+        Row("cold start", "tbdesk: first rows of accounts and tests", "ms", *summary(app, 1000), "", None),
         Row("cold start", "tbdesk / floor", "×", ratio, min(ratios), max(ratios), "<= 1.5", ratio <= 1.5),
     ]
 
@@ -168,10 +157,11 @@ def in_app(sb: Sandbox, body: Callable[[Any, Any], Any], **options: Any) -> Any:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from .app import Options, TbDesk
-    from .credentials import CredentialStore
+    from tbdesk.app import Options, TbDesk
+    from tbdesk.credentials import CredentialStore
 
-    app = QApplication.instance() or QApplication([])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([])
     app.setQuitOnLastWindowClosed(False)
     os.environ["TESTINGBOT_KEY"], os.environ["TESTINGBOT_SECRET"] = sb.key, sb.secret
     folder = Path(tempfile.mkdtemp())
@@ -232,11 +222,15 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
                 w = desk.window
                 w.lower_tabs.setCurrentWidget(w.activity_tab)
                 busiest = sorted(desk.accounts.accounts(), key=lambda a: -len(desk.activity.log.of(a.id)))[:20]
+
+                def titled(name: str) -> Callable[[], bool]:
+                    return lambda: bool(w.activity_panel.title.text() == name)
+
                 with StallWatch() as watch:
                     for account in busiest:
                         t = time.perf_counter()
                         desk.select_account(account.id)
-                        await until(lambda a=account: w.activity_panel.title.text() == a.identifier)
+                        await until(titled(account.identifier))
                         w.activity_panel.repaint()
                         panel.append(time.perf_counter() - t)
                         await asyncio.sleep(0.016)
@@ -249,7 +243,7 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
                         if ch == "\b":
                             QTest.keyClick(edit, Qt.Key.Key_Backspace)
                         else:
-                            QTest.keyClick(edit, ch)
+                            QTest.keyClicks(edit, ch)
                         desk.window.accounts_view.viewport().repaint()
                         keys.append(time.perf_counter() - t)
                         await asyncio.sleep(0)
@@ -274,14 +268,14 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
             in_app(sb, body)
     finally:
         sb.stop()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    rss = peak_rss_mib()
     ms = 1000
     return [
         Row(
             "large team",
             f"first rows visible ({accounts:,} accounts)",
             "ms",
-            *[v * ms for v in summary(first)],
+            *summary(first, ms),
             "",
             None,
         ),
@@ -289,7 +283,7 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
             "large team",
             f"all {accounts:,} accounts in the model",
             "ms",
-            *[v * ms for v in summary(full)],
+            *summary(full, ms),
             "< 1500",
             statistics.median(full) < 1.5,
         ),
@@ -317,7 +311,7 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
             "activity",
             "sparklines of all accounts drawn (14 days read)",
             "ms",
-            *[v * ms for v in summary(sparklines)],
+            *summary(sparklines, ms),
             "",
             None,
         ),
@@ -325,7 +319,7 @@ def large_team(runs: int, accounts: int, tests: int) -> list[Row]:
             "activity",
             f"30 days of tests read for the Activity tab ({min(read):,})",
             "ms",
-            *[v * ms for v in summary(pictures)],
+            *summary(pictures, ms),
             "",
             None,
         ),
@@ -422,7 +416,7 @@ def network_economy(runs: int, idle_seconds: float) -> list[Row]:
                     )
                     sizes.append(head + len(response.content) + sent)
 
-                desk.client._http.event_hooks["response"].append(count)
+                desk.client.add_response_hook(count)
                 await desk.sync.poll()
                 poll_bytes.append(sum(sizes))
                 before = desk.client.requests_sent
@@ -433,9 +427,7 @@ def network_economy(runs: int, idle_seconds: float) -> list[Row]:
     finally:
         sb.stop()
     return [
-        Row(
-            "network", "first screen at +100 ms per request", "ms", *[v * 1000 for v in summary(first_screen)], "", None
-        ),
+        Row("network", "first screen at +100 ms per request", "ms", *summary(first_screen, 1000), "", None),
         Row(
             "network",
             "sequential round trips to the first screen",
@@ -480,7 +472,7 @@ def table(rows: list[Row]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    parser = argparse.ArgumentParser(prog="python -m tbdesk.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="benchmarks/bench.py", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="each scenario once, on small data (for CI)")
     parser.add_argument("--runs", type=int, help="runs per scenario (default 5 for cold start, 3 otherwise)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON here")
