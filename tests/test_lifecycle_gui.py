@@ -119,6 +119,7 @@ def test_unused_accounts_are_marked_and_the_show_filter_lists_only_them(gui, qtb
 
 def test_a_history_too_short_to_tell_says_so_instead_of_unused(gui, qtbot, monkeypatch):
     sb = asgi_sandbox(tests=1500)  # 500 tests reach back only about ten days
+    monkeypatch.setattr(sync_module, "USAGE_MAX_PAGES", 1)  # the usage history stops after one page
     monkeypatch.setattr(sync_module, "HISTORY_MAX_PAGES", 1)
     desk = started(gui, qtbot, sb)
     nightly = row_of(desk, "nightly-regression")
