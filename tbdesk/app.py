@@ -244,6 +244,7 @@ class TbDesk(QObject):
         w.filter_escape.connect(nav.clear_filter)
         actions.affected.connect(nav.focus_account)
         self.accounts_proxy.rowsRemoved.connect(nav.row_removed, Qt.ConnectionType.QueuedConnection)
+        w.accounts_view.selectionModel().currentChanged.connect(nav.row_removed, Qt.ConnectionType.QueuedConnection)
         w.unavailable.connect(nav.unavailable)
 
         # Revealed values hide when the window is minimised, the screen locks or the app is hidden.

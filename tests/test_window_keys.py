@@ -291,6 +291,7 @@ def test_sign_out_with_a_pending_copy_asks_and_clears_it(gui, qtbot):
     open_menu_item(gui, qtbot, desk, Qt.Key.Key_F, Qt.Key.Key_O)  # File → Sign out
     box = gui.run(until(lambda: desk.profiles.question, what="confirmation"))
     assert isinstance(box, QMessageBox) and "ci-runner" in box.text()
+    assert not w.busy_bar.isVisible()  # a question waits for the admin: nothing is working
     press(qtbot, Qt.Key.Key_Return)  # the default is Cancel: still signed in, the copy kept
     gui.run(until(lambda: desk.profiles.question is None, what="answered"))
     assert desk.client is not None and QGuiApplication.clipboard().text() == ci.key
@@ -300,6 +301,7 @@ def test_sign_out_with_a_pending_copy_asks_and_clears_it(gui, qtbot):
     press(qtbot, Qt.Key.Key_Space)
     dialog = gui.run(until(lambda: visible_dialog(desk, SignInDialog), what="signed out: sign-in dialog"))
     assert QGuiApplication.clipboard().text() == "" and desk.accounts.rowCount() == 0
+    assert not w.refreshed_label.isVisible() and not w.rate_label.isVisible()  # nothing of the last session
     assert not w.only_selected.isVisible()
     type_text(qtbot, sb.key)
     press(qtbot, Qt.Key.Key_Tab)

@@ -94,12 +94,12 @@ class Navigation(QObject):
         self.window.accounts_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def row_removed(self, *_: object) -> None:
-        """After a delete the current row is the next one: select it too, so what is outlined is what the
-        next key acts on (Qt keeps the current cell but drops the selection)."""
-        view = self.window.accounts_view
-        current = view.selectionModel().currentIndex()
-        if current.isValid() and not view.selectionModel().selectedRows():
-            view.selectionModel().setCurrentIndex(current, SELECT_ROW)
+        """After a delete (or when the table takes the focus) Qt makes a row current without selecting it:
+        select it too, so the row the next key acts on is the one highlighted."""
+        selection = self.window.accounts_view.selectionModel()
+        current = selection.currentIndex()
+        if current.isValid() and not selection.selectedRows():
+            selection.select(current, SELECT_ROW)
 
     # -- shortcuts with nothing to act on --------------------------------------------------------
 

@@ -103,9 +103,11 @@ class Profiles(QObject):
         box.finished.connect(lambda r: None if done.done() else done.set_result(r))
         self.question = box
         box.open()
+        self.runner.user_wait(True)  # a question, not work: no busy mark
         try:
             await done
         finally:
+            self.runner.user_wait(False)
             self.question = None
             box.deleteLater()
             self.window.activateWindow()  # the keys go back to where they were

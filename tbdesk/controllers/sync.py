@@ -93,6 +93,9 @@ class Sync(QObject):
         self.presenter.set_accounts_refused(None)
         self.accounts.set_accounts([])
         self.tests.reset([], 0)
+        # The last session's "Updated …" and request budget are not this one's.
+        self.window.refreshed_label.setText("")
+        self.window.rate_label.setText("")
 
     def refresh(self) -> None:
         if self.session.client is not None:
