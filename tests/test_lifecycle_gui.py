@@ -136,7 +136,7 @@ def test_a_history_too_short_to_tell_says_so_instead_of_unused(gui, qtbot, monke
 # -- 3. hand-over panel --------------------------------------------------------------------------
 
 
-def test_add_opens_the_hand_over_panel_and_every_copy_is_guarded(gui, qtbot):
+def test_add_opens_the_hand_over_panel_and_every_copy_is_guarded(gui, qtbot, leakcheck):
     sb = asgi_sandbox()
     desk = started(gui, qtbot, sb, clipboard_timeout=30)
     press(qtbot, Qt.Key.Key_N, CTRL)
@@ -149,6 +149,7 @@ def test_add_opens_the_hand_over_panel_and_every_copy_is_guarded(gui, qtbot):
     pair = sb.store.service_account(made.id)
     assert cell(desk, made.id, AccountCol.LAST_TEST) == "no tests yet"  # new, not "unused"
     key, secret = pair["key"], pair["secret"]
+    leakcheck.watch(key, secret)  # no log record may hold them (checked at teardown)
     activate(qtbot, panel)
     assert panel.key_edit.text() == key
     assert secret not in panel.secret_edit.text() and secret not in panel.preview.toPlainText()  # hidden
@@ -219,12 +220,13 @@ def test_rotate_opens_the_panel_and_its_secret_hides_after_the_reveal_timeout(gu
 # -- 4. leaked-key triage ------------------------------------------------------------------------
 
 
-def test_a_pasted_hub_url_finds_the_owner_offers_rotate_now_and_sends_nothing(gui, qtbot):
+def test_a_pasted_hub_url_finds_the_owner_offers_rotate_now_and_sends_nothing(gui, qtbot, leakcheck):
     sb = asgi_sandbox()
     desk = started(gui, qtbot, sb)
     w = desk.window
     jm = row_of(desk, "jenkins-mobile")
     leaked = sb.store.service_account(jm.id)
+    leakcheck.watch(leaked["key"], leaked["secret"])
     sent = desk.client.requests_sent
     QGuiApplication.clipboard().setText(
         f"driver = Remote('https://{leaked['key']}:{leaked['secret']}@hub.testingbot.com/wd/hub')"
@@ -292,7 +294,7 @@ class Flaky(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
-def test_bulk_rotation_one_confirmation_progress_results_and_a_true_table(gui, qtbot):
+def test_bulk_rotation_one_confirmation_progress_results_and_a_true_table(gui, qtbot, leakcheck):
     sb = asgi_sandbox()
     flaky = Flaky(sb.transport)
     desk = started(gui, qtbot, sb, transport=flaky)
