@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFocusEvent, QFontDatabase
+from PySide6.QtGui import QFocusEvent, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -91,6 +91,9 @@ class HandoverPanel(QDialog):
         self.preview = child(c, QPlainTextEdit, "previewEdit")
         for w in (self.key_edit, self.secret_edit, self.preview):
             w.setFont(mono)
+        wide = QFontMetrics(mono).horizontalAdvance("0" * 32) + 16  # a whole key, never scrolled
+        for edit in (self.key_edit, self.secret_edit):
+            edit.setMinimumWidth(wide)
         self.preview.setAccessibleName("Preview of the copied text")
         self.preview_label = child(c, QLabel, "previewLabel")
         self.reveal_button = child(c, QPushButton, "revealButton")
