@@ -9,7 +9,7 @@ import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QMenu, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QMenu, QWidget
 
 from tbdesk.gui.dialogs import ErrorReportDialog, IdentifierDialog
 from tbdesk.gui.models import AccountCol, TestCol
@@ -63,6 +63,7 @@ def close_dialogs() -> None:
 def test_every_actionable_object_in_the_window_has_a_name(gui, qtbot):
     desk = gui.start(gui.desk(asgi_sandbox()))
     _focused(desk)
+    no_tab_traps(desk.window)
     nodes = list(walk(desk.window))
     assert not unnamed(nodes), "unnamed focusable or actionable objects:\n" + "\n".join(unnamed(nodes))
     named = {n.name for n in nodes}
@@ -106,7 +107,14 @@ def test_cells_say_what_icons_and_italics_show(gui):
     assert described and "Ctrl+B" in described[0].description
 
 
+def no_tab_traps(root: QWidget) -> None:
+    """Tab must leave every table and list: none may use it to move between cells."""
+    traps = [v.objectName() or type(v).__name__ for v in root.findChildren(QAbstractItemView) if v.tabKeyNavigation()]
+    assert not traps, f"Tab walks cell by cell in {traps}"
+
+
 def _check_dialog(dialog: QDialog) -> list[Node]:
+    no_tab_traps(dialog)
     nodes = list(walk(dialog))
     assert not unnamed(nodes), f"{dialog.windowTitle()}: unnamed objects:\n" + "\n".join(unnamed(nodes))
     assert nodes[0].name == dialog.windowTitle()
