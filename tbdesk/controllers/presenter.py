@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from .. import __version__
@@ -30,6 +30,8 @@ SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionMo
 
 
 class Presenter(QObject):
+    notice = Signal(str)  # something to tell the user (status bar, screen reader)
+
     def __init__(
         self,
         window: MainWindow,
@@ -219,7 +221,7 @@ class Presenter(QObject):
         index = view.currentIndex()
         if not index.isValid():
             if self.accounts_proxy.rowCount() == 0:
-                self.window.show_message("info", "No service account to act on.")
+                self.notice.emit("Shift+F10: no service account to act on.")
                 return
             index = self.accounts_proxy.index(0, AccountCol.IDENTIFIER)
         view.scrollTo(index)
