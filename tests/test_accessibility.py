@@ -90,6 +90,7 @@ def test_cells_say_what_icons_and_italics_show(gui):
     assert "Mei Tanaka, team member" in started
     assert "ci-old, service account (deleted)" in started
     assert "ci-runner, service account" in started
+    assert "Enter" in model.index(0, TestCol.NAME).data(Qt.ItemDataRole.AccessibleDescriptionRole)
     # The key and secret cells: what they are, and the keys that reveal and copy them.
     ci = row_of(desk, "ci-runner")
     row = desk.accounts.row_of(ci.id)

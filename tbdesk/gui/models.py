@@ -599,6 +599,8 @@ class TestsModel(QAbstractTableModel):
             return self._text(t, col)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._accessible_text(t, col)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and col == TestCol.NAME:
+            return "Enter opens the details of this test."
         if role == SORT_ROLE:
             return self._sort_value(t, col)
         if role == Qt.ItemDataRole.DecorationRole:
