@@ -80,6 +80,16 @@ def test_every_actionable_object_in_the_window_has_a_name(gui, qtbot):
     assert not unnamed(nodes), "unnamed in the Activity tab:\n" + "\n".join(unnamed(nodes))
 
 
+def test_a_members_window_is_named_too(gui):
+    sb = asgi_sandbox()
+    member = sb.store.reset_user_keys(next(r["id"] for r in sb.store.sub_accounts(0, 10)[0] if r["role"] == "member"))
+    desk = gui.start(gui.desk(sb, key=member["key"], secret=member["secret"]))
+    _focused(desk)
+    nodes = list(walk(desk.window))
+    assert not unnamed(nodes), "unnamed in a member's window:\n" + "\n".join(unnamed(nodes))
+    no_tab_traps(desk.window)
+
+
 def test_cells_say_what_icons_and_italics_show(gui):
     desk = gui.start(gui.desk(asgi_sandbox()))
     model = desk.tests

@@ -163,21 +163,21 @@ class MainWindow(QMainWindow):
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
 
     def _tab_order(self) -> None:
-        """Tab walks the regions top to bottom, each filter before the table it filters (hidden ones are
-        skipped); the tables are single stops, arrows move within them."""
+        """Tab walks the regions top to bottom, left to right, each filter before the table it filters
+        (hidden ones are skipped); the tables are single stops, arrows move within them."""
         chain = [
             self.show_combo,
             self.filter_edit,
             self.triage_rotate,
             self.accounts_view,
             self.lower_tabs,
-            self.only_selected,
+            self.only_selected,  # the row above the filters, as laid out
+            self.clear_filters,
+            self.export_button,
             self.started_by,
             self.result_combo,
             self.build_combo,
             self.test_name_edit,
-            self.clear_filters,
-            self.export_button,
             self.tests_view,
         ]
         for first, second in itertools.pairwise(chain):
