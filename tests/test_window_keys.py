@@ -427,3 +427,30 @@ def test_platform_names_people_write():
     assert platform_name("NEWOS 3") == "NEWOS 3"  # unknown: as sent
     assert test_platform("", "iOS", "iPhone 16") == "iPhone 16 · iOS"
     assert duration(273) == "4:33" and duration(3725) == "1:02:05" and duration(None) == ""
+
+
+def test_f2_and_ctrl_r_work_from_the_filter_box_and_del_edits_its_text(gui, qtbot):
+    desk = signed_in(gui)
+    w = desk.window
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    type_text(qtbot, "visual")
+    diff = row_of(desk, "visual-diff")
+    assert desk.selected().id == diff.id
+    press(qtbot, Qt.Key.Key_F2)
+    rename = gui.run(until(lambda: visible_dialog(desk, IdentifierDialog), what="rename from the filter box"))
+    assert rename.edit.text() == "visual-diff"
+    assert not w.busy_bar.isVisible()  # a dialog waiting for the admin is not "working"
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not rename.isVisible()))
+    w.filter_edit.setFocus()
+    press(qtbot, Qt.Key.Key_R, CTRL)
+    rotate = gui.run(until(lambda: visible_dialog(desk, RotateDialog), what="rotate from the filter box"))
+    assert "visual-diff" in rotate.windowTitle() + rotate.content.findChild(QLabel, "titleLabel").text()
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not rotate.isVisible()))
+    # Del in the filter box edits the text, as in any text box; it never deletes an account from there.
+    w.filter_edit.setFocus()
+    press(qtbot, Qt.Key.Key_Home)
+    press(qtbot, Qt.Key.Key_Delete)
+    assert w.filter_edit.text() == "isual"
+    assert not visible_dialog(desk, DeleteDialog) and row_of(desk, "visual-diff") is not None

@@ -37,6 +37,9 @@ def test_every_column_is_visible_at_the_default_size(tmp_path):
     assert seen["accounts_fit"] and seen["tests_fit"], seen
     # A 12-dot mask and its two buttons, not ~280 px.
     assert seen["key_width"] < 200, seen
+    # At 1600 px the test name takes the room; Duration keeps its size next to its header.
+    wide = seen["wide"]
+    assert wide["width"] == 1600 and wide["duration"] < 120 and wide["name"] > 400, wide
 
 
 @pytest.mark.parametrize(("width", "height", "scale"), [(1920, 1080, "2"), (1366, 768, "1"), (1280, 800, "1.5")])

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from tbdesk.app import Options, TbDesk
 from tbdesk.credentials import CredentialStore
 from tbdesk.gui import sizes
+from tbdesk.gui.models import TestCol
 
 
 def main() -> None:
@@ -31,6 +32,13 @@ def main() -> None:
     w.accounts_stack.setCurrentWidget(w.accounts_view)
     app.processEvents()
     room = w.screen().availableGeometry()
+    default = [w.width(), w.height()]
+    w.resize(min(1600, room.width()), w.height())  # wider than the default: the name column takes the room
+    app.processEvents()
+    tests = w.tests_view.horizontalHeader()
+    wide = {"name": tests.sectionSize(0), "duration": tests.sectionSize(TestCol.DURATION), "width": w.width()}
+    w.resize(*default)
+    app.processEvents()
     print(
         json.dumps(
             {
@@ -41,6 +49,7 @@ def main() -> None:
                 "tests_fit": sizes.columns_fit(w.tests_view),
                 "accounts_viewport": w.accounts_view.viewport().width(),
                 "key_width": w.accounts_view.horizontalHeader().sectionSize(1),
+                "wide": wide,
             }
         )
     )
