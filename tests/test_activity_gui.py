@@ -335,3 +335,56 @@ def test_activity_tab_shows_server_text_as_text(qtbot):
     assert item.text(0) == hostile and item.text(1) == "failed"
     assert "&lt;img" in item.toolTip(0) and "<img" not in item.toolTip(0)
     assert "<img" not in panel.builds.toolTip() and panel.builds.rows == ((hostile, 1),)
+
+
+def test_started_by_list_follows_accounts_and_starters(qtbot):
+    """Sections update in place: accounts, then people, then deleted accounts; the choice survives."""
+    from PySide6.QtWidgets import QComboBox
+
+    from tbdesk.api.models import ServiceAccount
+    from tbdesk.gui.models import AccountsModel, TestsModel, TestsProxy
+    from tbdesk.gui.started_by import StartedByFilter
+
+    def test(test_id: int, kind: str, who_id: int, name: str, deleted: bool = False) -> Test:
+        return Test.parse(
+            {
+                "id": test_id,
+                "name": "t",
+                "created_at": datetime.now(UTC).isoformat(),
+                "started_by": {"type": kind, "id": who_id, "name": name, "deleted": deleted},
+            }
+        )
+
+    accounts = AccountsModel()
+    accounts.set_accounts([ServiceAccount(i, name, f"k{i}") for i, name in ((1, "beta"), (2, "Alpha"), (3, "gamma"))])
+    proxy = TestsProxy()
+    proxy.setSourceModel(TestsModel())
+    combo = QComboBox()
+    qtbot.addWidget(combo)
+    sb = StartedByFilter(combo, proxy, accounts)
+
+    def items() -> list[str]:
+        return [combo.itemText(i) for i in range(combo.count())]
+
+    sb.rebuild()
+    assert items() == ["Everyone", "People (team members)", "", "Alpha", "beta", "gamma"]
+    combo.setCurrentIndex(combo.findText("gamma"))
+    assert proxy.who == 3
+    sb.note_tests([test(10, "user", 1, "Zoe"), test(11, "service_account", 9, "old-ci", deleted=True)])
+    sb.rebuild()
+    assert items()[3:] == ["Alpha", "beta", "gamma", "", "Zoe", "", "old-ci (deleted)"]
+    sb.note_tests([test(12, "user", 2, "Adam")])
+    sb.rebuild()
+    assert items()[3:] == ["Alpha", "beta", "gamma", "", "Adam", "Zoe", "", "old-ci (deleted)"]
+    assert combo.currentText() == "gamma" and proxy.who == 3
+    accounts.remove(2)  # deleted here: its tests (none loaded) do not keep it in the list
+    sb.schedule()
+    sb.rebuild()
+    assert items()[3:] == ["beta", "gamma", "", "Adam", "Zoe", "", "old-ci (deleted)"]
+    assert combo.currentText() == "gamma"
+    accounts.remove(3)  # the chosen account is gone, but its test was seen: it stays, as deleted
+    sb.note_tests([test(13, "service_account", 3, "gamma")])
+    sb.schedule()
+    sb.rebuild()
+    assert items()[3:] == ["beta", "", "Adam", "Zoe", "", "gamma (deleted)", "old-ci (deleted)"]
+    assert combo.currentText() == "gamma (deleted)" and proxy.who == 3

@@ -11,6 +11,8 @@
 - lifecycle.py    CredentialLifecycle: Show filter (unused, past the policy), leaked-key triage, hand-over,
                   bulk rotation
 - preferences.py  PreferencesControl: the Preferences dialog; timeouts, policy and poll interval applied at once
+- activity.py     Activity: the "Last 14 days" sparklines and the Activity tab, computed off the event loop
+- export.py       TestsExport: the shown (filtered) tests to a CSV file through a save dialog
 
 Qt-free logic they use lives in tbdesk/core/. See docs/architecture.md.
 """
