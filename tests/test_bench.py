@@ -36,6 +36,8 @@ def test_quick_benchmark_prints_every_figure(tmp_path):
         "bytes moved by an idle poll",
         "sequential round trips to the first screen",
         "longest stall: full refresh",
+        "select an account: its Activity tab filled, p95",
+        "longest stall: switching accounts in the tab",
     ):
         assert needed in metrics
     assert all(r["median"] >= 0 and r["low"] <= r["median"] <= r["high"] for r in rows)

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject
 
 from ..api.models import ServiceAccount, Test
-from ..core.activity import PANEL_DAYS, ActivityLog, account_activity, no_tests, sparks
+from ..core.activity import PANEL_DAYS, AccountActivity, ActivityLog, account_activity, no_tests, sparks
 from ..gui.models import AccountsModel
 from ..gui.window import MainWindow
 from .tasks import TaskRunner
@@ -69,7 +69,11 @@ class Activity(QObject):
         self.window.set_activity_title(None)
 
     def selection_changed(self, *_: Any) -> None:
-        self.runner.spawn("activity-panel", self._show_selected())
+        account = self.selected()
+        if account is not None and self.ready and self.log.count(account.id) > BIG:
+            self.runner.spawn("activity-panel", self._show_selected())
+        else:  # the usual account: a few milliseconds, shown at once (no task, no busy flicker)
+            self._show_now(account)
 
     async def _update(self) -> None:
         self.log.prune((datetime.now(UTC) - timedelta(days=PANEL_DAYS + 1)).timestamp())
@@ -84,21 +88,29 @@ class Activity(QObject):
 
     async def _show_selected(self) -> None:
         account = self.selected()
-        panel = self.window.activity_panel
-        self.window.set_activity_title(account.identifier if account else None)
-        if account is None:
-            panel.show_activity(None)
-            return
-        if not self.ready:
-            panel.show_activity(None, waiting=account.identifier)
+        if account is None or not self.ready:
+            self._show_now(account)
             return
         facts = self.log.of(account.id)
         # One account can have started most of 100,000 tests: sort those on a worker thread too.
         numbers = await off_loop(account_activity, facts) if len(facts) > BIG else account_activity(facts)
-        if self.selected() != account:
-            return  # the selection moved on meanwhile
+        if self.selected() == account:  # else the selection moved on meanwhile
+            self._show(account, numbers)
+
+    def _show_now(self, account: ServiceAccount | None) -> None:
+        panel = self.window.activity_panel
+        if account is None:
+            self.window.set_activity_title(None)
+            panel.show_activity(None)
+        elif not self.ready:
+            self.window.set_activity_title(account.identifier)
+            panel.show_activity(None, waiting=account.identifier)
+        else:
+            self._show(account, account_activity(self.log.of(account.id)))
+
+    def _show(self, account: ServiceAccount, numbers: AccountActivity) -> None:
+        self.window.set_activity_title(account.identifier)
         cut = datetime.now(UTC) - timedelta(days=PANEL_DAYS)
-        note = (
-            f"only tests since {self.reach.astimezone():%d %b} were loaded" if self.reach and self.reach > cut else ""
-        )
-        panel.show_activity(account.identifier, numbers, note)
+        loaded_back_to = self.reach if self.reach and self.reach > cut else None
+        note = f"only tests since {loaded_back_to.astimezone():%d %b} were loaded" if loaded_back_to else ""
+        self.window.activity_panel.show_activity(account.identifier, numbers, note)

@@ -93,6 +93,9 @@ class ActivityLog:
             self._by_who.setdefault(fact.who, {})[fact.test_id] = fact
             self._oldest = min(self._oldest, fact.created)
 
+    def count(self, who: Who) -> int:
+        return len(self._by_who.get(who, ()))
+
     def of(self, who: Who) -> list[Fact]:
         return list(self._by_who.get(who, {}).values())
 
