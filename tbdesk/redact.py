@@ -26,6 +26,11 @@ class Redactor:
         self._lock = threading.Lock()
         self._regex: re.Pattern[str] | None = None
 
+    @property
+    def known(self) -> frozenset[str]:
+        """Every value registered so far (the tests' leak check looks for each of them)."""
+        return frozenset(self._known)
+
     def register(self, *values: str | None) -> None:
         with self._lock:
             for v in values:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 
@@ -11,7 +10,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import hypothesis  # noqa: F401
 import pytest
 
-from sandbox_helpers import Sandbox, asgi_sandbox, process_sandbox
+from helpers.leaks import LeakCheck
+from helpers.sandbox import Sandbox, asgi_sandbox, process_sandbox
 
 
 @pytest.fixture(scope="session")
@@ -27,37 +27,6 @@ def sandbox(request) -> Sandbox:
     if request.param == "asgi":
         return asgi_sandbox()
     return request.getfixturevalue("socket_sandbox")
-
-
-class LeakCheck:
-    """Collects every log record and the exceptions a test hands it; at teardown none may hold a secret."""
-
-    def __init__(self) -> None:
-        self.records: list[logging.LogRecord] = []
-        self.exceptions: list[BaseException] = []
-        self.values: set[str] = set()
-
-    def watch(self, *values: str | None) -> None:
-        self.values.update(v for v in values if v)
-
-    @contextlib.contextmanager
-    def raises(self, kind: type[BaseException]):
-        with pytest.raises(kind) as info:
-            yield info
-        self.exceptions.append(info.value)
-
-    def leaks(self, secrets: set[str]) -> list[tuple[str, str]]:
-        return [(s[:4] + "…", t[:120]) for t in self.texts() for s in secrets if s in t]
-
-    def texts(self) -> list[str]:
-        out = []
-        for r in self.records:
-            out.append(r.getMessage())
-            if r.exc_info:
-                out.append(logging.Formatter().formatException(r.exc_info))
-        for e in self.exceptions:
-            out += [str(e), repr(e), getattr(e, "message", "")]
-        return out
 
 
 class _Collector(logging.Handler):
@@ -83,7 +52,7 @@ def leakcheck():
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
-    secrets = check.values | SECRETS._known
+    secrets = check.values | SECRETS.known
     assert secrets, "the leak check saw no credentials at all"
     assert not check.leaks(secrets), f"credentials reached a log or an exception message: {check.leaks(secrets)}"
 
@@ -95,7 +64,7 @@ def gui(qapp, qtbot, tmp_path, monkeypatch):
 
     import qasync
 
-    from gui_helpers import Harness
+    from helpers.gui import Harness
 
     qapp.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(qapp)

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QMenu, Q
 from tbdesk.gui.dialogs import ErrorReportDialog, IdentifierDialog
 from tbdesk.gui.models import AccountCol, TestCol
 
-from a11y_helpers import Node, unnamed, walk
-from gui_helpers import row_of, until
-from sandbox_helpers import asgi_sandbox
+from helpers.a11y import Node, unnamed, walk
+from helpers.gui import row_of, until
+from helpers.sandbox import asgi_sandbox
 
 # The offscreen platform cannot raise a window or grab the keyboard for a popup menu; it says so.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")

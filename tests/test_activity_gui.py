@@ -19,8 +19,8 @@ from tbdesk.core.export import HEADER
 from tbdesk.gui import chart_colors
 from tbdesk.gui.models import SPARK_ROLE, AccountCol
 
-from gui_helpers import click, row_of, until
-from sandbox_helpers import Sandbox, asgi_sandbox
+from helpers.gui import click, row_of, until
+from helpers.sandbox import Sandbox, asgi_sandbox
 
 # Filter tests use a team whose tests fit the first page: a narrow filter would otherwise make the view
 # page in more tests while keys are typed, outside the loop the test harness runs (see gui_helpers).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -15,6 +16,7 @@ from tbdesk.api import (
     ServiceAccount,
     TestingBotClient,
 )
+from tbdesk.core.waiting import until
 
 pytestmark = pytest.mark.usefixtures("leakcheck")
 
@@ -91,7 +93,7 @@ async def test_deletion_keeps_the_label_on_tests(sandbox, leakcheck):
 
 @pytest.mark.parametrize("role", ["member", "viewer"])
 async def test_non_admins_get_permission_denied(sandbox, role, leakcheck):
-    from test_sandbox_api import role_pair
+    from helpers.sandbox import role_pair
 
     key, secret = await role_pair(sandbox, role)
     leakcheck.watch(key, secret)
@@ -127,9 +129,7 @@ async def test_tests_pages_and_polling(sandbox, leakcheck):
         made = await api.create_service_account(unique("poll"))
         mark = max(t.updated_at for t in first.items).timestamp() + 1
         async with sandbox.client(made.key, made.secret) as raw:
-            import asyncio
-
-            await asyncio.sleep(1.1)
+            await until(lambda: time.time() >= mark, timeout=5, what="the clock past the mark")  # 1 s resolution
             r = await raw.post("/wd/hub/session", json={"capabilities": {}})
         new_id = r.json()["value"]["capabilities"]["tb:testId"]
         fresh = await api.tests_since(mark)
@@ -138,7 +138,7 @@ async def test_tests_pages_and_polling(sandbox, leakcheck):
 
 
 async def test_full_load_of_many_accounts_pages_in_parallel(leakcheck):
-    from sandbox_helpers import asgi_sandbox
+    from helpers.sandbox import asgi_sandbox
 
     sb = asgi_sandbox(accounts=1234, tests=0)
     async with client_for(sb) as api:

@@ -234,7 +234,7 @@ def test_base_url_rules(url, ok, leakcheck):
 def test_the_leak_check_catches_a_leak(leakcheck):
     import logging
 
-    from conftest import LeakCheck
+    from helpers.leaks import LeakCheck
 
     probe = LeakCheck()
     probe.records.append(logging.LogRecord("x", logging.INFO, __file__, 1, "using %s", (SECRET,), None))
@@ -246,5 +246,5 @@ def test_the_leak_check_catches_a_leak(leakcheck):
 
 def test_default_timeouts():
     api = TestingBotClient(Credentials(KEY, SECRET))
-    timeout = api._http.timeout
+    timeout = api.timeout
     assert (timeout.connect, timeout.read) == (5.0, 15.0) and api.base_url == "https://api.testingbot.com/v1"

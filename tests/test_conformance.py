@@ -20,7 +20,7 @@ import httpx
 import pytest
 import testingbotclient as tbc  # its classes are named Test*: keep them out of pytest's collection
 
-from sandbox_helpers import Sandbox, process_sandbox
+from helpers.sandbox import Sandbox, process_sandbox
 
 pytestmark = pytest.mark.socket
 DRIVEN: set[str] = set()  # "Resource.method", filled by @drives as this module is imported

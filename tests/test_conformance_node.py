@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sandbox_helpers import process_sandbox
+from helpers.sandbox import process_sandbox
 
 pytestmark = [pytest.mark.socket, pytest.mark.slow]
 VERSION = "1.1.0"

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-import keyring.errors
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from tbdesk.api import Credentials
@@ -22,36 +20,10 @@ from tbdesk.credentials import (
     read_dotfile,
 )
 
+from helpers.keyring import LockedKeyring, MemoryKeyring
+
 pytestmark = pytest.mark.usefixtures("leakcheck")
 PAIR = Credentials("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210")
-
-
-class MemoryKeyring(KeyringBackend):
-    """An in-memory backend for precedence tests; the real keyring is tested separately below."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.items.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.items[(service, username)] = password
-
-    def delete_password(self, service, username):
-        if self.items.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
-
-
-class LockedKeyring(MemoryKeyring):
-    def get_password(self, service, username):
-        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
-
-    def set_password(self, service, username, password):
-        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
 
 
 def test_real_secret_service_keyring(tmp_path, leakcheck):

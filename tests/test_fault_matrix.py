@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pytest
 from PySide6.QtWidgets import QLabel
 
 from tbdesk.api import RetryPolicy
 from tbdesk.gui.dialogs import ActionDialog, DeleteDialog, IdentifierDialog, RotateDialog, SignInDialog
 
-from gui_helpers import click, row_of, until, watch_stalls
-from sandbox_helpers import asgi_sandbox
+from helpers.gui import StallWatch, click, row_of, until
+from helpers.sandbox import asgi_sandbox
 
 FAST_RETRY = RetryPolicy(attempts=2, base_delay=0.05, max_retry_after=0.5, budget=1.0)
 SLOW_SECONDS = 5.0
@@ -139,7 +140,7 @@ async def run_dialog(gui, qtbot, desk, action, kind, fill: Callable[[Any], None]
     """Submit a dialog; return the error it showed, if it stayed open (then cancel it)."""
     action.trigger()
     dialog = await until(
-        lambda: isinstance(getattr(desk, "dialog", None), kind) and desk.dialog.isVisible() and desk.dialog,
+        lambda: isinstance(desk.dialog, kind) and desk.dialog.isVisible() and desk.dialog,
         what=kind.__name__,
     )
     fill(dialog)
@@ -161,7 +162,7 @@ async def run_dialog(gui, qtbot, desk, action, kind, fill: Callable[[Any], None]
 
 
 def _sign_in_open(desk) -> bool:
-    return isinstance(getattr(desk, "dialog", None), SignInDialog) and desk.dialog.isVisible()
+    return isinstance(desk.dialog, SignInDialog) and desk.dialog.isVisible()
 
 
 def dialog_error(dialog) -> str:
@@ -184,8 +185,10 @@ async def op_refresh(gui, qtbot, desk):
 
 
 async def op_more(gui, qtbot, desk):
-    desk.window.tests_view.scrollToBottom()
-    await asyncio.sleep(0.05)
+    wanted: list[int] = []
+    desk.tests.more_wanted.connect(wanted.append)
+    desk.window.tests_view.scrollToBottom()  # the view asks the model for the next page
+    await until(lambda: wanted or not desk.tests.canFetchMore(), what="the next page asked for")
     await settle(desk, ("more",))
 
 
@@ -261,7 +264,7 @@ OPS = [
 
 def what_the_user_saw(desk, since: int) -> str:
     seen = [text for _level, text in desk.messages.history[since:]]
-    dialog = getattr(desk, "dialog", None)
+    dialog = desk.dialog
     if isinstance(dialog, ActionDialog) and dialog.isVisible():
         seen.append(dialog_error(dialog))
     w = desk.window
@@ -279,7 +282,7 @@ def check_cell(gui, qtbot, op: Op, fault_name: str) -> float:
         gui.run(until(lambda: desk.accounts.usage_loaded, what="usage"))
     faulty.fault, faulty.match = FAULTS[fault_name], op.matches
     mark = len(desk.messages.history)
-    gaps: list[float] = []
+    watch = StallWatch(tick=0.01)
     done = asyncio.Event()
 
     async def perform() -> None:
@@ -291,11 +294,7 @@ def check_cell(gui, qtbot, op: Op, fault_name: str) -> float:
                 pass  # the action's dialog said so and sign-in opened over it (run_dialog handled both)
             elif fault_name == "401":  # the sign-in dialog opens; the user can cancel it
                 dialog = await until(
-                    lambda: (
-                        isinstance(getattr(desk, "dialog", None), SignInDialog)
-                        and desk.dialog.isVisible()
-                        and desk.dialog
-                    ),
+                    lambda: isinstance(desk.dialog, SignInDialog) and desk.dialog.isVisible() and desk.dialog,
                     what="sign-in dialog",
                 )
                 seen.append(dialog_error(dialog))
@@ -304,11 +303,7 @@ def check_cell(gui, qtbot, op: Op, fault_name: str) -> float:
                     await settle(desk, ("sign-in",))
             elif op.name == "first screen" and fault_name != "slow 5 s":
                 dialog = await until(
-                    lambda: (
-                        isinstance(getattr(desk, "dialog", None), SignInDialog)
-                        and desk.dialog.isVisible()
-                        and desk.dialog
-                    ),
+                    lambda: isinstance(desk.dialog, SignInDialog) and desk.dialog.isVisible() and desk.dialog,
                     what="sign-in dialog",
                 )
                 seen.append(dialog_error(dialog))
@@ -317,7 +312,7 @@ def check_cell(gui, qtbot, op: Op, fault_name: str) -> float:
             done.set()
 
     seen: list[str] = []
-    gui.run(asyncio.gather(perform(), watch_stalls(gaps, done)), timeout=60)
+    gui.run(asyncio.gather(perform(), watch.run(done)), timeout=60)
     shown = " | ".join([what_the_user_saw(desk, mark), *seen])
     faulty.fault = None
 
@@ -351,49 +346,53 @@ def check_cell(gui, qtbot, op: Op, fault_name: str) -> float:
     gui.run(settle(desk, ("refresh",)))
     live = {
         (r["id"], r["identifier"], r["key"])
-        for r in sb.store._all("SELECT id, identifier, key FROM service_accounts WHERE deleted_at IS NULL")
+        for r in sb.store.query("SELECT id, identifier, key FROM service_accounts WHERE deleted_at IS NULL")
     }
     assert {(a.id, a.identifier, a.key) for a in desk.accounts.accounts()} == live
     first_ids = [r["id"] for r in sb.store.tests(0, 100)[0]]
     assert [t.id for t in desk.tests.tests()][:100] == first_ids  # a view at the bottom may load page 2
     desk.window.close()
     gui.run(until(desk.closed.is_set))
-    return max(gaps, default=0.0)
+    return watch.longest
 
 
-def test_fault_matrix(gui, qtbot, capsys):
-    rows: list[tuple[str, str, str, float]] = []
-    failures: list[str] = []
-    for op in OPS:
-        for fault in FAULTS:
-            try:
-                stall = check_cell(gui, qtbot, op, fault)
-                rows.append((op.name, fault, "pass", stall))
-            except Exception as exc:  # collect every failing cell, then fail with the whole matrix
-                rows.append((op.name, fault, "FAIL", 0.0))
-                failures.append(f"{op.name} × {fault}: {type(exc).__name__}: {str(exc)[:300]}")
-            gui.close_all()
-    faults = list(FAULTS)
-    table = {(o, f): (r, s) for o, f, r, s in rows}
-    width = max(len(op.name) for op in OPS)
+CELLS = [pytest.param(op, fault, id=f"{op.name}-{fault}".replace(" ", "_")) for op in OPS for fault in FAULTS]
+RESULTS: dict[tuple[str, str], tuple[str, float]] = {}  # (operation, fault) -> (outcome, longest stall)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def matrix_summary(request):
+    """After the cells that ran: the matrix as a table (each cell is its own test; this only reports)."""
+    yield
+    if not RESULTS:
+        return
+    faults = [f for f in FAULTS if any(k[1] == f for k in RESULTS)]
+    ops = [op.name for op in OPS if any(k[0] == op.name for k in RESULTS)]
+    width = max(len(o) for o in ops)
     lines = [
         "",
-        "Fault matrix: operation × fault (pass = clear message, responsive, nothing re-sent, "
-        "tables match the server after refresh)",
+        "Fault matrix: operation × fault (pass = clear message, nothing re-sent, tables match the server after"
+        " refresh)",
         " " * width + " | " + " | ".join(f"{f:^11}" for f in faults),
     ]
-    for op in OPS:
-        lines.append(f"{op.name:<{width}} | " + " | ".join(f"{table[(op.name, f)][0]:^11}" for f in faults))
-    slow = [s for (o, f), (_r, s) in table.items() if f == "slow 5 s"]
-    passed = sum(r == "pass" for _o, _f, r, _s in rows)
-    overall, in_slow = max(s for *_x, s in rows) * 1000, max(slow, default=0) * 1000
+    for o in ops:
+        lines.append(f"{o:<{width}} | " + " | ".join(f"{RESULTS.get((o, f), ('-', 0))[0]:^11}" for f in faults))
+    passed = sum(r == "pass" for r, _s in RESULTS.values())
+    overall = max(s for _r, s in RESULTS.values()) * 1000
+    in_slow = max((s for (_o, f), (_r, s) in RESULTS.items() if f == "slow 5 s"), default=0) * 1000
     lines.append(
-        f"{len(rows)} cells, {passed} passed; longest event-loop stall {overall:.0f} ms overall, "
+        f"{len(RESULTS)} cells, {passed} passed; longest event-loop stall {overall:.0f} ms overall, "
         f"{in_slow:.0f} ms in the slow-server cells"
     )
-    with capsys.disabled():
-        print("\n".join(lines))
-    assert not failures, "\n".join(failures)
+    reporter = request.config.pluginmanager.getplugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line("\n".join(lines))
+
+
+@pytest.mark.parametrize(("op", "fault"), CELLS)
+def test_fault_cell(gui, qtbot, op: Op, fault: str):
+    RESULTS[(op.name, fault)] = ("FAIL", 0.0)
+    RESULTS[(op.name, fault)] = ("pass", check_cell(gui, qtbot, op, fault))
 
 
 def test_flaky_slow_sandbox_process(gui, qtbot):
@@ -402,11 +401,11 @@ def test_flaky_slow_sandbox_process(gui, qtbot):
 
     from tbdesk.api import Credentials, TestingBotClient
 
-    from sandbox_helpers import process_sandbox
+    from helpers.sandbox import process_sandbox
 
     with process_sandbox("--db", ":memory:", "--latency", "150", "--error-rate", "0.25", "--seed", "3") as sb:
         desk = gui.desk(sb)
-        gaps: list[float] = []
+        watch = StallWatch(tick=0.01)
         stop = aio.Event()
 
         async def session() -> None:
@@ -425,7 +424,7 @@ def test_flaky_slow_sandbox_process(gui, qtbot):
             finally:
                 stop.set()
 
-        gui.run(aio.gather(session(), watch_stalls(gaps, stop)), timeout=120)
+        gui.run(aio.gather(session(), watch.run(stop)), timeout=120)
 
         # Whatever failed on the way, a final refresh that gets through shows the server's state.
         async def truth() -> set[tuple[int, str]]:
@@ -439,6 +438,6 @@ def test_flaky_slow_sandbox_process(gui, qtbot):
             if {(a.id, a.identifier) for a in desk.accounts.accounts()} == expected:
                 break
         assert {(a.id, a.identifier) for a in desk.accounts.accounts()} == expected
-        assert max(gaps) < 0.1, f"event loop stalled {max(gaps) * 1000:.0f} ms"
+        assert watch.longest < 0.1, f"event loop stalled {watch.longest * 1000:.0f} ms"
         desk.window.close()
         gui.run(until(desk.closed.is_set))

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from tbdesk.gui.dialogs import SignInDialog
 
-from gui_helpers import click, until
-from sandbox_helpers import asgi_sandbox
+from helpers.gui import click, until
+from helpers.sandbox import asgi_sandbox
 
 
 def dialog_of(desk, kind):
@@ -39,7 +39,7 @@ def type_pair(qtbot, dialog, key: str, secret: str) -> None:
 def test_a_service_accounts_pair_is_refused_at_sign_in_and_nothing_is_stored(gui, qtbot):
     from tbdesk.credentials import CredentialStore
 
-    from test_credentials import MemoryKeyring
+    from helpers.keyring import MemoryKeyring
 
     sb = asgi_sandbox()
     robot = next(a for a in sb.store.service_accounts(0, 10)[0] if a["identifier"] == "ci-runner")

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 from tbdesk.gui.dialogs import IdentifierDialog
 
-from gui_helpers import row_of, until
-from sandbox_helpers import asgi_sandbox
+from helpers.gui import row_of, until
+from helpers.sandbox import asgi_sandbox
 
 SA = "/v1/team-management/service-accounts"
 

@@ -23,8 +23,8 @@ from tbdesk.gui.models import AccountCol
 from tbdesk.gui.preferences_dialog import PreferencesDialog
 from tbdesk.sandbox.faults import Faults
 
-from gui_helpers import click, row_of, until
-from sandbox_helpers import asgi_sandbox
+from helpers.gui import click, row_of, until
+from helpers.sandbox import asgi_sandbox
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -20,8 +20,8 @@ from tbdesk.gui import plain
 from tbdesk.gui.dialogs import DeleteDialog, IdentifierDialog, RotateDialog, TestDetailsDialog
 from tbdesk.gui.models import AccountCol
 
-from gui_helpers import cell_center, click, until
-from sandbox_helpers import asgi_sandbox
+from helpers.gui import cell_center, click, until
+from helpers.sandbox import asgi_sandbox
 
 SA = "/v1/team-management/service-accounts"
 

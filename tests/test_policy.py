@@ -9,7 +9,7 @@ import pytest
 from tbdesk.sandbox import policy
 from tbdesk.sandbox.app import ROUTES
 
-from sandbox_helpers import asgi_sandbox
+from helpers.sandbox import asgi_sandbox
 
 SB = asgi_sandbox()
 

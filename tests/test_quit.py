@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tbdesk.gui.dialogs import RotateDialog, SignInDialog
 
-from gui_helpers import cell_center, click, row_of, until
-from sandbox_helpers import asgi_sandbox
+from helpers.gui import cell_center, click, row_of, until
+from helpers.sandbox import asgi_sandbox
 
 QUIT_WITHIN = 2.0
 

@@ -10,7 +10,7 @@ import httpx
 from tbdesk.api import Credentials, RetryPolicy, TestingBotClient
 from tbdesk.core.rotation import Outcome, rotate_each
 
-from sandbox_helpers import asgi_sandbox
+from helpers.sandbox import asgi_sandbox
 
 
 class Faulty(httpx.AsyncBaseTransport):

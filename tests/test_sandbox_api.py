@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import httpx
 import pytest
 
+from tbdesk.core.waiting import until
 from tbdesk.sandbox.faults import Faults
 
-from sandbox_helpers import Sandbox, asgi_sandbox
+from helpers.sandbox import asgi_sandbox, role_pair
 
 SA = "/v1/team-management/service-accounts"
 
 
 def unique(prefix: str = "acct") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-async def role_pair(sb: Sandbox, role: str) -> tuple[str, str]:
-    """A fresh pair for the seeded sub-account with this role (the owner resets its keys)."""
-    async with sb.client() as c:
-        users = (await c.get("/v1/team-management/users")).json()["data"]
-        uid = next(u["id"] for u in users if u["role"] == role)
-        body = (await c.post(f"/v1/team-management/users/{uid}/reset-keys")).json()
-        return body["client_key"], body["client_secret"]
 
 
 async def create(c: httpx.AsyncClient, identifier: str) -> dict:
@@ -223,7 +216,7 @@ async def test_since_returns_only_updated_tests(sandbox):
             from datetime import datetime
 
             mark = datetime.fromisoformat(head["updated_at"].replace("Z", "+00:00")).timestamp() + 0.5
-            await asyncio.sleep(0.6)
+            await until(lambda: time.time() > mark, timeout=5, what="the clock past the mark")
             session = (
                 await robot.post("/wd/hub/session", json={"capabilities": {"alwaysMatch": {"browserName": "firefox"}}})
             ).json()["value"]

@@ -18,7 +18,7 @@ import pytest
 
 from tbdesk.sandbox.child import SandboxProcess, parse_ready
 
-from sandbox_helpers import process_sandbox
+from helpers.sandbox import process_sandbox
 
 pytestmark = [pytest.mark.socket, pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")]
 

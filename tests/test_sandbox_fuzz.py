@@ -24,7 +24,7 @@ from tbdesk.sandbox.app import ROUTES
 from tbdesk.sandbox.faults import Faults
 from tbdesk.sandbox.seed import seed
 
-from sandbox_helpers import SEED_NOW
+from helpers.sandbox import SEED_NOW
 
 STORE = Store(":memory:")
 seed(STORE, 1, 6, 50, now=SEED_NOW)

@@ -12,7 +12,7 @@ from tbdesk.core.lifecycle import key_age
 from tbdesk.sandbox import Store
 from tbdesk.sandbox.seed import seed
 
-from sandbox_helpers import asgi_sandbox
+from helpers.sandbox import asgi_sandbox
 
 SA = "/v1" + s.SERVICE_ACCOUNTS
 
@@ -62,8 +62,8 @@ def test_seeding_is_still_deterministic():
     def snapshot() -> list[tuple]:
         store = Store(":memory:")
         seed(store, 3, 8, 200, now=1_790_000_000.0)
-        return [tuple(r) for r in store._all("SELECT * FROM service_accounts")] + [
-            tuple(r) for r in store._all("SELECT * FROM tests")
+        return [tuple(r) for r in store.query("SELECT * FROM service_accounts")] + [
+            tuple(r) for r in store.query("SELECT * FROM tests")
         ]
 
     assert snapshot() == snapshot()

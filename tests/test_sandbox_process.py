@@ -16,7 +16,7 @@ from tbdesk.sandbox.seed import seed
 from tbdesk.sandbox.simulate import step
 from tbdesk.sandbox.store import StoreError
 
-from sandbox_helpers import SEED_NOW, process_sandbox
+from helpers.sandbox import SEED_NOW, process_sandbox
 
 SA = "/v1/team-management/service-accounts"
 
@@ -92,7 +92,7 @@ def test_parallel_threads_on_the_store_never_lose_updates():
     for t in threads:
         t.join()
     assert not errors
-    rows = store._all("SELECT * FROM service_accounts")
+    rows = store.query("SELECT * FROM service_accounts")
     assert sum(r["identifier"] == "same-name" for r in rows) == 1
     for r in rows:
         assert r["key"] and r["secret"] and r["identifier"]
@@ -128,19 +128,19 @@ def test_seed_is_deterministic_and_realistic():
     def snapshot(value: int):
         store = Store(":memory:")
         seed(store, value, now=SEED_NOW)
-        accounts = [tuple(r) for r in store._all("SELECT identifier, key, secret FROM service_accounts")]
-        tests = [tuple(r)[1:] for r in store._all("SELECT * FROM tests")]
+        accounts = [tuple(r) for r in store.query("SELECT identifier, key, secret FROM service_accounts")]
+        tests = [tuple(r)[1:] for r in store.query("SELECT * FROM tests")]
         return accounts, tests, store
 
     a, ta, store = snapshot(7)
     b, tb, _ = snapshot(7)
     c, _, _ = snapshot(8)
     assert a == b and ta == tb and a != c
-    live = store._all("SELECT identifier FROM service_accounts WHERE deleted_at IS NULL")
+    live = store.query("SELECT identifier FROM service_accounts WHERE deleted_at IS NULL")
     assert len(live) == 6 and len({r[0] for r in live}) == 6
-    assert store._one("SELECT COUNT(*) n FROM service_accounts WHERE deleted_at IS NOT NULL")["n"] == 1
-    assert store._one("SELECT COUNT(*) n FROM tests")["n"] == 300
-    stats = store._one(
+    assert store.query_one("SELECT COUNT(*) n FROM service_accounts WHERE deleted_at IS NOT NULL")["n"] == 1
+    assert store.query_one("SELECT COUNT(*) n FROM tests")["n"] == 300
+    stats = store.query_one(
         "SELECT MIN(created_at) lo, MAX(created_at) hi, COUNT(DISTINCT browser) b,"
         " COUNT(DISTINCT os) o, COUNT(DISTINCT build) bl, COUNT(DISTINCT sb_type) t FROM tests"
     )
@@ -152,7 +152,7 @@ def test_seed_is_deterministic_and_realistic():
 def test_large_seed_has_unique_identifiers():
     store = Store(":memory:")
     seed(store, 1, 2000, 5000, now=SEED_NOW)
-    assert store._one("SELECT COUNT(DISTINCT identifier_norm) n FROM service_accounts")["n"] == 2001
+    assert store.query_one("SELECT COUNT(DISTINCT identifier_norm) n FROM service_accounts")["n"] == 2001
 
 
 def test_simulation_starts_and_finishes_tests():
@@ -163,9 +163,9 @@ def test_simulation_starts_and_finishes_tests():
     rng = random.Random(3)
     for _ in range(40):
         step(store, rng)
-    states = {r["state"] for r in store._all("SELECT state FROM tests")}
+    states = {r["state"] for r in store.query("SELECT state FROM tests")}
     assert states == {"RUNNING", "COMPLETE"} or states == {"COMPLETE"}
-    assert store._one("SELECT COUNT(*) n FROM tests")["n"] >= 10
+    assert store.query_one("SELECT COUNT(*) n FROM tests")["n"] >= 10
 
 
 @pytest.mark.parametrize("argv", [["--owner-key", "x"], ["--error-rate", "2"], ["--seed-tests", "-1"]])

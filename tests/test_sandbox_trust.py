@@ -16,7 +16,7 @@ from tbdesk.sandbox.child import SandboxProcess
 from tbdesk.sandbox.faults import Faults, RateLimiter
 from tbdesk.sandbox.seed import seed
 
-from sandbox_helpers import Sandbox, asgi_sandbox
+from helpers.sandbox import Sandbox, asgi_sandbox
 
 SA = "/v1/team-management/service-accounts"
 

@@ -21,8 +21,8 @@ from tbdesk.gui.models import AccountCol
 from tbdesk.logs import setup_logging
 from tbdesk.redact import SECRETS, RedactingFilter
 
-from gui_helpers import click, row_of, until
-from sandbox_helpers import asgi_sandbox
+from helpers.gui import click, row_of, until
+from helpers.sandbox import asgi_sandbox
 
 
 def revealed(desk, account_id: int, col: int) -> bool:
@@ -165,7 +165,7 @@ def test_a_whole_session_leaves_no_credential_in_any_file(gui, qtbot, tmp_path, 
         desk = gui.desk(sb, key=False, store=CredentialStore())
         desk.window.settings = QSettings(str(home / ".config/tbdesk/tbdesk.conf"), QSettings.Format.IniFormat)
         task = gui.loop.create_task(desk.start())
-        dialog = gui.run(until(lambda: isinstance(getattr(desk, "dialog", None), SignInDialog) and desk.dialog))
+        dialog = gui.run(until(lambda: isinstance(desk.dialog, SignInDialog) and desk.dialog))
         assert dialog.remember.isChecked()
         qtbot.keyClicks(dialog.key, sb.key)
         qtbot.keyClicks(dialog.secret, sb.secret)
@@ -239,7 +239,7 @@ def test_markup_from_the_server_is_shown_as_plain_text(gui):
     hostile = row_of(desk, "<b>bold</b><script>x</script>")
     desk.select_account(hostile.id)
     desk.window.rotate_action.trigger()
-    dialog = gui.run(until(lambda: isinstance(getattr(desk, "dialog", None), RotateDialog) and desk.dialog))
+    dialog = gui.run(until(lambda: isinstance(desk.dialog, RotateDialog) and desk.dialog))
     title = dialog.content.findChild(QLabel, "titleLabel")
     assert title.textFormat() == Qt.TextFormat.PlainText and "<b>bold</b>" in title.text()
     dialog.reject()
@@ -269,7 +269,7 @@ def test_hostile_identifiers_in_the_add_dialog(gui, qtbot, text, valid):
     sb = asgi_sandbox()
     desk = gui.start(gui.desk(sb))
     desk.window.add_action.trigger()
-    dialog = gui.run(until(lambda: isinstance(getattr(desk, "dialog", None), IdentifierDialog) and desk.dialog))
+    dialog = gui.run(until(lambda: isinstance(desk.dialog, IdentifierDialog) and desk.dialog))
     dialog.edit.setMaxLength(20_000)  # paste past the field's limit: validation must still hold
     dialog.edit.setText(text)
     assert dialog.ok.isEnabled() is valid
@@ -287,7 +287,7 @@ def test_server_rejects_what_the_dialog_lets_through_without_losing_input(gui, q
     sb = asgi_sandbox()
     desk = gui.start(gui.desk(sb))
     desk.window.add_action.trigger()
-    dialog = gui.run(until(lambda: isinstance(getattr(desk, "dialog", None), IdentifierDialog) and desk.dialog))
+    dialog = gui.run(until(lambda: isinstance(desk.dialog, IdentifierDialog) and desk.dialog))
     dialog.taken = identifiers.Taken([])
     sb.store.create_service_account("raced")
     dialog.edit.setText("RACED")

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QLabel
 from tbdesk.credentials import LOCKED, CredentialStore
 from tbdesk.gui.dialogs import SignInDialog
 
-from gui_helpers import until
-from sandbox_helpers import Sandbox, asgi_sandbox
+from helpers.gui import until
+from helpers.sandbox import Sandbox, asgi_sandbox
 
 
 def sign_in_dialog(gui, desk) -> SignInDialog:

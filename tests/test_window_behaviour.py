@@ -15,8 +15,8 @@ from tbdesk.gui import shortcuts
 from tbdesk.gui.dialogs import DeleteDialog, IdentifierDialog, RotateDialog
 from tbdesk.gui.models import AccountCol, TestCol, TestsProxy
 
-from gui_helpers import row_of, until
-from sandbox_helpers import asgi_sandbox
+from helpers.gui import row_of, until
+from helpers.sandbox import asgi_sandbox
 
 __all__ = ["_loop"]  # the autouse fixture that lets the key helpers wait on this test's loop
 
@@ -118,7 +118,7 @@ def test_rotate_and_delete_confirmations_agree_with_the_table(gui, qtbot):
 
 
 def test_a_member_sees_an_honest_read_only_window(gui, qtbot):
-    from test_sandbox_api import role_pair
+    from helpers.sandbox import role_pair
 
     sb = asgi_sandbox()
     key, secret = gui.run(role_pair(sb, "member"))

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QLabel
 from tbdesk.gui.dialogs import DeleteDialog, IdentifierDialog, RotateDialog
 from tbdesk.gui.handover import HandoverPanel
 
-from gui_helpers import row_of, until
-from sandbox_helpers import asgi_sandbox
+from helpers.gui import row_of, until
+from helpers.sandbox import asgi_sandbox
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -316,7 +316,7 @@ def test_switch_profile_lists_the_stored_profiles(gui, qtbot):
     from tbdesk.api import Credentials
     from tbdesk.credentials import CredentialStore, Profile
 
-    from test_credentials import MemoryKeyring
+    from helpers.keyring import MemoryKeyring
 
     sb = asgi_sandbox()
     store = CredentialStore(gui.tmp / "cfg", backend=MemoryKeyring())

@@ -127,6 +127,10 @@ class TestingBotClient:
         await self._http.aclose()
 
     @property
+    def timeout(self) -> httpx.Timeout:
+        return self._http.timeout
+
+    @property
     def is_closed(self) -> bool:
         return self._http.is_closed
 

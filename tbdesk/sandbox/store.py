@@ -237,6 +237,13 @@ class Store:
         with self._lock:
             return self._db.execute(sql, tuple(args)).fetchall()
 
+    def query(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Rows of a read-only SQL query: for tests and diagnostics that check what the database holds."""
+        return self._all(sql, args)
+
+    def query_one(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Row | None:
+        return self._one(sql, args)
+
     # -- state -----------------------------------------------------------------------------------
 
     def is_empty(self) -> bool:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -15,31 +14,13 @@ from PySide6.QtWidgets import QApplication
 
 from tbdesk.api import ServiceAccount
 from tbdesk.app import Options, TbDesk
+from tbdesk.core.waiting import StallWatch, until
 from tbdesk.credentials import CredentialStore
 from tbdesk.gui.delegates import CredentialDelegate
 
-from sandbox_helpers import Sandbox
+from helpers.sandbox import Sandbox
 
-
-async def until(predicate: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or predicate}")
-        await asyncio.sleep(0.01)
-
-
-async def watch_stalls(gaps: list[float], stop: asyncio.Event, tick: float = 0.01) -> None:
-    """Record how late a `tick` timer fires until `stop` is set: the time the window could not react."""
-    last = time.perf_counter()
-    while not stop.is_set():
-        await asyncio.sleep(tick)
-        now = time.perf_counter()
-        gaps.append(now - last - tick)
-        last = now
+__all__ = ["Harness", "StallWatch", "cell_center", "click", "row_of", "until"]
 
 
 class Harness:

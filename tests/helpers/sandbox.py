@@ -52,3 +52,12 @@ def process_sandbox(
     with running(list(args), env=env, owner_secret=owner_secret) as child:
         assert child.info is not None
         yield Sandbox(child.info.url, child.info.key, child.info.secret, process=child.process, child=child)
+
+
+async def role_pair(sb: Sandbox, role: str) -> tuple[str, str]:
+    """A fresh pair for the seeded sub-account with this role (the owner resets its keys)."""
+    async with sb.client() as c:
+        users = (await c.get("/v1/team-management/users")).json()["data"]
+        uid = next(u["id"] for u in users if u["role"] == role)
+        body = (await c.post(f"/v1/team-management/users/{uid}/reset-keys")).json()
+        return body["client_key"], body["client_secret"]
