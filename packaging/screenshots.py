@@ -9,7 +9,6 @@ import asyncio
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 if "QT_QPA_PLATFORM" not in os.environ:
@@ -26,20 +25,13 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from tbdesk.app import Options, TbDesk
+from tbdesk.core.waiting import until
 from tbdesk.credentials import CredentialStore
 from tbdesk.gui.dialogs import RotateDialog
 from tbdesk.gui.models import AccountCol
 from tbdesk.gui.sizes import default_size
 from tbdesk.sandbox import Store, create_app
 from tbdesk.sandbox.seed import seed
-
-
-async def until(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        await asyncio.sleep(0.02)
 
 
 async def shoot(out: Path, dark: bool) -> None:

@@ -23,7 +23,7 @@ from helpers.gui import click, row_of, until
 from helpers.sandbox import Sandbox, asgi_sandbox
 
 # Filter tests use a team whose tests fit the first page: a narrow filter would otherwise make the view
-# page in more tests while keys are typed, outside the loop the test harness runs (see gui_helpers).
+# page in more tests while keys are typed, outside the loop the test harness runs (see tests/helpers/gui.py).
 FIRST_PAGE = 100
 
 
