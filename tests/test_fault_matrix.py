@@ -23,7 +23,7 @@ from tbdesk.api import RetryPolicy
 from tbdesk.gui.dialogs import ActionDialog, DeleteDialog, IdentifierDialog, RotateDialog, SignInDialog
 
 from helpers.gui import StallWatch, click, row_of, until
-from helpers.sandbox import asgi_sandbox
+from helpers.sandbox import SA, asgi_sandbox
 
 FAST_RETRY = RetryPolicy(attempts=2, base_delay=0.05, max_retry_after=0.5, budget=1.0)
 SLOW_SECONDS = 5.0
@@ -234,7 +234,6 @@ async def op_delete(gui, qtbot, desk):
     )
 
 
-SA = r"/v1/team-management/service-accounts"
 OPS = [
     Op(
         "first screen",
@@ -325,7 +324,7 @@ def check_cell(gui, qtbot, op: Op, fault_name: str) -> float:
         assert "no longer exists" in shown or "Deleted" in shown, shown
     elif op.name == "refresh" and fault_name in ("403", "404", "not JSON", "wrong shape"):
         # A refused accounts request (the server may lack this assumed path): the panel says which and why.
-        assert "GET /v1/team-management/service-accounts" in shown and "Tests are shown as usual" in shown, shown
+        assert f"GET {SA}" in shown and "Tests are shown as usual" in shown, shown
     elif op.name == "delete" and fault_name == "wrong shape":
         assert "Deleted" in shown, shown  # the server did delete it; an odd body after a 200 changes nothing
     else:

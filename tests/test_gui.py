@@ -17,9 +17,7 @@ from tbdesk.gui.models import AccountCol, TestCol, TestsProxy
 from tbdesk.sandbox.faults import Faults
 
 from helpers.gui import StallWatch, cell_center, click, row_of, until
-from helpers.sandbox import asgi_sandbox
-
-SA = "/v1/team-management/service-accounts"
+from helpers.sandbox import SA, asgi_sandbox
 
 
 def dialog_of(desk, kind):
@@ -417,7 +415,7 @@ def test_viewer_sees_tests_and_why_there_are_no_service_accounts(gui):
     assert desk.accounts.rowCount() == 0 and desk.tests.rowCount() == 100
     assert w.accounts_stack.currentWidget() is w.empty_label
     assert w.empty_label.text().startswith("Only team admins can see service accounts.")
-    assert "GET /v1/team-management/service-accounts with 403 Forbidden" in w.empty_label.text()
+    assert f"GET {SA} with 403 Forbidden" in w.empty_label.text()
     for action in (w.add_action, w.edit_action, w.rotate_action, w.delete_action, w.copy_secret_action):
         assert not action.isEnabled()
     assert w.add_action.toolTip() == "Only team admins manage service accounts."

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from tbdesk.gui.dialogs import SignInDialog
 
 from helpers.gui import click, until
-from helpers.sandbox import asgi_sandbox
+from helpers.sandbox import SA, asgi_sandbox
 
 
 def dialog_of(desk, kind):
@@ -90,13 +90,13 @@ class Without(httpx.AsyncBaseTransport):
 )
 def test_a_server_without_the_assumed_endpoint_still_signs_in_and_shows_tests(gui, answer, said):
     sb = asgi_sandbox()
-    transport = Without(sb.transport, "/v1/team-management/service-accounts", answer)
+    transport = Without(sb.transport, SA, answer)
     desk = gui.start(gui.desk(sb, transport=transport))
     w = desk.window
     assert desk.user is not None and desk.tests.rowCount() == 100 and w.tests_view.isVisible()
     assert desk.accounts.rowCount() == 0 and w.accounts_stack.currentWidget() is w.empty_label
     text = w.empty_label.text()
-    assert "GET /v1/team-management/service-accounts" in text and said in text
+    assert f"GET {SA}" in text and said in text
     assert "tbdesk expected a page of service accounts: {data: [{id, identifier, key" in text
     assert "assumed path" in text and w.empty_label.textFormat() == Qt.TextFormat.PlainText
     assert w.empty_label.isVisible() and w.empty_label.accessibleName() == "Service accounts unavailable"
@@ -110,7 +110,7 @@ def test_a_server_without_the_assumed_endpoint_still_signs_in_and_shows_tests(gu
 def test_an_outage_of_the_accounts_request_is_still_an_error_at_sign_in(gui, qtbot):
     """Only refusals are tolerated: a 502 is a fault, and signing in says so rather than hiding it."""
     sb = asgi_sandbox()
-    transport = Without(sb.transport, "/v1/team-management/service-accounts", httpx.Response(502, text="bad gateway"))
+    transport = Without(sb.transport, SA, httpx.Response(502, text="bad gateway"))
     desk = gui.desk(sb, transport=transport, retry=None)
     task = gui.loop.create_task(desk.start())
     dialog = gui.run(until(lambda: dialog_of(desk, SignInDialog), timeout=30, what="sign-in dialog"))

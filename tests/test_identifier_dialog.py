@@ -12,8 +12,6 @@ from tbdesk.gui.dialogs import IdentifierDialog
 from helpers.gui import row_of, until
 from helpers.sandbox import asgi_sandbox
 
-SA = "/v1/team-management/service-accounts"
-
 # Each against the seeded "ci-runner", or "café-nightly" made below; typed, or pasted when a keyboard
 # cannot type it (an invisible character reaches a field by copy and paste).
 LOOK_ALIKES = {

@@ -24,7 +24,7 @@ from tbdesk.gui.preferences_dialog import PreferencesDialog
 from tbdesk.sandbox.faults import Faults
 
 from helpers.gui import click, row_of, until
-from helpers.sandbox import asgi_sandbox
+from helpers.sandbox import SA, asgi_sandbox
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -330,7 +330,7 @@ def test_bulk_rotation_one_confirmation_progress_results_and_a_true_table(gui, q
     assert sum(v.startswith("Rotated") for v in results.values()) == 5
     assert dialog.progress.value() == 6 and "5 rotated, 1 failed" in dialog.summary.text()
     for account_id in before:  # each rotation sent exactly once
-        assert flaky.writes[("POST", f"/v1/team-management/service-accounts/{account_id}/reset-keys")] == 1
+        assert flaky.writes[("POST", f"{SA}/{account_id}/reset-keys")] == 1
     for account in desk.accounts.accounts():  # the table tells the truth, row by row
         assert account.key == sb.store.service_account(account.id)["key"]
     assert row_of(desk, "release-smoke").key == before[by_name["release-smoke"].id]
@@ -357,7 +357,7 @@ def test_bulk_rotation_one_confirmation_progress_results_and_a_true_table(gui, q
     press(qtbot, Qt.Key.Key_Return)
     gui.run(until(lambda: again.state.value == "done", what="retried"))
     smoke = by_name["release-smoke"].id
-    assert flaky.writes[("POST", f"/v1/team-management/service-accounts/{smoke}/reset-keys")] == 2
+    assert flaky.writes[("POST", f"{SA}/{smoke}/reset-keys")] == 2
     assert row_of(desk, "release-smoke").key == sb.store.service_account(smoke)["key"] != before[smoke]
 
 

@@ -21,9 +21,7 @@ from tbdesk.gui.dialogs import DeleteDialog, IdentifierDialog, RotateDialog, Tes
 from tbdesk.gui.models import AccountCol
 
 from helpers.gui import cell_center, click, until
-from helpers.sandbox import asgi_sandbox
-
-SA = "/v1/team-management/service-accounts"
+from helpers.sandbox import SA, asgi_sandbox
 
 
 def hostile(tag: str) -> str:

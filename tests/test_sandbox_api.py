@@ -12,9 +12,7 @@ import pytest
 from tbdesk.core.waiting import until
 from tbdesk.sandbox.faults import Faults
 
-from helpers.sandbox import asgi_sandbox, role_pair
-
-SA = "/v1/team-management/service-accounts"
+from helpers.sandbox import SA, asgi_sandbox, role_pair
 
 
 def unique(prefix: str = "acct") -> str:

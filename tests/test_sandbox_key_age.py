@@ -12,9 +12,7 @@ from tbdesk.core.lifecycle import key_age
 from tbdesk.sandbox import Store
 from tbdesk.sandbox.seed import seed
 
-from helpers.sandbox import asgi_sandbox
-
-SA = "/v1" + s.SERVICE_ACCOUNTS
+from helpers.sandbox import SA, asgi_sandbox
 
 
 async def test_created_renamed_and_rotated_pairs_carry_their_issue_time(sandbox):

@@ -16,9 +16,7 @@ from tbdesk.sandbox.seed import seed
 from tbdesk.sandbox.simulate import step
 from tbdesk.sandbox.store import StoreError
 
-from helpers.sandbox import SEED_NOW, process_sandbox
-
-SA = "/v1/team-management/service-accounts"
+from helpers.sandbox import SA, SEED_NOW, process_sandbox
 
 
 # TestingBot documents https://KEY:SECRET@hub/wd/hub; Selenium warns about that form, and we test it on purpose.

@@ -16,9 +16,7 @@ from tbdesk.sandbox.child import SandboxProcess
 from tbdesk.sandbox.faults import Faults, RateLimiter
 from tbdesk.sandbox.seed import seed
 
-from helpers.sandbox import Sandbox, asgi_sandbox
-
-SA = "/v1/team-management/service-accounts"
+from helpers.sandbox import SA, Sandbox, asgi_sandbox
 
 
 def basic(key: bytes, secret: bytes) -> dict[str, str]:

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..api import schema as s
 from . import catalog, hub, policy, serialize
 from .bodies import as_bool, as_text, parse_body
 from .faults import FaultMiddleware, Faults
@@ -281,7 +282,7 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(document(ROUTES))
 
 
-SA = "/v1/team-management/service-accounts"
+SA = "/v1" + s.SERVICE_ACCOUNTS  # the path is named once, in tbdesk/api/schema.py
 USERS = "/v1/team-management/users"
 E = Endpoint
 ROUTES: list[Endpoint] = [

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from .. import __version__
+from ..api import schema as s
 
 REASONS = {
     200: "OK",
@@ -29,7 +30,7 @@ ERROR = {
         "fields": {"type": "object", "additionalProperties": {"type": "array"}},
     },
 }
-PAGED = ("/v1/tests", "/v1/team-management/users", "/v1/team-management/service-accounts", "/v1/builds", "/v1/storage")
+PAGED = ("/v1/tests", "/v1/team-management/users", "/v1" + s.SERVICE_ACCOUNTS, "/v1/builds", "/v1/storage")
 
 
 def document(routes: list[Any]) -> dict[str, Any]:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..api.schema import ADMIN_ROLES
+
 OWNER, ADMIN, MEMBER, VIEWER, SERVICE_ACCOUNT = "owner", "admin", "member", "viewer", "service_account"
 ROLES = (OWNER, ADMIN, MEMBER, VIEWER, SERVICE_ACCOUNT)
 PEOPLE = frozenset({OWNER, ADMIN, MEMBER, VIEWER})
-ADMINS = frozenset({OWNER, ADMIN})
+ADMINS = ADMIN_ROLES  # the roles that manage service accounts, named once in tbdesk/api/schema.py
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import identifiers
+from ..api.schema import ADMIN_ROLES
 
 log = logging.getLogger("tbdesk.sandbox")
 
@@ -70,7 +71,6 @@ CREATE UNIQUE INDEX IF NOT EXISTS sa_live_skeleton
 """
 IDENTIFIER_RULES_VERSION = 1  # PRAGMA user_version: bump when identifiers.keys() changes
 
-ADMIN_ROLES = frozenset({"owner", "admin"})
 MAX_SQL_INT = 2**63 - 1
 
 
@@ -115,7 +115,7 @@ class Principal:
 
     @property
     def is_admin(self) -> bool:
-        return self.role in ADMIN_ROLES
+        return self.role in ADMIN_ROLES  # tbdesk/api/schema.py
 
 
 class DatabaseUnusable(Exception):

@@ -10,12 +10,16 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from tbdesk.api import schema
 from tbdesk.sandbox import Store, create_app
 from tbdesk.sandbox.child import SandboxProcess, running
 from tbdesk.sandbox.faults import Faults
 from tbdesk.sandbox.seed import seed
 
 SEED_NOW = 1_790_000_000.0  # fixed "now" so that seeded data is identical from run to run
+
+
+SA = "/v1" + schema.SERVICE_ACCOUNTS  # the service-accounts path, as requested
 
 
 @dataclass
