@@ -7,6 +7,9 @@ PY="${1:-.venv/bin/python}"
 OUT="build/frozen"
 "$PY" -m pip install -q "pyinstaller>=6.5"
 start=$(date +%s)
+# PyInstaller's cache of stripped binaries lives in the user's home by default; two builds at once (two
+# clones, or a test and a developer) wrote the same entry and left a truncated libQt6Gui that crashed on load.
+export PYINSTALLER_CONFIG_DIR="$PWD/build/pyinstaller-config"
 "$PY" -m PyInstaller --noconfirm --clean --log-level WARN --distpath "$OUT" --workpath build/pyinstaller \
   packaging/tbdesk.spec
 echo "built $OUT/tbdesk in $(( $(date +%s) - start )) s, $(du -sm "$OUT/tbdesk" | cut -f1) MB"

@@ -28,6 +28,7 @@ class Options:
     clipboard_timeout: int = 30  # seconds before a copied credential is cleared
     rotation_days: int | None = DEFAULT_POLICY_DAYS  # keys older than this are marked; None: no policy
     exit_when_loaded: bool = False  # smoke tests and the cold-start benchmark
+    announce_start: bool = False  # print when first painted and loaded (the benchmark; implied by the above)
     retry: RetryPolicy | None = None  # the client's GET retry policy (tests shorten it)
 
     @classmethod

@@ -31,6 +31,10 @@ def test_quick_benchmark_prints_every_figure(tmp_path):
     metrics = {r["metric"] for r in rows}
     for needed in (
         "tbdesk / floor",
+        "tbdesk: first paint",
+        "tbdesk: first rows of accounts and tests",
+        "tbdesk: first rows of accounts and tests at +100 ms per request",
+        "wake-ups a second (context switches, all threads)",
         "filter keystroke p95",
         "peak memory (RSS)",
         "bytes moved by an idle poll",
@@ -41,4 +45,7 @@ def test_quick_benchmark_prints_every_figure(tmp_path):
     ):
         assert needed in metrics
     assert all(r["median"] >= 0 and r["low"] <= r["median"] <= r["high"] for r in rows)
+    assert any(m.startswith("CPU used, window open and idle") for m in metrics)
+    # issue #16: every timing also as a multiple of the floor measured in the same run
+    assert all(r["floor_x"] is not None and r["floor_x"] > 0 for r in rows if r["unit"] == "ms")
     assert "tbdesk / floor" in result.stdout and "goal" in result.stdout

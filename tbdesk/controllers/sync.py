@@ -219,8 +219,9 @@ class Sync(QObject):
         client = self.session.client
         remaining = client.rate_limit_remaining if client else None
         self.window.rate_label.setText(f"API: {remaining} requests left" if remaining is not None else "")
-        if self.options.exit_when_loaded and self.loaded.is_set():
+        if self.options.announce_start and self.loaded.is_set():
             self.window.repaint()  # the rows are on screen before we say so
             print(f"tbdesk: loaded {self.accounts.rowCount()} accounts and {self.tests.rowCount()} tests", flush=True)
-            self.options.exit_when_loaded = False
-            QTimer.singleShot(0, self.window.close)
+            self.options.announce_start = False
+            if self.options.exit_when_loaded:
+                QTimer.singleShot(0, self.window.close)
