@@ -454,3 +454,20 @@ def test_f2_and_ctrl_r_work_from_the_filter_box_and_del_edits_its_text(gui, qtbo
     press(qtbot, Qt.Key.Key_Delete)
     assert w.filter_edit.text() == "isual"
     assert not visible_dialog(desk, DeleteDialog) and row_of(desk, "visual-diff") is not None
+
+
+def test_ctrl_c_in_the_tests_table_never_copies_a_secret(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    ci = row_of(desk, "ci-runner")
+    desk.select_account(ci.id)  # an account is selected above ...
+    QGuiApplication.clipboard().setText("before")
+    w.tests_view.setFocus()
+    w.tests_view.setCurrentIndex(desk.tests_proxy.index(0, 0))
+    focus_now()
+    press(qtbot, Qt.Key.Key_C, CTRL)  # ... but the keys are in the tests table: its scope, not the accounts'
+    gui.run(until(lambda: not desk.runner.running(f"secret:{ci.id}"), what="no secret fetched"))
+    assert QGuiApplication.clipboard().text() != sb.store.service_account(ci.id)["secret"]
+    assert not any("Secret of" in text for _level, text in desk.messages.history)
+    assert not desk.clipboard.holding
