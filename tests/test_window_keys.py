@@ -404,6 +404,7 @@ def test_test_details_read_like_the_test_page(gui, qtbot):
     assert desk.tests_proxy.index(row, 2).data() == v["Browser"]
     assert desk.tests_proxy.index(row, 3).data() == v["Platform"]
     assert details.url.endswith(test.session_id) and details.url.startswith("https://testingbot.com/")
+    assert not details.open_button.isEnabled()  # a sandbox test has no page on testingbot.com
     # Space on the focused "Show all fields" opens every field; a click on "Copy session id" copies it.
     assert focused() is details.all_fields
     press(qtbot, Qt.Key.Key_Space)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from .. import __version__
+from ..api import schema as s
 from ..api.models import ServiceAccount
 from ..gui import plain
 from ..gui.dialogs import TestDetailsDialog
@@ -231,7 +233,8 @@ class Presenter(QObject):
         if index.isValid() and index.model() is self.tests_proxy:
             test = index.data(ROW_ROLE)
             if test is not None:
-                details = TestDetailsDialog(self.window, test)
+                on_testingbot = urlsplit(self.session.api_url).hostname == urlsplit(s.DEFAULT_API_URL).hostname
+                details = TestDetailsDialog(self.window, test, on_testingbot)
                 details.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
                 details.open()
 

@@ -351,7 +351,7 @@ class TestDetailsDialog(QDialog):
 
     __test__ = False
 
-    def __init__(self, parent: QWidget | None, test: Test) -> None:
+    def __init__(self, parent: QWidget | None, test: Test, on_testingbot: bool = True) -> None:
         super().__init__(parent)
         self.test = test
         self.setWindowTitle(plain.title(f"Test: {test.name or test.session_id}"[:120]))
@@ -386,6 +386,9 @@ class TestDetailsDialog(QDialog):
         self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
         self.open_button = QPushButton(icon("open"), "&Open in TestingBot")
         self.open_button.setToolTip(plain.tooltip(f"The dashboard's page of this test: {self.url}"))
+        if not on_testingbot:  # a sandbox's or another server's test has no page on testingbot.com
+            self.open_button.setEnabled(False)
+            self.open_button.setToolTip("This test ran on another server than TestingBot: it has no dashboard page.")
         self.open_button.clicked.connect(self._open)
         self.copy_button = QPushButton(icon("copy"), "Copy session &id")
         self.copy_button.clicked.connect(self._copy_session_id)
