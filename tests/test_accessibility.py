@@ -418,3 +418,30 @@ def test_an_error_is_announced_once_and_interrupts(gui, qtbot):
     assert len(said) == 1 and said[0][1] is True, said  # assertive: errors interrupt
     assert "Page refused." in said[0][0] and "F5" in said[0][0]
     assert said[0][0] == desk.messages.history[-1][1]  # the status bar's words, said once
+
+
+class DownAfterLoad(httpx.AsyncBaseTransport):
+    """The sandbox, unreachable for polling once `down` is set (a laptop leaving the network)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner, self.down = inner, False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down and "since" in request.url.params:
+            return httpx.Response(400, json={"message": "Polling refused."})
+        return await self.inner.handle_async_request(request)
+
+
+def test_a_repeating_error_is_said_once_not_at_every_poll(gui):
+    sb = asgi_sandbox()
+    transport = DownAfterLoad(sb.transport)
+    desk = gui.start(gui.desk(sb, transport=transport, poll_interval=0.1))
+    said: list[str] = []
+    desk.announcer.announced.connect(lambda text, _assertive: said.append(text))
+    transport.down = True
+
+    def failed() -> list[str]:
+        return [t for level, t in desk.messages.history if level == "error" and "Polling refused" in t]
+
+    gui.run(until(lambda: len(failed()) >= 3, what="three failed polls"))
+    assert len([t for t in said if "Polling refused" in t]) == 1, said  # shown three times, said once

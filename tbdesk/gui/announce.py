@@ -8,6 +8,7 @@ the announcement says what happened, the focused cell holds the value.
 from __future__ import annotations
 
 import logging
+import time
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
@@ -18,6 +19,9 @@ from ..redact import SECRETS
 log = logging.getLogger("tbdesk.announce")
 
 
+REPEAT_AFTER_S = 60.0  # the same status message again within this: shown, not said again
+
+
 class Announcer(QObject):
     announced = Signal(str, bool)  # text, assertive (interrupts speech: errors)
 
@@ -25,6 +29,7 @@ class Announcer(QObject):
         super().__init__(parent)
         self.window = window
         self.history: list[str] = []
+        self._last_message: tuple[str, float] | None = None
 
     def say(self, text: str, assertive: bool = False) -> None:
         text = SECRETS.redact(text)
@@ -43,5 +48,14 @@ class Announcer(QObject):
         self.announced.emit(text, assertive)
 
     def message(self, level: str, text: str) -> None:
-        """Every status-bar message (MessageBridge), which a screen reader does not watch; errors interrupt."""
+        """Every status-bar message (MessageBridge), which a screen reader does not watch; errors interrupt.
+
+        A message that repeats itself (polling every 15 s while the network is down) is said once a minute
+        at most: the status bar keeps showing it, speech is not flooded."""
+        now = time.monotonic()
+        if self._last_message is not None:
+            last, when = self._last_message
+            if last == text and now - when < REPEAT_AFTER_S:
+                return
+        self._last_message = (text, now)
         self.say(text, assertive=level == "error")
