@@ -26,6 +26,7 @@ from .controllers.presenter import Presenter
 from .controllers.profiles import Profiles
 from .controllers.reveal import CredentialDisplay
 from .controllers.session import Session
+from .controllers.shared import Shared
 from .controllers.shutdown import QuitKeys, Shutdown
 from .controllers.sync import Sync
 from .controllers.tasks import TaskRunner
@@ -64,50 +65,13 @@ class TbDesk(QObject):
         self.screen_lock = ScreenLockWatcher(self)
         self.dialogs = OpenDialog()
         self.runner = TaskRunner(self.messages, self)
-        self.session = Session(options, store, transport, self.window, self.messages, self.dialogs, self)
-        self.presenter = Presenter(
-            self.window,
-            self.session,
-            self.runner,
-            self.accounts,
-            self.accounts_proxy,
-            self.tests,
-            self.tests_proxy,
-            self,
-            views=shell.views,
-        )
-        self.sync = Sync(
-            options,
-            self.session,
-            self.runner,
-            self.presenter,
-            self.window,
-            self.messages,
-            self.accounts,
-            self.tests,
-            self,
-        )
-        self.actions = AccountActions(
-            self.session,
-            self.runner,
-            self.presenter,
-            self.dialogs,
-            self.window,
-            self.messages,
-            self.accounts,
-            self,
-        )
-        self.credentials = CredentialDisplay(
-            self.session,
-            self.runner,
-            self.window,
-            self.messages,
-            self.accounts,
-            self.clipboard,
-            options.reveal_timeout,
-            gone=self.actions.gone,
-            parent=self,
-        )
+        models = (self.accounts, self.accounts_proxy, self.tests, self.tests_proxy)
+        shared = Shared(self.window, self.messages, self.runner, self.dialogs, self.clipboard, *models)
+        self.session = Session(options, store, transport, shared, self)
+        self.presenter = Presenter(shared, self.session, self, views=shell.views)
+        self.sync = Sync(options, shared, self.session, self.presenter, self)
+        self.actions = AccountActions(shared, self.session, self.presenter, self)
+        self.credentials = CredentialDisplay(shared, self.session, options.reveal_timeout, self.actions.gone, self)
         self.lifecycle = CredentialLifecycle(
             self.session,
             self.runner,
@@ -140,21 +104,13 @@ class TbDesk(QObject):
         )
         self.activity = Activity(self.runner, self.window, self.accounts, self.presenter.selected, self)
         self.export = TestsExport(self.runner, self.window, self.messages, self.tests_proxy, self)
-        self.shutdown = Shutdown(
-            self.session, self.runner, self.sync, self.clipboard, self.accounts, self.window, parent=self
-        )
+        self.shutdown = Shutdown(shared, self.session, self.sync, self)
         self.quit_keys = QuitKeys(self.shutdown, self)
         self._wire()
 
     def _wire(self) -> None:
-        w, p, session, sync, actions, creds = (
-            self.window,
-            self.presenter,
-            self.session,
-            self.sync,
-            self.actions,
-            self.credentials,
-        )
+        w, p, session, sync = self.window, self.presenter, self.session, self.sync
+        actions, creds = self.actions, self.credentials
         self.messages.message.connect(w.show_message)
         # Screen readers: events said once (the status bar's changing text is not read aloud).
         self.messages.message.connect(self.announcer.message)

@@ -8,6 +8,7 @@
 - presenter.py    Presenter: view set-up and view state (counts, enabled actions, selection, menus)
 - shutdown.py     Shutdown: closing the window cancels work, clears secrets, closes client and sandbox
 - open_dialog.py  OpenDialog: the one action or sign-in dialog in use
+- shared.py       Shared: the window, models, messages, runner and clipboard every controller may use
 - lifecycle.py    CredentialLifecycle: Show filter (unused, past the policy), leaked-key triage, hand-over,
                   bulk rotation
 - preferences.py  PreferencesControl: the Preferences dialog; timeouts, policy and poll interval applied at once

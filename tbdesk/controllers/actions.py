@@ -14,38 +14,20 @@ from ..api.errors import ApiError, AuthenticationError, InvalidInput, NotFound
 from ..api.models import ServiceAccount
 from ..core.wording import describe
 from ..gui.dialogs import ActionDialog, DeleteDialog, IdentifierDialog, RotateDialog, submissions
-from ..gui.messages import MessageBridge
-from ..gui.models import AccountsModel
-from ..gui.window import MainWindow
-from .open_dialog import OpenDialog
 from .presenter import Presenter
 from .session import Session
-from .tasks import TaskRunner
+from .shared import Shared
 
 
 class AccountActions(QObject):
     pair_ready = Signal(object, bool)  # [ServiceAccount] with a new pair in memory, rotated (else added)
     affected = Signal(int)  # an account was added, renamed or rotated: its id (select it, focus the table)
 
-    def __init__(
-        self,
-        session: Session,
-        runner: TaskRunner,
-        presenter: Presenter,
-        dialogs: OpenDialog,
-        window: MainWindow,
-        messages: MessageBridge,
-        accounts: AccountsModel,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, shared: Shared, session: Session, presenter: Presenter, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.session = session
-        self.runner = runner
-        self.presenter = presenter
-        self.dialogs = dialogs
-        self.window = window
-        self.messages = messages
-        self.accounts = accounts
+        self.session, self.presenter = session, presenter
+        self.window, self.messages, self.runner = shared.window, shared.messages, shared.runner
+        self.dialogs, self.accounts = shared.dialogs, shared.accounts
 
     def on_selected(self, action: Callable[[ServiceAccount], Coroutine[Any, Any, None]]) -> None:
         """Run `action` (rename, rotate, delete) on the selected account, one action at a time."""

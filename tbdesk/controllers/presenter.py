@@ -13,11 +13,11 @@ from ..api import schema as s
 from ..api.models import ServiceAccount
 from ..gui import plain
 from ..gui.dialogs import TestDetailsDialog
-from ..gui.models import ROW_ROLE, AccountCol, AccountsModel, AccountsProxy, TestsModel, TestsProxy
+from ..gui.models import ROW_ROLE, AccountCol, AccountsProxy, TestsProxy
 from ..gui.views import Views, set_up_views
-from ..gui.window import READ_ONLY_TIP, MainWindow
+from ..gui.window import READ_ONLY_TIP
 from .session import Session
-from .tasks import TaskRunner
+from .shared import Shared
 
 
 def read_only_notice(name: str, role: str | None) -> str:
@@ -35,27 +35,16 @@ class Presenter(QObject):
     notice = Signal(str)  # something to tell the user (status bar, screen reader)
 
     def __init__(
-        self,
-        window: MainWindow,
-        session: Session,
-        runner: TaskRunner,
-        accounts: AccountsModel,
-        accounts_proxy: AccountsProxy,
-        tests: TestsModel,
-        tests_proxy: TestsProxy,
-        parent: QObject | None = None,
-        views: Views | None = None,
+        self, shared: Shared, session: Session, parent: QObject | None = None, views: Views | None = None
     ) -> None:
         super().__init__(parent)
-        self.window = window
         self.session = session
-        self.runner = runner
-        self.accounts = accounts
-        self.accounts_proxy = accounts_proxy
-        self.tests = tests
-        self.tests_proxy = tests_proxy
+        self.window, self.runner = shared.window, shared.runner
+        self.accounts, self.accounts_proxy = shared.accounts, shared.accounts_proxy
+        self.tests, self.tests_proxy = shared.tests, shared.tests_proxy
+        window = self.window
         self.accounts_refused: str | None = None  # why the accounts panel shows no list (refusal_text)
-        views = views or set_up_views(window, accounts, accounts_proxy, tests_proxy, self)
+        views = views or set_up_views(window, self.accounts, self.accounts_proxy, self.tests_proxy, self)
         self.cred_delegate, self.more_delegate = views.cred_delegate, views.more_delegate
         self.spark_delegate, self.started_by, self.test_filters = views.spark_delegate, views.started_by, views.tests
         window.show_empty(False)

@@ -15,12 +15,9 @@ from ..api.models import ServiceAccount
 from ..core.snippets import KEY_VAR, SECRET_VAR, hub_url
 from ..core.wording import describe
 from ..gui import plain
-from ..gui.clipboard import ClipboardGuard
-from ..gui.messages import MessageBridge
-from ..gui.models import AccountCol, AccountsModel
-from ..gui.window import MainWindow
+from ..gui.models import AccountCol
 from .session import Session
-from .tasks import TaskRunner
+from .shared import Shared
 
 
 class CredentialDisplay(QObject):
@@ -28,23 +25,16 @@ class CredentialDisplay(QObject):
 
     def __init__(
         self,
+        shared: Shared,
         session: Session,
-        runner: TaskRunner,
-        window: MainWindow,
-        messages: MessageBridge,
-        accounts: AccountsModel,
-        clipboard: ClipboardGuard,
         reveal_timeout: int,
         gone: Callable[[ServiceAccount], None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
-        self.runner = runner
-        self.window = window
-        self.messages = messages
-        self.accounts = accounts
-        self.clipboard = clipboard
+        self.window, self.messages, self.runner = shared.window, shared.messages, shared.runner
+        self.accounts, self.clipboard = shared.accounts, shared.clipboard
         self._gone = gone
         self.reveal_timer = QTimer(self)
         self.reveal_timer.setSingleShot(True)

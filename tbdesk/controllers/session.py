@@ -22,10 +22,8 @@ from ..core.wording import describe, endpoint_refused, service_account_refusal
 from ..credentials import CredentialStore, KeyringUnavailable, Profile
 from ..gui import plain
 from ..gui.dialogs import SignInDialog, submissions
-from ..gui.messages import MessageBridge
-from ..gui.window import MainWindow
 from ..options import Options
-from .open_dialog import OpenDialog
+from .shared import Shared
 
 log = logging.getLogger("tbdesk.session")
 TESTS_PAGE = 100
@@ -58,18 +56,14 @@ class Session(QObject):
         options: Options,
         store: CredentialStore,
         transport: httpx.AsyncBaseTransport | None,
-        window: MainWindow,
-        messages: MessageBridge,
-        dialogs: OpenDialog,
+        shared: Shared,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.options = options
         self.store = store
         self.transport = transport
-        self.window = window
-        self.messages = messages
-        self.dialogs = dialogs
+        self.window, self.messages, self.dialogs = shared.window, shared.messages, shared.dialogs
         self.client: TestingBotClient | None = None
         self.user: User | None = None
         self.profile: Profile | None = None

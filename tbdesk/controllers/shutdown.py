@@ -15,11 +15,9 @@ from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from ..gui.clipboard import ClipboardGuard
-from ..gui.models import AccountsModel
 from .session import Session
+from .shared import Shared
 from .sync import Sync
-from .tasks import TaskRunner
 
 log = logging.getLogger("tbdesk.shutdown")
 DEADLINE = 1.2  # seconds for the client and the sandbox to close by themselves
@@ -28,23 +26,11 @@ DEADLINE = 1.2  # seconds for the client and the sandbox to close by themselves
 class Shutdown(QObject):
     quitting = Signal()  # on the way out: __main__ arms its last-resort timer
 
-    def __init__(
-        self,
-        session: Session,
-        runner: TaskRunner,
-        sync: Sync,
-        clipboard: ClipboardGuard,
-        accounts: AccountsModel,
-        window: QWidget,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, shared: Shared, session: Session, sync: Sync, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.session = session
-        self.runner = runner
-        self.sync = sync
-        self.clipboard = clipboard
-        self.accounts = accounts
-        self.window = window
+        self.session, self.sync = session, sync
+        self.runner, self.clipboard, self.accounts = shared.runner, shared.clipboard, shared.accounts
+        self.window: QWidget = shared.window
         self.closing = False
         self.closed = asyncio.Event()  # the client and the sandbox are closed: the process may exit
 

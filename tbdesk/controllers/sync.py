@@ -18,13 +18,10 @@ from ..core.lifecycle import UNUSED_DAYS, History, oldest
 from ..core.reconcile import reconcile
 from ..core.usage import UsageLog, reached_cutoff
 from ..core.wording import describe, refusal_text
-from ..gui.messages import MessageBridge
-from ..gui.models import AccountsModel, TestsModel
-from ..gui.window import MainWindow
 from ..options import Options
 from .presenter import Presenter
 from .session import TESTS_PAGE, Session, accounts_or_refusal
-from .tasks import TaskRunner
+from .shared import Shared
 
 USAGE_MAX_PAGES = 60  # at 500 a page: the last 30,000 tests are enough to tell which keys are in use
 HISTORY_MAX_PAGES = 200  # the activity pictures read on: 30 days of a busy team (100,000 tests)
@@ -37,26 +34,12 @@ class Sync(QObject):
     polled = Signal()  # polling brought new or updated tests
 
     def __init__(
-        self,
-        options: Options,
-        session: Session,
-        runner: TaskRunner,
-        presenter: Presenter,
-        window: MainWindow,
-        messages: MessageBridge,
-        accounts: AccountsModel,
-        tests: TestsModel,
-        parent: QObject | None = None,
+        self, options: Options, shared: Shared, session: Session, presenter: Presenter, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self.options = options
-        self.session = session
-        self.runner = runner
-        self.presenter = presenter
-        self.window = window
-        self.messages = messages
-        self.accounts = accounts
-        self.tests = tests
+        self.options, self.session, self.presenter = options, session, presenter
+        self.window, self.messages, self.runner = shared.window, shared.messages, shared.runner
+        self.accounts, self.tests = shared.accounts, shared.tests
         self.loaded = asyncio.Event()  # the first screen is shown
         self._since: float | None = None  # newest updated_at seen, for polling
         self._usage = UsageLog()
