@@ -1,0 +1,122 @@
+"""Unit tier for the Qt item models: no window, no server; the models as a view would see them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tbdesk.api.models import ServiceAccount, StartedBy, Test
+from tbdesk.gui import format as fmt
+from tbdesk.gui.models import AccountCol, AccountsModel, AccountsProxy, TestsModel
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+DISPLAY = Qt.ItemDataRole.DisplayRole
+
+
+def account(id: int, identifier: str, key: str = "k", secret: str | None = None) -> ServiceAccount:
+    return ServiceAccount(id=id, identifier=identifier, key=key * 32 if len(key) == 1 else key, secret=secret)
+
+
+def a_test(id: int, minutes_ago: int) -> Test:
+    created = NOW - timedelta(minutes=minutes_ago)
+    return Test(
+        id=id, name=f"t{id}", state="COMPLETE", success=True, status_id=None, status_message="", browser="chrome",
+        browser_version="", os="", duration=None, created_at=created, updated_at=created, completed_at=None,
+        build="", groups=(), session_id=f"s{id}", started_by=StartedBy("service_account", 1, "ci"),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def accounts(qapp):
+    model = AccountsModel()
+    model.set_accounts([account(1, "zeta"), account(2, "alpha"), account(3, "mid")])
+    return model
+
+
+def identifiers(model: AccountsModel) -> list[str]:
+    return [model.index(r, AccountCol.IDENTIFIER).data(DISPLAY) for r in range(model.rowCount())]
+
+
+def test_accounts_are_shown_in_identifier_order(accounts):
+    assert identifiers(accounts) == ["alpha", "mid", "zeta"]
+    assert accounts.row_of(2) == 0 and accounts.account(1).identifier == "zeta"
+
+
+def test_credentials_show_only_while_revealed(accounts):
+    key_cell = accounts.index(accounts.row_of(1), AccountCol.KEY)
+    assert key_cell.data(DISPLAY) == fmt.MASK
+    accounts.set_revealed(1, AccountCol.KEY, True)
+    assert key_cell.data(DISPLAY) == "k" * 32
+    accounts.hide_all()
+    assert key_cell.data(DISPLAY) == fmt.MASK and not accounts.any_revealed()
+
+
+def test_a_rename_moves_the_row_and_a_rotation_elsewhere_forgets_the_secret(accounts):
+    accounts.upsert(account(3, "mid", secret="s" * 32))  # a reveal fetched the secret
+    accounts.set_revealed(3, AccountCol.SECRET, True)
+    accounts.upsert(account(1, "aardvark"))
+    assert identifiers(accounts) == ["aardvark", "alpha", "mid"]
+    accounts.upsert(account(3, "mid", key="n"))  # the list shows a new key: rotated by someone else
+    assert accounts.secret(3) is None and not accounts.is_revealed(3, AccountCol.SECRET)
+
+
+def test_a_refresh_keeps_revealed_cells_only_where_the_key_is_unchanged(accounts):
+    accounts.set_revealed(1, AccountCol.KEY, True)
+    accounts.set_revealed(2, AccountCol.KEY, True)
+    accounts.set_accounts([account(1, "zeta"), account(2, "alpha", key="n")])
+    assert accounts.is_revealed(1, AccountCol.KEY) and not accounts.is_revealed(2, AccountCol.KEY)
+    assert accounts.rowCount() == 2
+
+
+def test_remove_drops_the_row_and_its_secret(accounts):
+    accounts.upsert(account(2, "alpha", secret="s" * 32))
+    accounts.remove(2)
+    assert accounts.row_of(2) is None and accounts.secret(2) is None and identifiers(accounts) == ["mid", "zeta"]
+    accounts.remove(2)  # already gone: nothing happens
+    assert accounts.rowCount() == 2
+
+
+def test_the_filter_matches_identifiers_case_insensitively(accounts):
+    proxy = AccountsProxy()
+    proxy.setSourceModel(accounts)
+    proxy.set_filter_text("  ZE ")
+    assert proxy.rowCount() == 1 and proxy.index(0, AccountCol.IDENTIFIER).data(DISPLAY) == "zeta"
+    proxy.set_filter_text("")
+    assert proxy.rowCount() == 3
+
+
+def test_tests_page_in_skipping_duplicates_and_dropping_stale_pages(qapp):
+    tests = TestsModel()
+    wanted: list[int] = []
+    tests.more_wanted.connect(wanted.append)
+    tests.reset([a_test(i, i) for i in range(1, 4)], total=6)
+    assert tests.canFetchMore()
+    tests.fetchMore()
+    assert wanted == [3] and not tests.canFetchMore()  # one page at a time
+    stale = tests.generation
+    tests.append_page([a_test(3, 3), a_test(4, 4)], total=6, generation=stale)
+    assert [t.id for t in tests.tests()] == [1, 2, 3, 4]  # test 3 shifted into the page: shown once
+    tests.reset([a_test(1, 1)], total=6)  # a refresh
+    tests.append_page([a_test(5, 5)], total=6, generation=stale)  # asked for before it: dropped
+    assert [t.id for t in tests.tests()] == [1]
+
+
+def test_a_failed_page_is_not_asked_for_again_until_a_refresh(qapp):
+    tests = TestsModel()
+    tests.reset([a_test(1, 1)], total=5)
+    tests.fetchMore()
+    tests.page_failed()
+    assert not tests.canFetchMore()
+    tests.reset([a_test(1, 1)], total=5)
+    assert tests.canFetchMore()
+
+
+def test_polled_tests_update_in_place_and_new_ones_go_on_top(qapp):
+    tests = TestsModel()
+    tests.reset([a_test(1, 10), a_test(2, 20)], total=2)
+    changed = Test(**{**a_test(2, 20).__dict__, "name": "renamed"})
+    assert tests.merge([a_test(3, 5), changed]) == 1
+    assert [t.id for t in tests.tests()] == [3, 1, 2] and tests.total == 3
+    assert tests.test_at(2).name == "renamed"
