@@ -123,8 +123,8 @@ class Presenter(QObject):
             lead, _, rest = notice.partition("\n\n")
             notice = f"{lead}\n\n{read_only_notice(user.name, user.role)}\n\n{rest}"
         self.accounts_refused = notice
-        for widget in (self.window.filter_edit, self.window.show_combo):
-            widget.setEnabled(notice is None)  # nothing to filter: not offered
+        # Nothing to show a part of; the filter box stays: a member may paste a leaked key to learn whom to ask.
+        self.window.show_combo.setEnabled(notice is None)
         self.accounts_changed()
 
     def filter_tests_by_selected(self) -> None:
