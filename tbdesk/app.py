@@ -72,36 +72,12 @@ class TbDesk(QObject):
         self.sync = Sync(options, shared, self.session, self.presenter, self)
         self.actions = AccountActions(shared, self.session, self.presenter, self)
         self.credentials = CredentialDisplay(shared, self.session, options.reveal_timeout, self.actions.gone, self)
-        self.lifecycle = CredentialLifecycle(
-            self.session,
-            self.runner,
-            self.presenter,
-            self.actions,
-            self.credentials,
-            self.dialogs,
-            self.window,
-            self.messages,
-            self.accounts,
-            self.accounts_proxy,
-            self.clipboard,
-            self,
-        )
-        self.preferences = PreferencesControl(
-            options,
-            settings,
-            self.window,
-            self.messages,
-            self.accounts,
-            self.clipboard,
-            self.credentials.reveal_timer,
-            self.sync.poll_timer,
-            self,
-        )
+        self.lifecycle = CredentialLifecycle(shared, self.session, self.presenter, self.actions, self.credentials, self)
+        timers = (self.credentials.reveal_timer, self.sync.poll_timer)
+        self.preferences = PreferencesControl(options, settings, shared, *timers, self)
         self.session.user_wait = self.runner.user_wait
         self.profiles = Profiles(self.session, self.runner, store, self.window, self.messages, self.clipboard, self)
-        self.navigation = Navigation(
-            self.session, self.runner, self.presenter, self.window, self.messages, self.accounts_proxy, self
-        )
+        self.navigation = Navigation(shared, self.session, self.presenter, self)
         self.activity = Activity(self.runner, self.window, self.accounts, self.presenter.selected, self)
         self.export = TestsExport(self.runner, self.window, self.messages, self.tests_proxy, self)
         self.shutdown = Shutdown(shared, self.session, self.sync, self)

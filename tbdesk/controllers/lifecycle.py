@@ -19,19 +19,15 @@ from ..core.rotation import AUTH_FAILED, Outcome, Result, rotate_each
 from ..core.triage import Triage, may_hold_key, triage
 from ..gui import format as fmt
 from ..gui.bulk_rotate import BulkRotateDialog, BulkRow
-from ..gui.clipboard import ClipboardGuard
 from ..gui.handover import HandoverPanel, Pair
 from ..gui.icons import icon
-from ..gui.messages import MessageBridge
-from ..gui.models import AccountsModel, AccountsProxy
+from ..gui.models import AccountsProxy
 from ..gui.plain import mnemonic
-from ..gui.window import MainWindow
 from .actions import AccountActions
-from .open_dialog import OpenDialog
 from .presenter import Presenter
 from .reveal import CredentialDisplay
 from .session import Session
-from .tasks import TaskRunner
+from .shared import Shared
 
 SHOW_CHOICES = (
     ("All accounts", AccountsProxy.ALL),
@@ -43,31 +39,23 @@ SHOW_CHOICES = (
 class CredentialLifecycle(QObject):
     def __init__(
         self,
+        shared: Shared,
         session: Session,
-        runner: TaskRunner,
         presenter: Presenter,
         actions: AccountActions,
         credentials: CredentialDisplay,
-        dialogs: OpenDialog,
-        window: MainWindow,
-        messages: MessageBridge,
-        accounts: AccountsModel,
-        accounts_proxy: AccountsProxy,
-        clipboard: ClipboardGuard,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session = session
-        self.runner = runner
-        self.presenter = presenter
-        self.actions = actions
-        self.credentials = credentials
-        self.dialogs = dialogs
-        self.window = window
-        self.messages = messages
-        self.accounts = accounts
-        self.proxy = accounts_proxy
-        self.clipboard = clipboard
+        self.session, self.presenter, self.actions, self.credentials = session, presenter, actions, credentials
+        self.runner, self.dialogs, self.window, self.messages = (
+            shared.runner,
+            shared.dialogs,
+            shared.window,
+            shared.messages,
+        )
+        self.accounts, self.proxy, self.clipboard = shared.accounts, shared.accounts_proxy, shared.clipboard
+        window = self.window
         self.triaged: Triage | None = None
         self.panel: HandoverPanel | None = None
         self._said_short = False  # the "history too short" note is showing

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 
-from ..gui.messages import MessageBridge
-from ..gui.models import AccountsProxy
 from ..gui.shortcuts import by_name, key_text
-from ..gui.window import MainWindow
 from .presenter import SELECT_ROW, Presenter
 from .session import Session
-from .tasks import TaskRunner
+from .shared import Shared
 
 NEEDS_ADMIN = {
     "add_action",
@@ -39,23 +36,11 @@ NEEDS_SELECTION = {
 
 
 class Navigation(QObject):
-    def __init__(
-        self,
-        session: Session,
-        runner: TaskRunner,
-        presenter: Presenter,
-        window: MainWindow,
-        messages: MessageBridge,
-        accounts_proxy: AccountsProxy,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, shared: Shared, session: Session, presenter: Presenter, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.session = session
-        self.runner = runner
-        self.presenter = presenter
-        self.window = window
-        self.messages = messages
-        self.proxy = accounts_proxy
+        self.session, self.presenter = session, presenter
+        self.runner, self.window, self.messages = shared.runner, shared.window, shared.messages
+        self.proxy = shared.accounts_proxy
 
     # -- the filter box --------------------------------------------------------------------------
 

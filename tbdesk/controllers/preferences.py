@@ -7,12 +7,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
 from ..core.preferences import Preferences
-from ..gui.clipboard import ClipboardGuard
-from ..gui.messages import MessageBridge
-from ..gui.models import AccountsModel
 from ..gui.preferences_dialog import PreferencesDialog
-from ..gui.window import MainWindow
 from ..options import Options
+from .shared import Shared
 
 
 class PreferencesControl(QObject):
@@ -22,20 +19,16 @@ class PreferencesControl(QObject):
         self,
         options: Options,
         settings: QSettings,
-        window: MainWindow,
-        messages: MessageBridge,
-        accounts: AccountsModel,
-        clipboard: ClipboardGuard,
+        shared: Shared,
         reveal_timer: QTimer,
         poll_timer: QTimer,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.window = window
-        self.messages = messages
-        self.accounts = accounts
-        self.clipboard = clipboard
+        self.window, self.messages = shared.window, shared.messages
+        self.accounts, self.clipboard = shared.accounts, shared.clipboard
+        accounts = self.accounts
         self.reveal_timer = reveal_timer
         self.poll_timer = poll_timer
         # What this run started with (the command line's options, from the saved settings in __main__).
