@@ -79,3 +79,11 @@ def gui(qapp, qtbot, tmp_path, monkeypatch):
         asyncio.set_event_loop(None)
         loop.close()
     assert not errors, f"the event loop saw exceptions: {errors}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fault matrix as a table, when any of its cells ran."""
+    from helpers import matrix
+
+    for line in matrix.summary():
+        terminalreporter.write_line(line)

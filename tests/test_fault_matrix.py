@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QLabel
 from tbdesk.api import RetryPolicy
 from tbdesk.gui.dialogs import ActionDialog, DeleteDialog, IdentifierDialog, RotateDialog, SignInDialog
 
+from helpers import matrix
 from helpers.gui import StallWatch, click, row_of, until
 from helpers.sandbox import SA, asgi_sandbox
 
@@ -356,42 +357,13 @@ def check_cell(gui, qtbot, op: Op, fault_name: str) -> float:
 
 
 CELLS = [pytest.param(op, fault, id=f"{op.name}-{fault}".replace(" ", "_")) for op in OPS for fault in FAULTS]
-RESULTS: dict[tuple[str, str], tuple[str, float]] = {}  # (operation, fault) -> (outcome, longest stall)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def matrix_summary(request):
-    """After the cells that ran: the matrix as a table (each cell is its own test; this only reports)."""
-    yield
-    if not RESULTS:
-        return
-    faults = [f for f in FAULTS if any(k[1] == f for k in RESULTS)]
-    ops = [op.name for op in OPS if any(k[0] == op.name for k in RESULTS)]
-    width = max(len(o) for o in ops)
-    lines = [
-        "",
-        "Fault matrix: operation × fault (pass = clear message, nothing re-sent, tables match the server after"
-        " refresh)",
-        " " * width + " | " + " | ".join(f"{f:^11}" for f in faults),
-    ]
-    for o in ops:
-        lines.append(f"{o:<{width}} | " + " | ".join(f"{RESULTS.get((o, f), ('-', 0))[0]:^11}" for f in faults))
-    passed = sum(r == "pass" for r, _s in RESULTS.values())
-    overall = max(s for _r, s in RESULTS.values()) * 1000
-    in_slow = max((s for (_o, f), (_r, s) in RESULTS.items() if f == "slow 5 s"), default=0) * 1000
-    lines.append(
-        f"{len(RESULTS)} cells, {passed} passed; longest event-loop stall {overall:.0f} ms overall, "
-        f"{in_slow:.0f} ms in the slow-server cells"
-    )
-    reporter = request.config.pluginmanager.getplugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line("\n".join(lines))
 
 
 @pytest.mark.parametrize(("op", "fault"), CELLS)
 def test_fault_cell(gui, qtbot, op: Op, fault: str):
-    RESULTS[(op.name, fault)] = ("FAIL", 0.0)
-    RESULTS[(op.name, fault)] = ("pass", check_cell(gui, qtbot, op, fault))
+    """One operation under one fault; the whole matrix is printed at the end of the run (helpers/matrix.py)."""
+    matrix.record(op.name, fault, "FAIL", 0.0, ops=[o.name for o in OPS], faults=list(FAULTS))
+    matrix.record(op.name, fault, "pass", check_cell(gui, qtbot, op, fault))
 
 
 def test_flaky_slow_sandbox_process(gui, qtbot):
