@@ -14,7 +14,7 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QDialog
 
 from .api.client import TestingBotClient
-from .api.models import ServiceAccount, User
+from .api.models import ServiceAccount
 from .controllers.actions import AccountActions
 from .controllers.activity import Activity
 from .controllers.export import TestsExport
@@ -30,7 +30,7 @@ from .controllers.shared import Shared
 from .controllers.shutdown import QuitKeys, Shutdown
 from .controllers.sync import Sync
 from .controllers.tasks import TaskRunner
-from .credentials import CredentialStore, Profile
+from .credentials import CredentialStore
 from .gui.announce import Announcer
 from .gui.clipboard import ClipboardGuard
 from .gui.messages import MessageBridge
@@ -221,14 +221,6 @@ class TbDesk(QObject):
     @property
     def client(self) -> TestingBotClient | None:
         return self.session.client
-
-    @property
-    def user(self) -> User | None:
-        return self.session.user
-
-    @property
-    def profile(self) -> Profile | None:
-        return self.session.profile
 
     @property
     def sandbox(self) -> Any:

@@ -64,7 +64,7 @@ def test_a_service_accounts_pair_is_refused_at_sign_in_and_nothing_is_stored(gui
     type_pair(qtbot, dialog, sb.key, sb.secret)
     gui.run(until(desk.loaded.is_set, what="signed in"))
     gui.run(task)
-    assert desk.user is not None and desk.user.role == "owner" and desk.accounts.rowCount() == 6
+    assert desk.session.user is not None and desk.session.user.role == "owner" and desk.accounts.rowCount() == 6
 
 
 class Without(httpx.AsyncBaseTransport):
@@ -93,7 +93,7 @@ def test_a_server_without_the_assumed_endpoint_still_signs_in_and_shows_tests(gu
     transport = Without(sb.transport, SA, answer)
     desk = gui.start(gui.desk(sb, transport=transport))
     w = desk.window
-    assert desk.user is not None and desk.tests.rowCount() == 100 and w.tests_view.isVisible()
+    assert desk.session.user is not None and desk.tests.rowCount() == 100 and w.tests_view.isVisible()
     assert desk.accounts.rowCount() == 0 and w.accounts_stack.currentWidget() is w.empty_label
     text = w.empty_label.text()
     assert f"GET {SA}" in text and said in text
