@@ -127,7 +127,7 @@ class TbDesk(QObject):
         p.cred_delegate.copy_clicked.connect(lambda i: creds.copy(p.account_at(i), i.column()))
         p.more_delegate.clicked.connect(p.more_menu)
         w.row_menu_action.triggered.connect(p.keyboard_menu)
-        p.notice.connect(self.messages.info)
+        p.told.connect(self.messages.info)
         w.row_keys.menu.connect(lambda i: p.more_menu(i, keyboard=True))
         w.row_keys.reveal.connect(lambda i: creds.reveal(p.account_at(i), i.column()))
         self.accounts.modelReset.connect(p.accounts_changed)

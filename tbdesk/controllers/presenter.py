@@ -32,7 +32,7 @@ SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionMo
 
 
 class Presenter(QObject):
-    notice = Signal(str)  # something to tell the user (status bar, screen reader)
+    told = Signal(str)  # something to tell the user (status bar and screen reader, via the message bridge)
 
     def __init__(
         self, shared: Shared, session: Session, parent: QObject | None = None, views: Views | None = None
@@ -214,7 +214,7 @@ class Presenter(QObject):
         index = view.currentIndex()
         if not index.isValid():
             if self.accounts_proxy.rowCount() == 0:
-                self.notice.emit("Shift+F10: no service account to act on.")
+                self.told.emit("Shift+F10: no service account to act on.")
                 return
             index = self.accounts_proxy.index(0, AccountCol.IDENTIFIER)
         view.scrollTo(index)
