@@ -25,6 +25,21 @@ import pyatspi  # type: ignore[import-not-found]  # asks the session bus for org
 from gi.repository import GLib  # type: ignore[import-not-found]
 
 TOOLBAR = ("Add", "Rename", "Rotate access key", "Delete", "Refresh")
+# Roles a user acts on; table cells and list items are not entered (their names are checked in-process).
+ACTIONABLE_ROLES = {
+    "push button",
+    "toggle button",
+    "check box",
+    "radio button",
+    "combo box",
+    "text",
+    "page tab",
+    "menu item",
+    "spin button",
+    "slider",
+    "table",
+    "list",
+}
 events: list[tuple[str, str, str]] = []  # (type, source name, detail)
 
 
@@ -116,17 +131,16 @@ def read_tree(pid: int, result: dict[str, Any]) -> None:
     result["key_cell"] = {"name": cell.name, "description": cell.description}
     buttons = find_all(frame, lambda n: n.getRoleName() == "push button" and n.name in TOOLBAR)
     result["toolbar"] = sorted({b.name for b in buttons})
-    result["focusable_unnamed"] = [
-        n.getRoleName()
-        for n in find_all(
-            frame,
-            lambda n: (
-                not n.name.strip()
-                and n.getState().contains(pyatspi.STATE_FOCUSABLE)
-                and n.getState().contains(pyatspi.STATE_SHOWING)
-            ),
+
+    def actionable(n: Any) -> bool:
+        state = n.getState()
+        return state.contains(pyatspi.STATE_SHOWING) and (
+            state.contains(pyatspi.STATE_FOCUSABLE) or n.getRoleName() in ACTIONABLE_ROLES
         )
-    ]
+
+    shown = find_all(frame, actionable)
+    result["actionable"] = len(shown)
+    result["focusable_unnamed"] = [n.getRoleName() for n in shown if not n.name.strip()]
 
 
 def type_keys(pid: int, result: dict[str, Any]) -> None:
