@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from tbdesk.api import ServiceAccount
 from tbdesk.api import schema as s
 from tbdesk.core.lifecycle import key_age
+from tbdesk.core.waiting import until
 from tbdesk.sandbox import Store
 from tbdesk.sandbox.seed import seed
 
@@ -23,6 +24,8 @@ async def test_created_renamed_and_rotated_pairs_carry_their_issue_time(sandbox)
         assert issued is not None and before <= issued <= datetime.now(UTC)
         renamed = (await c.put(f"{SA}/{made['id']}", json={"identifier": f"ren-{time.monotonic_ns()}"})).json()
         assert renamed[s.F_KEYS_ISSUED_AT] == made[s.F_KEYS_ISSUED_AT]  # a rename keeps the pair
+        # Times have millisecond resolution: let the clock pass the first pair's before rotating it.
+        await until(lambda: datetime.now(UTC) >= issued + timedelta(milliseconds=2), what="the clock to move on")
         rotated = (await c.post(f"{SA}/{made['id']}/reset-keys")).json()
         assert ServiceAccount.parse(rotated).keys_issued_at > issued
         listed = (await c.get(SA, params={"count": 500})).json()["data"]

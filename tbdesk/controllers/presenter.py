@@ -119,9 +119,10 @@ class Presenter(QObject):
         """The server refused the accounts request (notice), or serves it again (None)."""
         user = self.session.user
         if notice is not None and user is not None and not user.can_manage:
-            # A member's refusal is expected, not a fault: who they are and what they may do, not the request.
-            lead, _, rest = notice.partition("\n\n")
-            notice = f"{lead}\n\n{read_only_notice(user.name, user.role)}\n\n{rest}"
+            # A member's refusal is expected, not a fault: who they are and what they may do, not the request
+            # (the request and what tbdesk expected are for an admin whose server lacks the assumed path).
+            lead = notice.partition("\n\n")[0]
+            notice = f"{lead}\n\n{read_only_notice(user.name, user.role)}\n\nTests are shown as usual."
         self.accounts_refused = notice
         # Nothing to show a part of; the filter box stays: a member may paste a leaked key to learn whom to ask.
         self.window.show_combo.setEnabled(notice is None)
