@@ -307,6 +307,12 @@ def test_activity_tab_numbers_and_updates_from_polling(gui, qtbot):
     spark = desk.accounts.index(desk.accounts.row_of(ci.id), AccountCol.ACTIVITY).data(SPARK_ROLE)
     assert spark.failed[-1] == spark_before.failed[-1] + 1
 
+    # A refresh (F5) keeps the history read before: the same numbers afterwards.
+    days_now = panel.chart.days
+    desk.window.refresh_action.trigger()
+    gui.run(desk.runner.idle())
+    assert panel.chart.days == days_now and panel.title.text() == "ci-runner"
+
 
 def test_activity_tab_shows_server_text_as_text(qtbot):
     from tbdesk.core.activity import ActivityLog, account_activity

@@ -43,6 +43,8 @@ class Sync(QObject):
         self.loaded = asyncio.Event()  # the first screen is shown
         self._since: float | None = None  # newest updated_at seen, for polling
         self._usage = UsageLog()
+        self._history_read = False  # the 30-day history for the activity pictures was read once
+        self._history_reach: datetime | None = None  # how far back it reaches (None: every test there is)
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(int(options.poll_interval * 1000))
         self.poll_timer.timeout.connect(lambda: self.runner.spawn("poll", self.poll(), replace=False))
@@ -73,6 +75,7 @@ class Sync(QObject):
         self.runner.cancel("poll", "usage", "refresh", "more")
 
     def clear(self) -> None:
+        self._history_read = False
         self.presenter.set_accounts_refused(None)
         self.accounts.set_accounts([])
         self.tests.reset([], 0)
@@ -146,15 +149,18 @@ class Sync(QObject):
         """In the background, after the first screen, pages of 500 tests newest first (up to 30 days):
         last test, tests in 7 days and unused accounts (none in 30 days) from the first USAGE_MAX_PAGES,
         whose history says how far back it reaches, so "unused" is never a guess; the activity pictures
-        from all of them, the sparklines as soon as the pages reach back 14 days."""
+        from all of them, the sparklines as soon as the pages reach back 14 days. Once read, older tests
+        rarely change: a refresh reads the usage pages again and keeps the older history (polling adds to
+        it), so F5 costs what it did before the pictures."""
         client = self.session.require_client()
+        pages = USAGE_MAX_PAGES if self._history_read else HISTORY_MAX_PAGES
         now = datetime.now(UTC)
         cutoff = now - timedelta(days=max(UNUSED_DAYS, PANEL_DAYS))
         spark_cut = now - timedelta(days=SPARK_DAYS)
         seen = UsageLog()
         reach, complete = None, False
         usage_shown = sparks_shown = False
-        for page_no in range(HISTORY_MAX_PAGES):
+        for page_no in range(pages):
             page = await client.tests(page_no * s.PAGE_MAX, s.PAGE_MAX)
             fetched = (page_no + 1) * s.PAGE_MAX
             self.tests_seen.emit(page.items)
@@ -170,10 +176,16 @@ class Sync(QObject):
                     self.usage_changed.emit()
             if done:
                 break
-            if not sparks_shown and reached_cutoff(page.items, spark_cut, fetched, page.total):
+            if (
+                not sparks_shown
+                and pages == HISTORY_MAX_PAGES
+                and reached_cutoff(page.items, spark_cut, fetched, page.total)
+            ):
                 sparks_shown = True
                 self.history_loaded.emit(reach)
-        self.history_loaded.emit(None if complete else reach)
+        if pages == HISTORY_MAX_PAGES:
+            self._history_read, self._history_reach = True, None if complete else reach
+        self.history_loaded.emit(self._history_reach)
 
     async def poll(self) -> None:
         """New and updated tests since the last look, merged in place; usage stays current."""
