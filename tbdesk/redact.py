@@ -16,8 +16,17 @@ MASK = "‹redacted›"
 _PATTERNS = [
     re.compile(r"(://)[^/@\s:]+:[^/@\s]+(?=@)"),  # https://KEY:SECRET@host
     re.compile(r"(?i)(basic )[A-Za-z0-9+/=]{8,}"),  # Authorization: Basic ...
-    re.compile(r"(?i)((?<![a-z])(?:key|secret)(?:=|: ?))[^\s&\"',]+"),  # key=..., TESTINGBOT_SECRET=..., secret: ...
+    re.compile(r"(?i)((?<![a-z])(?:key|secret)=)[^\s&\"',]+"),  # key=..., TESTINGBOT_SECRET=...
 ]
+# "secret: VALUE" is also how a sentence reads ("Checking your key and secret: retrying in 1.4s"), so after a
+# colon a short plain word stays; anything credential-shaped (a digit, a symbol, or 16+ characters) is masked.
+_LABELLED = re.compile(r"(?i)((?<![a-z])(?:key|secret): ?)([^\s&\"',]+)")
+_PLAIN_WORD = re.compile(r"[A-Za-z]{1,15}[.:;!?]?")
+
+
+def _mask_labelled(match: re.Match[str]) -> str:
+    value = match.group(2)
+    return match.group(0) if _PLAIN_WORD.fullmatch(value) else match.group(1) + MASK
 
 
 class Redactor:
@@ -48,7 +57,7 @@ class Redactor:
             text = regex.sub(MASK, text)
         for pattern in _PATTERNS:
             text = pattern.sub(lambda m: m.group(1) + MASK, text)
-        return text
+        return _LABELLED.sub(_mask_labelled, text)
 
 
 SECRETS = Redactor()

@@ -308,3 +308,21 @@ def test_reveal_storage_is_memory_only(gui):
     desk.accounts.remove(ci.id)
     assert desk.accounts.secret(ci.id) is None
     assert not any(Path(gui.tmp).rglob("*.db"))
+
+
+def test_redaction_keeps_ordinary_words_after_a_label_but_masks_credentials():
+    """QA #40: the retry log line read "Checking your key and secret: ‹redacted› in 1.4s" ("retrying" was masked)."""
+    line = "Checking your key and secret: retrying in 1.4s after NetworkError"
+    assert SECRETS.redact(line) == line
+    assert SECRETS.redact("Key: invalid.") == "Key: invalid."
+    hexkey = "0f3a9c1e" * 4
+    letters = "abcdefabcdefabcdefabcdefabcdefab"  # an unregistered 32-character key with no digit
+    for text, value in [
+        (f"secret: {hexkey}", hexkey),
+        (f"key:{letters}", letters),
+        (f"Key: {hexkey[:10]}", hexkey[:10]),
+        ("TESTINGBOT_SECRET=plainword", "plainword"),
+        (f"https://{hexkey}:s3cr3tval@hub.testingbot.com/wd/hub", hexkey),
+    ]:
+        out = SECRETS.redact(text)
+        assert value not in out and "‹redacted›" in out, text
