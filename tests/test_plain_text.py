@@ -25,8 +25,9 @@ from helpers.sandbox import SA, asgi_sandbox
 
 
 def hostile(tag: str) -> str:
-    # The tag, the mnemonic and the title marker first: places of fixed room show only the start.
-    return f'zq-{tag}&Q[*]<img src="file:///etc/passwd" width=900 height=300><a href="file:///">link</a>'
+    # The tag, a right-to-left override, the mnemonic and the title marker first: places of fixed room show
+    # only the start. Painted as sent, the override turned "evil" into "live" (and reordered all after it).
+    return f'zq-{tag}\u202eevil&Q[*]<img src="file:///etc/passwd" width=900 height=300><a href="file:///">link</a>'
 
 
 IDENTIFIER = hostile("ident")[:100]
@@ -42,6 +43,12 @@ FIELDS = {
 }
 VALUES = [IDENTIFIER, *FIELDS.values()]
 TAGS = re.compile("zq-")
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def as_shown(value: str) -> str:
+    """How a value reads once its bidi controls cannot act: each one a visible U+FFFD."""
+    return BIDI.sub("\ufffd", value)
 
 
 def without_mnemonics(text: str) -> str:
@@ -116,10 +123,12 @@ class Seen:
     def check(self, expect_at_least: list[str]) -> None:
         for where in expect_at_least:
             assert any(where in place for place in self.places), f"nothing showed server text in {where}"
+        # Whole, or cut to fit; a bidi control shown as U+FFFD, never left to reorder the text.
         wrong = {
             where: shown
             for where, shown in self.places.items()
-            if not any(value in shown or plain.short(value) in shown for value in VALUES)  # whole, or cut to fit
+            if BIDI.search(shown)
+            or not any(as_shown(value) in shown or plain.short(value) in shown for value in VALUES)
         }
         assert not wrong, f"server text was not shown as sent: {wrong}"
 
@@ -127,12 +136,14 @@ class Seen:
 def make_hostile_team(gui, sb) -> int:
     async def create() -> int:
         async with sb.client() as c:
-            r = await c.post(SA, json={"identifier": IDENTIFIER})
+            # The sandbox refuses a format character in a new identifier; the real server may not.
+            r = await c.post(SA, json={"identifier": IDENTIFIER.replace("\u202e", "")})
             assert r.status_code == 201, r.text
             return r.json()["id"]
 
     account_id = gui.run(create())
     with sb.store.transaction() as db:
+        db.execute("UPDATE service_accounts SET identifier = ? WHERE id = ?", (IDENTIFIER, account_id))
         owner = db.execute("SELECT id FROM users WHERE role = 'owner'").fetchone()[0]
         db.execute(
             "UPDATE users SET first_name = ?, last_name = ? WHERE role = 'owner'",

@@ -311,11 +311,11 @@ class ActivityPanel(QWidget):
         `note` says how far back the loaded tests reach when that is less than the 30 days."""
         self.activity = activity
         if name is None or activity is None:
-            self.hint.setText(f"Counting the tests of “{waiting}”…" if waiting else HINT)
+            self.hint.setText(plain.text(f"Counting the tests of “{waiting}”…") if waiting else HINT)
             self.stack.setCurrentWidget(self.hint)
             return
         self.stack.setCurrentIndex(1)
-        self.title.setText(name)
+        self.title.setText(plain.text(name))
         self.subtitle.setText(f"{activity.total} tests in the last 30 days" + (f" · {note}" if note else ""))
         self.chart.set_days(activity.first_day, activity.days)
         self.rate_this.setText(activity.this_week.text())
@@ -326,7 +326,8 @@ class ActivityPanel(QWidget):
         self.last_tests.clear()
         items = []
         for t in activity.last_tests:
-            item = QTreeWidgetItem([t.name or "(unnamed)", t.result, t.build, t.browser, fmt.local(t.created)])
+            cells = [t.name or "(unnamed)", t.result, t.build, t.browser, fmt.local(t.created)]
+            item = QTreeWidgetItem([plain.text(c) for c in cells])
             item.setToolTip(0, plain.tooltip(t.name) or "")
             if t.result == "failed":
                 item.setForeground(1, chart_colors.warning(self.palette()))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ..api.models import ServiceAccount
 from ..core.rotation import Outcome, Result
 from . import format as fmt
+from . import plain
 from .forms import child, embed
 from .icons import icon
 from .models import Usage
@@ -98,7 +99,7 @@ class BulkRotateDialog(QDialog):
         busy = [r.account.identifier for r in self.rows if r.usage is not None and r.usage.last_24h]
         if busy:  # the pipelines that will break first, named before anything is sent
             names = ", ".join(busy[:5]) + (f" and {len(busy) - 5} more" if len(busy) > 5 else "")
-            self.summary.setText(f"Used in the last 24 hours (in bold): {names}.")
+            self.summary.setText(plain.text(f"Used in the last 24 hours (in bold): {names}."))
         self.resize(820, min(220 + 30 * n, 640))
         self.cancel.setFocus()
 
@@ -120,7 +121,7 @@ class BulkRotateDialog(QDialog):
         for r, row in enumerate(self.rows):
             u = row.usage
             cells = [
-                row.account.identifier,
+                plain.text(row.account.identifier),
                 row.key_age,
                 row.last_test,
                 "…" if u is None else str(u.last_24h),

@@ -190,7 +190,9 @@ class RotateDialog(ActionDialog):
     def __init__(self, parent: QWidget | None, account: ServiceAccount, usage: Usage | None) -> None:
         super().__init__(parent, "Rotate access key", "Rotate access key")
         self.account = account
-        child(self.content, QLabel, "titleLabel").setText(f"Rotate the access key of “{account.identifier}”?")
+        child(self.content, QLabel, "titleLabel").setText(
+            plain.text(f"Rotate the access key of “{account.identifier}”?")
+        )
         child(self.content, QLabel, "titleLabel").setStyleSheet("font-weight: 600;")
         _show_usage(self.content, usage)
         _cancel_is_default(self)
@@ -206,7 +208,7 @@ class DeleteDialog(ActionDialog):
         super().__init__(parent, "Delete service account", "Delete")
         self.account = account
         _show_usage(self.content, usage)  # as Rotate shows it: who would break
-        child(self.content, QLabel, "titleLabel").setText(f"Delete “{account.identifier}”?")
+        child(self.content, QLabel, "titleLabel").setText(plain.text(f"Delete “{account.identifier}”?"))
         child(self.content, QLabel, "titleLabel").setStyleSheet("font-weight: 600;")
         plain.label(child(self.content, QLabel, "promptLabel"), f"Type {account.identifier} to confirm:")
         self.confirm = child(self.content, QLineEdit, "confirmEdit")
@@ -357,7 +359,7 @@ class TestDetailsDialog(QDialog):
         self.setWindowTitle(plain.title(f"Test: {test.name or test.session_id}"[:120]))
         self.content = embed("test_details.ui", self)
         title = child(self.content, QLabel, "titleLabel")
-        title.setText(test.name or test.session_id)
+        plain.label(title, test.name or test.session_id)
         title.setStyleSheet("font-weight: 600; font-size: 14pt;")
         form = self.content.findChild(QFormLayout, "summaryForm")
         if form is None:
@@ -374,7 +376,7 @@ class TestDetailsDialog(QDialog):
         self.fields.setRowCount(len(rows))
         for r, (name, value) in enumerate(rows):
             for c, text in enumerate((name, value)):
-                item = QTableWidgetItem(text)  # items show plain text, never markup
+                item = QTableWidgetItem(plain.text(text))  # items show plain text, never markup
                 if not text:
                     item.setData(Qt.ItemDataRole.AccessibleTextRole, "empty")  # never an unnamed cell
                 self.fields.setItem(r, c, item)
@@ -404,8 +406,8 @@ class TestDetailsDialog(QDialog):
         return test_page.dashboard_url(self.test)
 
     def _add_row(self, label: str, value: str) -> None:
-        text = QLabel(value)
-        text.setTextFormat(Qt.TextFormat.PlainText)
+        text = QLabel()
+        plain.label(text, value)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         text.setWordWrap(True)
         self.values[label] = text

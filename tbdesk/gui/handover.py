@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import snippets
+from . import plain
 from .clipboard import ClipboardGuard
 from .format import MASK
 from .forms import child, embed
@@ -141,7 +142,7 @@ class HandoverPanel(QDialog):
 
     def _show_pair(self, _index: int) -> None:
         pair = self.pair
-        self.title.setText(f"New key and secret for “{pair.identifier}”")
+        self.title.setText(plain.text(f"New key and secret for “{pair.identifier}”"))
         self.key_edit.setText(pair.key)
         self.hide_secret()
         self._reveal_toggled(False)

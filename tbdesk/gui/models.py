@@ -114,7 +114,8 @@ class AccountsModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return account
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(account, col, accessible=role == Qt.ItemDataRole.AccessibleTextRole)
+            # Server text never reorders the row: bidi controls shown as U+FFFD (plain.text).
+            return plain.text(self._text(account, col, accessible=role == Qt.ItemDataRole.AccessibleTextRole))
         if role == SORT_ROLE:
             return self._sort_value(account, col)
         if role == REVEALED_ROLE:
@@ -596,9 +597,9 @@ class TestsModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return t
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(t, col)
+            return plain.text(self._text(t, col))  # no bidi control from the server reorders the cell
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._accessible_text(t, col)
+            return plain.text(self._accessible_text(t, col))
         if role == Qt.ItemDataRole.AccessibleDescriptionRole and col == TestCol.NAME:
             return "Enter opens the details of this test."
         if role == SORT_ROLE:

@@ -3,26 +3,41 @@
 Qt guesses a format wherever it can: a QLabel, a tooltip or a QMessageBox whose text looks like HTML
 (Qt.mightBeRichText) is rendered as rich text -- an identifier `<img width=900 height=300>` swallowed the
 window. Buttons, menus and labels with a buddy read `&` as a mnemonic (and steal an Alt shortcut); window
-titles read `[*]` as the "modified" marker. Every server value (identifiers, names, test fields, messages)
-goes through one of these on its way to such a place. Item views, QLineEdit, QComboBox items and
-QStatusBar.showMessage always paint plain text and need none of them.
+titles read `[*]` as the "modified" marker. Every server value (identifiers, names, test fields, messages) goes
+through one of these on its way to such a place.
+
+A bidi control (U+202E RIGHT-TO-LEFT OVERRIDE and kin) reorders what follows it wherever text is painted: a
+test named "report\u202eevil" read "reportlive". So every helper here shows each one as a visible U+FFFD, and
+places that paint plain text anyway (a model's DisplayRole, a tree item, the status bar) still pass server
+text through `text`.
 """
 
 from __future__ import annotations
 
+import re
 from typing import overload
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt  # the Qt namespace's QtGui half: convertFromPlainText
 from PySide6.QtWidgets import QLabel
 
+# Embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069), LRM/RLM and the Arabic letter mark.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+SHOWN_INSTEAD = "\ufffd"  # the replacement character: visible, and no direction of its own
+
 TOOLTIP_MAX = 600  # characters: a tooltip, not a document (a server's status message can be any length)
 
 
-def label(widget: QLabel, text: str) -> None:
-    """Show `text` in a label as plain text (a label with a buddy keeps `&` literal too)."""
+def text(value: str) -> str:
+    """`value` with no bidi control left to reorder it (each shown as U+FFFD): for any place that paints
+    plain text already -- a model's DisplayRole, a QLabel set to PlainText, a tree item, the status bar."""
+    return BIDI_CONTROLS.sub(SHOWN_INSTEAD, value) if value else value
+
+
+def label(widget: QLabel, value: str) -> None:
+    """Show `value` in a label as plain text (a label with a buddy keeps `&` literal too)."""
     widget.setTextFormat(Qt.TextFormat.PlainText)
-    widget.setText(mnemonic(text) if widget.buddy() is not None else text)
+    widget.setText(mnemonic(value) if widget.buddy() is not None else text(value))
 
 
 @overload
@@ -35,20 +50,24 @@ def tooltip(text: str | None) -> str | None:
         return text
     if len(text) > TOOLTIP_MAX:
         text = text[: TOOLTIP_MAX - 1] + "…"
-    return GuiQt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
+    return GuiQt.convertFromPlainText(_neutral(text), Qt.WhiteSpaceMode.WhiteSpaceNormal)
 
 
 def short(text: str, limit: int = 32) -> str:
     """A server value cut to `limit` characters for a place of fixed room (a button, the status bar): a
     100-character identifier would otherwise push everything else aside. The full value stays in its cell."""
+    text = _neutral(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def mnemonic(text: str) -> str:
     """For a button, menu item, action or buddy label: every `&` shown as itself, none a shortcut."""
-    return text.replace("&", "&&")
+    return _neutral(text).replace("&", "&&")
 
 
 def title(text: str) -> str:
     """For a window title: `[*]` shown as itself (two in a row are how Qt spells one literal)."""
-    return text.replace("[*]", "[*][*]")
+    return _neutral(text).replace("[*]", "[*][*]")
+
+
+_neutral = text  # the helpers above take a parameter named `text`

@@ -392,7 +392,7 @@ class MainWindow(QMainWindow):
 
     def show_message(self, level: str, text: str) -> None:
         prefix = {"error": "⚠ ", "warning": "⚠ "}.get(level, "")
-        self.statusBar().showMessage(prefix + text, 0 if level == "error" else 8000)
+        self.statusBar().showMessage(plain.text(prefix + text), 0 if level == "error" else 8000)
 
     def set_activity_title(self, name: str | None) -> None:
         """The tab says whose activity it shows, so selecting an account visibly changes it."""
