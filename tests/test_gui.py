@@ -250,6 +250,40 @@ def test_reveal_and_copy_with_the_cell_buttons(gui, qtbot):
     assert clip.text() == pair["key"]
 
 
+def test_a_revealed_key_and_secret_are_shown_in_full_and_the_columns_narrow_again_when_hidden(gui, qtbot):
+    from PySide6.QtGui import QFontDatabase, QFontMetrics
+    from PySide6.QtWidgets import QApplication
+
+    from tbdesk.gui.delegates import BUTTON, GAP
+
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    ci = row_of(desk, "ci-runner")
+    pair = sb.store.service_account(ci.id)
+    header = w.accounts_view.horizontalHeader()
+    masked = {col: header.sectionSize(col) for col in (AccountCol.KEY, AccountCol.SECRET)}
+    mono = QFontMetrics(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+
+    def readable(col: int, value: str) -> bool:
+        text_room = header.sectionSize(col) - (2 * (BUTTON + GAP) + 4) - 8  # the buttons and cell margins
+        return text_room >= mono.horizontalAdvance(value)
+
+    click(qtbot, w.accounts_view.viewport(), cell_center(desk, ci.id, AccountCol.IDENTIFIER))
+    gui.run(until(lambda: QApplication.focusWidget() is w.accounts_view, what="focus"))
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_B, shift_ctrl)
+    gui.run(until(lambda: desk.accounts.is_revealed(ci.id, AccountCol.KEY), what="key revealed"))
+    assert readable(AccountCol.KEY, pair["key"])
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_C, shift_ctrl)
+    gui.run(until(lambda: readable(AccountCol.SECRET, pair["secret"]), what="secret readable"))
+    assert readable(AccountCol.KEY, pair["key"])
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_B, shift_ctrl)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_C, shift_ctrl)
+    gui.run(until(lambda: not desk.accounts.any_revealed(), what="hidden"))
+    assert {col: header.sectionSize(col) for col in masked} == masked
+
+
 def test_keyboard_copy_env_and_hub(gui, qtbot):
     sb = asgi_sandbox()
     desk = gui.start(gui.desk(sb))

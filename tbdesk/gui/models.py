@@ -408,6 +408,11 @@ class AccountsModel(QAbstractTableModel):
     def any_revealed(self) -> bool:
         return bool(self._revealed)
 
+    def revealed_values(self, col: int) -> list[str]:
+        """What the revealed cells of `col` show (for the column to widen and show them in full)."""
+        rows = (self._rows[r] for r in (self._row_of.get(i) for i, c in self._revealed if c == col) if r is not None)
+        return [str(self._text(a, AccountCol(col))) for a in rows]
+
     def hide_all(self) -> None:
         cells, self._revealed = self._revealed, set()
         for account_id, col in cells:

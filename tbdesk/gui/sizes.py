@@ -8,9 +8,9 @@ font. The name-like column (identifier, test name) stretches and takes what is l
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QSize
 from PySide6.QtGui import QFontDatabase, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
@@ -57,6 +57,7 @@ def apply_widths(view: QTableView, widths: Mapping[int, int], stretch: int) -> N
     header.setMinimumSectionSize(40)
     floor = NameFloor(view, stretch)
     view.viewport().installEventFilter(floor)
+    header.sectionResized.connect(lambda col, *_: col != stretch and floor.fit())  # e.g. a revealed key
     floor.fit()
 
 
@@ -86,6 +87,30 @@ class NameFloor(QObject):
             header.setSectionResizeMode(self.column, mode)
         if mode is QHeaderView.ResizeMode.Interactive and header.sectionSize(self.column) < self.FLOOR:
             header.resizeSection(self.column, self.FLOOR)  # a wider one the admin chose stays
+
+
+class RevealedFit(QObject):
+    """A key or secret column widens to show its revealed values in full (the name column yields the room)
+    and returns to the mask's width once they are hidden: a revealed credential cut to "38c0c8fd8712b8…"
+    could not be read, and a tooltip is no place for a secret."""
+
+    def __init__(self, view: QTableView, model: QAbstractItemModel, values: Callable[[int], list[str]]) -> None:
+        super().__init__(view)
+        self.view, self.values = view, values
+        self.columns: dict[int, int] = {}  # column -> its width with nothing revealed
+        for signal in (model.dataChanged, model.modelReset, model.rowsRemoved, model.layoutChanged):
+            signal.connect(self.fit)
+
+    def add(self, col: int) -> None:
+        self.columns[col] = self.view.horizontalHeader().sectionSize(col)  # the mask's width: the floor
+
+    def fit(self, *_: object) -> None:
+        header = self.view.horizontalHeader()
+        for col, floor in self.columns.items():
+            shown = self.values(col)
+            width = max(floor, text_width(self.view, tuple(shown), mono=True) + CELL_BUTTONS) if shown else floor
+            if header.sectionSize(col) != width:
+                header.resizeSection(col, width)
 
 
 def columns_fit(view: QTableView) -> bool:

@@ -76,6 +76,9 @@ def set_up_views(
     header.moveSection(header.visualIndex(AccountCol.ACTIVITY), 1)  # beside the name: busy or idle at a glance
     header.setSectionResizeMode(AccountCol.MORE, QHeaderView.ResizeMode.Fixed)
     header.resizeSection(AccountCol.MORE, 34)
+    revealed_fit = sizes.RevealedFit(view, accounts, accounts.revealed_values)
+    for col in (AccountCol.KEY, AccountCol.SECRET):
+        revealed_fit.add(col)
     tests = w.tests_view
     tests.setModel(tests_proxy)
     sizes.apply_widths(tests, test_widths(tests), stretch=TestCol.NAME)
