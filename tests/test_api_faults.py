@@ -142,6 +142,18 @@ async def test_get_retries_stop_within_their_bound(leakcheck):
     assert sum(sleeps) <= policy.budget and sleeps == sorted(sleeps)
 
 
+@pytest.mark.parametrize(
+    ("fault", "tries"), [(httpx.ReadTimeout("timed out"), 1), (httpx.ConnectTimeout("timed out"), 4)]
+)
+async def test_a_get_the_server_took_but_never_answered_is_not_asked_again(fault, tries, leakcheck):
+    # A read timeout already waited the whole timeout (15 s): retrying it kept "copy secret" busy for 80 s.
+    handler, sleeps = Faulty(fault), []
+    async with make(handler, sleeps, retry=RetryPolicy(attempts=4, base_delay=0.3, budget=20)) as api:
+        with leakcheck.raises(NetworkError) as info:
+            await api.user()
+    assert info.value.kind == "timeout" and handler.sent == Counter({"GET": tries})
+
+
 async def test_get_retry_budget_cuts_retries_short(leakcheck):
     handler, sleeps = Faulty(resp(429, {}, {"Retry-After": "8"})), []
     async with make(handler, sleeps, retry=RetryPolicy(attempts=10, budget=20)) as api:

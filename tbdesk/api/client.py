@@ -349,7 +349,9 @@ def _any(data: Any) -> Any:
 
 def _retryable(exc: ApiError) -> bool:
     if isinstance(exc, NetworkError):
-        return exc.kind in ("refused", "reset", "timeout", "dns")
+        # A server that took the request and then said nothing for the whole read timeout is not asked again:
+        # four tries would keep an admin's "copy secret" waiting over a minute with nothing to show for it.
+        return exc.kind in ("refused", "reset", "dns") or (exc.kind == "timeout" and not exc.sent)
     return exc.status in RETRY_STATUSES
 
 
@@ -423,4 +425,4 @@ def _network_error(exc: httpx.HTTPError, operation: str, write: bool) -> Network
     unknown = write and sent
     if unknown:
         message += " The change may or may not have been made."
-    return NetworkError(message, kind, operation=operation, outcome_unknown=unknown)
+    return NetworkError(message, kind, sent=sent, operation=operation, outcome_unknown=unknown)

@@ -65,9 +65,10 @@ class ServerError(ApiError):
 class NetworkError(ApiError):
     """Refused, reset, DNS, TLS or timeout; `kind` says which."""
 
-    def __init__(self, message: str, kind: str, **kw: Any) -> None:
+    def __init__(self, message: str, kind: str, sent: bool = False, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.kind = kind
+        self.sent = sent  # the request got out (the failure came after connecting)
 
 
 class ProtocolError(ApiError):
