@@ -150,7 +150,11 @@ def clash_message(new: str, existing: str) -> str:
     if new.casefold() == existing.casefold():
         return f"A service account named “{existing}” already exists."
     # The two look alike by definition: name the characters that differ so that the user can see why.
-    differ = [describe(ch) for ch in dict.fromkeys(new) if ch not in existing.casefold() + existing.upper()]
+    if len(new) == len(existing):  # side by side: "ci-Iog" has a capital I where "ci-log" has an l
+        pairs = zip(new, existing, strict=True)
+        differ = list(dict.fromkeys(describe(a) for a, b in pairs if a.casefold() != b.casefold()))
+    else:
+        differ = [describe(ch) for ch in dict.fromkeys(new) if ch not in existing.casefold() + existing.upper()]
     detail = f" (it has {', '.join(differ[:2])})" if differ else ""
     return f"“{new}” looks the same as the existing service account “{existing}”{detail}."
 

@@ -110,3 +110,16 @@ def test_the_store_applies_exactly_these_rules(text):
             assert exc.message == problem
     else:
         assert problem is None and made["identifier"] == normalise(text)
+
+
+@pytest.mark.parametrize(
+    ("new", "existing", "named"),
+    [
+        ("ci-Iog", "ci-log", "U+0049 LATIN CAPITAL LETTER I"),  # ASCII look-alike: capital I for small l
+        ("ci-dep1oy", "ci-deploy", "U+0031 DIGIT ONE"),
+        ("сi-deploy", "ci-deploy", "U+0441 CYRILLIC SMALL LETTER ES"),
+    ],
+)
+def test_a_look_alike_clash_names_the_character_that_differs(new, existing, named):
+    # In the UI font the two names look the same: the message must say where they differ.
+    assert named in identifiers.clash_message(new, existing)
