@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidg
 
 
 class Scope(Enum):
-    WINDOW = "anywhere in the window"
-    ACCOUNTS = "service accounts table and filter box"
+    WINDOW = "Anywhere in the window"
+    ACCOUNTS = "Service accounts table and filter box"
+    ACCOUNTS_TABLE = "Service accounts table"  # Del in the filter box edits the text, as in KeePassXC
     KEY = "where noted"
 
 
@@ -28,20 +29,21 @@ class Shortcut:
     name: str  # the MainWindow attribute of the action ("" for KEY rows)
     keys: str | QKeySequence.StandardKey
     scope: Scope
-    does: str
+    does: str  # a sentence-case phrase, short enough to read at a glance
+    where: str = ""  # KEY rows: the widget that handles the key
 
 
 TABLE: tuple[Shortcut, ...] = (
     Shortcut("add_action", "Ctrl+N", Scope.WINDOW, "Add a service account"),
-    Shortcut("edit_action", "F2", Scope.ACCOUNTS, "Rename the selected service account"),
-    Shortcut("rotate_action", "Ctrl+R", Scope.ACCOUNTS, "Rotate the access key of the selected account(s)"),
-    Shortcut("delete_action", QKeySequence.StandardKey.Delete, Scope.ACCOUNTS, "Delete the selected account"),
+    Shortcut("edit_action", "F2", Scope.ACCOUNTS, "Rename the selected account"),
+    Shortcut("rotate_action", "Ctrl+R", Scope.ACCOUNTS, "Rotate the key of the selected accounts"),
+    Shortcut("delete_action", QKeySequence.StandardKey.Delete, Scope.ACCOUNTS_TABLE, "Delete the selected account"),
     Shortcut("copy_key_action", "Ctrl+B", Scope.ACCOUNTS, "Copy the selected account's key"),
     Shortcut(
         "copy_secret_action",
         "Ctrl+C",
         Scope.ACCOUNTS,
-        "Copy the selected account's secret (in the filter box: when no filter text is selected)",
+        "Copy the selected account's secret (in the filter box: only when no text is selected)",
     ),
     Shortcut("reveal_key_action", "Ctrl+Shift+B", Scope.ACCOUNTS, "Show or hide the key"),
     Shortcut("reveal_secret_action", "Ctrl+Shift+C", Scope.ACCOUNTS, "Show or hide the secret"),
@@ -50,15 +52,23 @@ TABLE: tuple[Shortcut, ...] = (
     Shortcut("shortcuts_action", "F1", Scope.WINDOW, "This list of keyboard shortcuts"),
     Shortcut("preferences_action", "Ctrl+,", Scope.WINDOW, "Preferences"),
     Shortcut("quit_action", "Ctrl+Q", Scope.WINDOW, "Quit tbdesk"),
-    Shortcut("", "Down", Scope.KEY, "In the filter box: into the matching accounts"),
-    Shortcut("", "Enter", Scope.KEY, "In the filter box: select the first match and go to the table"),
-    Shortcut("", "Escape", Scope.KEY, "In the filter box: clear the filter"),
-    Shortcut("", "Enter", Scope.KEY, "In the tests table: details of the selected test"),
-    Shortcut("", "Shift+F10", Scope.KEY, "In the accounts table: the account's actions (the Menu key too)"),
-    Shortcut("", "Space", Scope.KEY, "In the accounts table: on a key or secret, show or hide it"),
-    Shortcut("", "Enter", Scope.KEY, "In the accounts table: on “…”, the account's actions"),
-    Shortcut("", "Tab", Scope.KEY, "In the window: the next region (arrows move within a table)"),
-    Shortcut("", "Enter", Scope.KEY, "In the delete dialog: delete, once the identifier is typed"),
+    Shortcut("", "Alt+H", Scope.KEY, "Which accounts to show (all, unused…)", "Anywhere in the window"),
+    Shortcut("", "Alt+T", Scope.KEY, "The Recent tests tab", "Anywhere in the window"),
+    Shortcut("", "Alt+Y", Scope.KEY, "The Activity tab of the selected account", "Anywhere in the window"),
+    Shortcut("", "Alt+B", Scope.KEY, "Filter tests by who started them", "Recent tests tab"),
+    Shortcut("", "Alt+R", Scope.KEY, "Filter tests by result", "Recent tests tab"),
+    Shortcut("", "Alt+U", Scope.KEY, "Filter tests by build", "Recent tests tab"),
+    Shortcut("", "Down", Scope.KEY, "Move into the matching accounts", "Filter box"),
+    Shortcut("", "Enter", Scope.KEY, "Select the first match and go to the table", "Filter box"),
+    Shortcut("", "Escape", Scope.KEY, "Clear the filter", "Filter box"),
+    Shortcut("", "Delete", Scope.KEY, "Delete the character after the cursor", "Filter box"),
+    Shortcut("", "Ctrl+A", Scope.KEY, "Select every account shown (to rotate them together)", "Service accounts table"),
+    Shortcut("", "Shift+F10", Scope.KEY, "The selected account's actions (the Menu key too)", "Service accounts table"),
+    Shortcut("", "Space", Scope.KEY, "On a key or secret: show or hide it", "Service accounts table"),
+    Shortcut("", "Enter", Scope.KEY, "On “…”: the account's actions", "Service accounts table"),
+    Shortcut("", "Enter", Scope.KEY, "Details of the selected test", "Tests table"),
+    Shortcut("", "Tab", Scope.KEY, "The next region (arrows move within a table)", "Anywhere in the window"),
+    Shortcut("", "Enter", Scope.KEY, "Delete, once the identifier is typed", "Delete dialog"),
 )
 
 
@@ -89,16 +99,17 @@ class ShortcutsDialog(QDialog):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)  # Tab leaves the list for the Close button
         for row, s in enumerate(TABLE):
-            where = s.scope.value if s.scope is not Scope.KEY else s.does.split(":")[0]
-            does = s.does.split(": ", 1)[1] if s.scope is Scope.KEY else s.does
-            for col, text in enumerate((key_text(s), does, where)):
+            where = s.where or s.scope.value
+            for col, text in enumerate((key_text(s), s.does, where)):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Long descriptions wrap onto a second line rather than end in "…" (QA: "…when no filt…").
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)

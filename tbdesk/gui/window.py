@@ -191,10 +191,10 @@ class MainWindow(QMainWindow):
         if entry is not None:
             action.setShortcut(shortcuts.sequence(entry))
             keys = f" ({shortcuts.key_text(entry)})"
-            if entry.scope is shortcuts.Scope.ACCOUNTS:
-                # Acts on the selected account: only while the focus is in the accounts pane.
+            if entry.scope in (shortcuts.Scope.ACCOUNTS, shortcuts.Scope.ACCOUNTS_TABLE):
+                # Acts on the selected account: only while the focus is in the accounts pane (or its table).
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                self.accounts_pane.addAction(action)
+                self._scope_widget(entry).addAction(action)
             else:
                 action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
                 self.addAction(action)
@@ -203,11 +203,15 @@ class MainWindow(QMainWindow):
         action.setStatusTip(tip)
         return action
 
+    def _scope_widget(self, entry: shortcuts.Shortcut) -> QWidget:
+        if entry.scope is shortcuts.Scope.ACCOUNTS_TABLE:
+            return self.accounts_view
+        return self.accounts_pane if entry.scope is shortcuts.Scope.ACCOUNTS else self
+
     def _say_when_unavailable(self, action: QAction, entry: shortcuts.Shortcut) -> None:
         """A disabled action's keys do nothing in Qt; this stand-in (on only while the action is off)
         lets the presenter say why in the status bar instead."""
-        scope = self.accounts_pane if entry.scope is shortcuts.Scope.ACCOUNTS else self
-        stand_in = QShortcut(shortcuts.sequence(entry), scope)
+        stand_in = QShortcut(shortcuts.sequence(entry), self._scope_widget(entry))
         stand_in.setContext(action.shortcutContext())
         stand_in.setEnabled(not action.isEnabled())
         action.enabledChanged.connect(lambda enabled: stand_in.setEnabled(not enabled))
