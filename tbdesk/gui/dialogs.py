@@ -254,7 +254,9 @@ def _show_usage(content: QWidget, usage: Usage | None) -> None:
 
 
 def _cancel_is_default(dialog: ActionDialog) -> None:
-    dialog.ok.setAutoDefault(False)
+    # Cancel is the default while the focus is elsewhere; a push button the user has tabbed to is the one
+    # Enter presses (autoDefault), as everywhere in Qt: Enter on a focused "Rotate" must not cancel.
+    dialog.ok.setAutoDefault(True)
     dialog.ok.setDefault(False)
     dialog.cancel.setAutoDefault(True)
     dialog.cancel.setDefault(True)
