@@ -311,7 +311,7 @@ def test_bulk_rotation_one_confirmation_progress_results_and_a_true_table(gui, q
     week = {dialog.table.item(r, 0).text(): dialog.table.item(r, 4).text() for r in range(len(listed))}
     assert week["ci-runner"].isdigit() and int(week["ci-runner"]) > 0  # recent use, per account
     assert "Used in the last 24 hours" in dialog.summary.text() and "ci-runner" in dialog.summary.text()
-    assert dialog.cancel.isDefault() and QApplication.focusWidget() is dialog.cancel
+    assert dialog.cancel.isDefault() and QApplication.focusWidget() is dialog.count_edit
     press(qtbot, Qt.Key.Key_Escape)  # Escape: nothing sent
     gui.run(until(lambda: not dialog.isVisible(), what="cancelled"))
     assert not flaky.writes and all(sb.store.service_account(i)["key"] == k for i, k in before.items())
@@ -321,6 +321,7 @@ def test_bulk_rotation_one_confirmation_progress_results_and_a_true_table(gui, q
     press(qtbot, Qt.Key.Key_R, CTRL)
     old = dialog
     dialog = gui.run(until(lambda: (d := shown_dialog(desk, BulkRotateDialog)) is not old and d, what="again"))
+    qtbot.keyClicks(QApplication.focusWidget(), "6")  # six accounts: the count is typed, as for a delete
     tab_to(qtbot, dialog.ok)
     press(qtbot, Qt.Key.Key_Return)
     gui.run(until(lambda: dialog.state.value == "done", what="all six done"))
@@ -334,20 +335,9 @@ def test_bulk_rotation_one_confirmation_progress_results_and_a_true_table(gui, q
     for account in desk.accounts.accounts():  # the table tells the truth, row by row
         assert account.key == sb.store.service_account(account.id)["key"]
     assert row_of(desk, "release-smoke").key == before[by_name["release-smoke"].id]
-    assert QApplication.focusWidget() is dialog.handover
-    press(qtbot, Qt.Key.Key_Return)  # then the hand-over for the rotated ones
-    panel = gui.run(until(lambda: panel_of(desk), what="hand-over for five"))
-    assert panel.account_combo.count() == 5
-    assert {p.identifier for p in panel.pairs} == set(by_name) - {"release-smoke"}
-    activate(qtbot, panel)  # usable next to the results, not blocked by them
-    tab_to(qtbot, panel.form_buttons["env"])
-    press(qtbot, Qt.Key.Key_Space)
-    first = panel.pair
-    assert QGuiApplication.clipboard().text() == snippets.render("env", first.key, first.secret)
-    assert sb.store.authenticate(first.key, first.secret) is not None  # the pair handed over works
+    assert QApplication.focusWidget() is dialog.handover and dialog.handover.text() == "&Hand over 5 new pairs…"
     # Retry the one that failed: a new confirmation for it alone, then it is sent once more.
     flaky.refuse = -1
-    activate(qtbot, dialog)
     assert dialog.retry.text() == "&Retry 1 not rotated…"
     tab_to(qtbot, dialog.retry)
     press(qtbot, Qt.Key.Key_Space)
@@ -359,6 +349,19 @@ def test_bulk_rotation_one_confirmation_progress_results_and_a_true_table(gui, q
     smoke = by_name["release-smoke"].id
     assert flaky.writes[("POST", f"{SA}/{smoke}/reset-keys")] == 2
     assert row_of(desk, "release-smoke").key == sb.store.service_account(smoke)["key"] != before[smoke]
+    # The hand-over offers every pair rotated since Ctrl+R: the first round's five and this one.
+    assert again.isVisible() and QApplication.focusWidget() is again.handover
+    assert again.handover.text() == "&Hand over 6 new pairs…"
+    press(qtbot, Qt.Key.Key_Return)
+    panel = gui.run(until(lambda: panel_of(desk), what="hand-over for six"))
+    assert not again.isVisible() and QApplication.activeModalWidget() is None  # nothing modal over the panel
+    assert panel.account_combo.count() == 6 and {p.identifier for p in panel.pairs} == set(by_name)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is panel)
+    tab_to(qtbot, panel.form_buttons["env"])
+    press(qtbot, Qt.Key.Key_Space)
+    first = panel.pair
+    assert QGuiApplication.clipboard().text() == snippets.render("env", first.key, first.secret)
+    assert sb.store.authenticate(first.key, first.secret) is not None  # the pair handed over works
 
 
 def test_escape_during_a_bulk_rotation_stops_after_the_one_in_flight(gui, qtbot):
@@ -369,6 +372,7 @@ def test_escape_during_a_bulk_rotation_stops_after_the_one_in_flight(gui, qtbot)
     press(qtbot, Qt.Key.Key_A, CTRL)
     press(qtbot, Qt.Key.Key_R, CTRL)
     dialog = gui.run(until(lambda: shown_dialog(desk, BulkRotateDialog), what="bulk dialog"))
+    qtbot.keyClicks(QApplication.focusWidget(), "6")
     tab_to(qtbot, dialog.ok)
     press(qtbot, Qt.Key.Key_Return)  # Enter on the focused OK button rotates
     gui.run(until(lambda: len(dialog.results) >= 1, what="first result"))

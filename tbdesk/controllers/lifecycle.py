@@ -228,24 +228,27 @@ class CredentialLifecycle(QObject):
         self.runner.spawn("action", self.rotate_many(due), replace=False)
 
     async def rotate_many(self, accounts: Sequence[ServiceAccount]) -> None:
-        """One confirmation, then each rotation sent once; "Retry" starts a new round for the rest."""
+        """One confirmation, then each rotation sent once; "Retry" starts a new round for the rest. Every
+        pair rotated in any round stays offered for hand-over until the dialog closes."""
+        rotated: list[ServiceAccount] = []
         while accounts:
-            accounts = await self._rotate_round(accounts)
+            accounts = await self._rotate_round(accounts, rotated)
 
-    async def _rotate_round(self, accounts: Sequence[ServiceAccount]) -> list[ServiceAccount]:
+    async def _rotate_round(
+        self, accounts: Sequence[ServiceAccount], rotated: list[ServiceAccount]
+    ) -> list[ServiceAccount]:
         rows = [
             BulkRow(a, key_age(a).text(), self.accounts.last_test_text(a), self.accounts.usage(a.id)) for a in accounts
         ]
-        dialog = BulkRotateDialog(self.window, rows)
+        dialog = BulkRotateDialog(self.window, rows, earlier=len(rotated))
         self.dialogs.track(dialog)
-        confirmed, closed, stop, retry = asyncio.Event(), asyncio.Event(), asyncio.Event(), asyncio.Event()
+        confirmed, closed, stop = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        retry, handover = asyncio.Event(), asyncio.Event()
         dialog.confirmed.connect(confirmed.set)
         dialog.retry_requested.connect(retry.set)
+        dialog.handover_requested.connect(handover.set)
         dialog.finished.connect(lambda _r: closed.set())
         dialog.stop_requested.connect(stop.set)
-        dialog.handover_requested.connect(
-            lambda: self.show_handover([r.now or r.account for r in dialog.rotated()], rotated=True)
-        )
         dialog.open()
         self.runner.user_wait(True)  # no busy mark while the admin reads the list
         try:
@@ -260,16 +263,25 @@ class CredentialLifecycle(QObject):
             dialog.show_result(index, result)
 
         results = await rotate_each(self.session.require_client(), accounts, on_result, stop)
+        rotated.extend(r.now or r.account for r in results if r.rotated)
         dialog.finish()
-        rotated = sum(r.rotated for r in results)
-        self.messages.info(f"Rotated {rotated} of {len(results)} access keys; each one's result is in the dialog.")
+        done = sum(r.rotated for r in results)
+        if dialog.isVisible():
+            self.messages.info(f"Rotated {done} of {len(results)} access keys; each one's result is in the dialog.")
+        else:
+            self.messages.info(f"Rotated {done} of {len(results)} access keys.")
         if any(r.reason == AUTH_FAILED for r in results):
             self.runner.auth_failed.emit("Your key and secret were not accepted.")
         self.runner.user_wait(True)  # reading the results is not work in progress
         try:
-            await _first(closed, retry)
+            await _first(closed, retry, handover)
         finally:
             self.runner.user_wait(False)
+        if handover.is_set():
+            # The modal dialog goes first: the panel then opens on top, with the focus, and stays usable.
+            dialog.accept()
+            self.show_handover(rotated, rotated=True)
+            return []
         if not retry.is_set():
             return []
         dialog.accept()

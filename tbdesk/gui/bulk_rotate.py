@@ -7,15 +7,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -34,6 +36,7 @@ from .plain import tooltip
 
 HEADERS = ["Service account", "Key age", "Last test", "Tests (24 h)", "Tests (7 days)", "Result"]
 RESULT_COL = 5
+TYPE_COUNT_ABOVE = 5  # more accounts than this: the admin types how many, as GitHub and AWS ask for bulk deletes
 COLORS = {Outcome.ROTATED: "#1e8e3e", Outcome.FAILED: "#d64545", Outcome.UNKNOWN: "#b26a00", Outcome.GONE: "#777777"}
 
 
@@ -57,9 +60,11 @@ class BulkRotateDialog(QDialog):
     handover_requested = Signal()
     retry_requested = Signal()  # a new confirmation for the ones not rotated
 
-    def __init__(self, parent: QWidget | None, rows: Sequence[BulkRow]) -> None:
+    def __init__(self, parent: QWidget | None, rows: Sequence[BulkRow], earlier: int = 0) -> None:
+        """`earlier`: pairs rotated by the earlier rounds of this bulk rotation, handed over with these."""
         super().__init__(parent)
         self.rows = list(rows)
+        self.earlier = earlier
         self.state = State.CONFIRM
         self.results: dict[int, Result] = {}
         n = len(self.rows)
@@ -81,27 +86,71 @@ class BulkRotateDialog(QDialog):
         self.cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.ok.setText(f"Rotate {n} access key{'s' if n != 1 else ''}")
         self.ok.setIcon(icon("rotate"))
-        self.handover = QPushButton(icon("key"), "&Hand over the new pairs…")
-        self.handover.setVisible(False)
-        self.buttons.addButton(self.handover, QDialogButtonBox.ButtonRole.ActionRole)
+        # Offered only once something was tried: hidden (so neither shown nor focusable) until finish().
+        self.handover = self._later_button("key", "&Hand over the new pairs…")
+        self.retry = self._later_button("rotate", "&Retry…")
         self.ok.clicked.connect(self._confirm)
-        self.handover.clicked.connect(self.handover_requested.emit)
-        self.retry = QPushButton(icon("rotate"), "&Retry…")
-        self.retry.setVisible(False)
-        self.buttons.addButton(self.retry, QDialogButtonBox.ButtonRole.ActionRole)
-        self.retry.clicked.connect(self.retry_requested.emit)
+        self.handover.clicked.connect(self._handover)
+        self.retry.clicked.connect(self._retry)
         self.buttons.rejected.connect(self.reject)
         # A destructive action for many: Cancel is the default; Enter presses OK only once it has the focus.
         self.ok.setAutoDefault(True)
         self.ok.setDefault(False)
         self.cancel.setDefault(True)
         self._fill()
+        self.count_row = child(c, QWidget, "countRow")
+        self.count_edit = child(c, QLineEdit, "countEdit")
+        self.count_hint = child(c, QLabel, "countHint")
+        self.needs_count = n > TYPE_COUNT_ABOVE
+        if self.needs_count:
+            # Ctrl+A, Ctrl+R and one click must not rotate a thousand keys: as costly to confirm as a delete.
+            self.count_row.setVisible(True)
+            child(c, QLabel, "countLabel").setText(f"To rotate all {n}, &type {n}:")
+            self.count_edit.setAccessibleDescription(f"The Rotate button is available once you have typed {n}.")
+            self.count_edit.textChanged.connect(self._count_typed)
+            self._count_typed("")
         busy = [r.account.identifier for r in self.rows if r.usage is not None and r.usage.last_24h]
         if busy:  # the pipelines that will break first, named before anything is sent
             names = ", ".join(busy[:5]) + (f" and {len(busy) - 5} more" if len(busy) > 5 else "")
             self.summary.setText(plain.text(f"Used in the last 24 hours (in bold): {names}."))
         self.resize(820, min(220 + 30 * n, 640))
-        self.cancel.setFocus()
+        (self.count_edit if self.needs_count else self.cancel).setFocus()
+
+    def _count_typed(self, text: str) -> None:
+        self.ok.setEnabled(text.strip() == str(len(self.rows)))
+        self.count_hint.setText("")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter in the count field neither cancels (Cancel stays the default) nor rotates: with the right
+        # number it moves on to the Rotate button, where a second Enter rotates; else it says what is missing.
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.state is State.CONFIRM and self.focusWidget() is self.count_edit:
+            if self.ok.isEnabled():
+                self.ok.setFocus(Qt.FocusReason.TabFocusReason)
+            else:
+                self.count_hint.setText(f"Type {len(self.rows)} to rotate them all, or press Escape to cancel.")
+            return
+        super().keyPressEvent(event)
+
+    def _later_button(self, icon_name: str, text: str) -> QPushButton:
+        # Into the button box only in finish(): the box shows every button it holds (hiding one there takes
+        # it out of the Tab order for good), and before anything was tried there is nothing to retry.
+        button = QPushButton(icon(icon_name), text, self)
+        button.setVisible(False)
+        return button
+
+    def _offer(self, button: QPushButton, shown: bool) -> None:
+        if shown and button.parent() is not self.buttons:
+            self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        button.setVisible(shown)
+
+    def _handover(self) -> None:
+        if self.state is State.DONE and self.handover.isVisible():
+            self.handover_requested.emit()
+
+    def _retry(self) -> None:
+        if self.state is State.DONE and self.retry.isVisible():
+            self.retry_requested.emit()
 
     def _fill(self) -> None:
         t = self.table
@@ -155,6 +204,7 @@ class BulkRotateDialog(QDialog):
 
     def start(self) -> None:
         self.state = State.RUNNING
+        self.count_row.setEnabled(False)
         self.ok.setVisible(False)
         self.cancel.setText("&Stop")
         self.cancel.setToolTip("Stop after the rotation in flight; the rest are not sent")
@@ -196,13 +246,17 @@ class BulkRotateDialog(QDialog):
         self.cancel.setText("&Close")
         self.cancel.setToolTip("")
         self.cancel.setEnabled(True)
-        rotated = counts.get(Outcome.ROTATED, 0)
+        rotated = counts.get(Outcome.ROTATED, 0) + self.earlier
         again = len(self.to_retry())
-        self.retry.setVisible(again > 0)
+        self._offer(self.retry, again > 0)
         self.retry.setText(f"&Retry {again} not rotated…")
         self.retry.setToolTip("A new confirmation for the accounts that were not rotated; nothing is re-sent by itself")
-        self.handover.setVisible(rotated > 0)
+        self._offer(self.handover, rotated > 0)
         self.handover.setText(f"&Hand over {rotated} new pair{'s' if rotated != 1 else ''}…")
+        # The box reorders its buttons as they come and go; the keyboard follows what is on screen.
+        chain = [self.table, *(b for b in (self.retry, self.handover) if b.isVisibleTo(self)), self.cancel]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
         target = self.handover if rotated else self.cancel
         self.cancel.setDefault(not rotated)
         self.handover.setDefault(bool(rotated))
