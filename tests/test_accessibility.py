@@ -445,3 +445,38 @@ def test_a_repeating_error_is_said_once_not_at_every_poll(gui):
 
     gui.run(until(lambda: len(failed()) >= 3, what="three failed polls"))
     assert len([t for t in said if "Polling refused" in t]) == 1, said  # shown three times, said once
+
+
+def test_the_menu_key_on_the_more_cell_opens_exactly_one_menu_and_escape_closes_it(gui, qtbot):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QContextMenuEvent
+
+    desk = gui.start(gui.desk(asgi_sandbox()))
+    w = _focused(desk)
+    ci = row_of(desk, "ci-runner")
+    desk.select_account(ci.id)
+    w.accounts_view.setFocus()
+    for _ in range(10):  # to the "…" cell, as the tester did
+        key(qtbot, Qt.Key.Key_Right)
+    assert w.accounts_view.currentIndex().column() == AccountCol.MORE
+
+    def open_menus() -> list[QMenu]:
+        return [m for m in w.findChildren(QMenu) if m.isVisible() and m.parent() is w]  # not the menu bar's
+
+    for pressed, mods in (
+        (Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier),
+    ):
+        focused = QApplication.focusWidget()
+        key(qtbot, pressed, mods)
+        # What Qt's xcb platform adds to a real Menu key press (QXcbKeyboard): a keyboard context-menu event
+        # for the focused widget, at the mouse pointer.
+        QApplication.sendEvent(
+            focused,
+            QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, QPoint(5, 5), focused.mapToGlobal(QPoint(5, 5))),
+        )
+        gui.run(until(_menu, what="row menu"))
+        assert len(open_menus()) == 1, "one key press, one menu"
+        key(qtbot, Qt.Key.Key_Escape)
+        gui.run(until(lambda: _menu() is None, what="menu closed"))
+        assert open_menus() == [] and QApplication.focusWidget() is w.accounts_view

@@ -1,11 +1,15 @@
 """Keys on the accounts table's painted buttons: Space on a Key/Secret cell is its eye, Enter or Space on
 the "…" cell opens the row's menu. The buttons are painted (no widget per row), so without this they
-would answer only to the mouse."""
+would answer only to the mouse.
+
+A context-menu event from the keyboard is dropped: the Menu key and Shift+F10 are the window's
+row_menu_action shortcut already, and Qt's xcb platform also sends one of these with every Menu key press,
+which opened a second menu under the first."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView
 
 from .models import CREDENTIAL_COLUMNS, AccountCol
@@ -23,7 +27,11 @@ class RowKeys(QObject):
         view.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is not self.view or event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+        if watched is not self.view:
+            return False
+        if isinstance(event, QContextMenuEvent) and event.reason() == QContextMenuEvent.Reason.Keyboard:
+            return True
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             return False  # Ctrl+Space, Shift+Space… keep their selection meaning

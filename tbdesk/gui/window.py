@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         # Several accounts can be selected (Ctrl/Shift+click, Ctrl+A) to rotate them in one go.
         self.accounts_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.row_keys = RowKeys(self.accounts_view)  # Space/Enter on the painted eye and "…" buttons
+        self._open_row_menu: QMenu | None = None
         self.loading = False
         self._busy = False
         self._make_actions()
@@ -328,14 +329,21 @@ class MainWindow(QMainWindow):
         return menu
 
     def popup_row_menu(self, global_pos: QPoint, keyboard: bool) -> QMenu:
-        """Open the row menu; from the keyboard its first enabled item has the focus, as in a menu bar."""
-        menu = self.row_menu()
+        """Open the row menu; from the keyboard its first enabled item has the focus, as in a menu bar.
+        Never two at once: an open one closes first."""
+        if self._open_row_menu is not None:
+            self._open_row_menu.close()  # its aboutToHide forgets it
+        menu = self._open_row_menu = self.row_menu()
+        menu.aboutToHide.connect(self._forget_row_menu)
         menu.popup(global_pos)
         if keyboard:
             first = next((a for a in menu.actions() if a.isEnabled() and not a.isSeparator()), None)
             if first is not None:
                 menu.setActiveAction(first)
         return menu
+
+    def _forget_row_menu(self) -> None:
+        self._open_row_menu = None
 
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
