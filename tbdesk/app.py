@@ -132,6 +132,8 @@ class TbDesk(QObject):
         w.row_keys.reveal.connect(lambda i: creds.reveal(p.account_at(i), i.column()))
         self.accounts.modelReset.connect(p.accounts_changed)
         self.accounts.dataChanged.connect(p.accounts_edited)  # a rename reaches the tests, lists and buttons
+        self.accounts.dataChanged.connect(self.activity.accounts_edited)  # and the Activity tab
+        self.accounts.layoutChanged.connect(self.activity.accounts_edited)
         self.accounts.rowsInserted.connect(p.accounts_changed)
         self.accounts.rowsRemoved.connect(p.accounts_changed)
         self.tests.modelReset.connect(p.tests_changed)

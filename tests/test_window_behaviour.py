@@ -52,6 +52,29 @@ def test_a_rename_reaches_every_place_that_shows_the_name(gui, qtbot):
     assert combo.findText("ci-runner") < 0
 
 
+def test_the_activity_tab_follows_a_rename_that_moves_the_row(gui, qtbot):
+    sb = asgi_sandbox()
+    made = sb.store.create_service_account("zz-pipeline")
+    desk = signed_in(gui, sb)
+    w = desk.window
+    tabs = w.lower_tabs
+    tab = tabs.indexOf(w.activity_tab)
+    gui.run(until(lambda: desk.activity.ready, what="activity counted"))
+    desk.select_account(made["id"])
+    w.accounts_view.setFocus()
+    gui.run(until(lambda: "zz-pipeline" in tabs.tabText(tab), what="activity tab names the account"))
+    assert w.activity_panel.title.text() == "zz-pipeline"
+    press(qtbot, Qt.Key.Key_F2)
+    dialog = gui.run(until(lambda: visible_dialog(desk, IdentifierDialog), what="rename"))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, "aa-pipeline")
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: not dialog.isVisible(), what="renamed"))
+    gui.run(until(lambda: desk.accounts.row_of(made["id"]) == 0, what="the row moved to the top"))
+    assert "aa-pipeline" in tabs.tabText(tab) and "zz-pipeline" not in tabs.tabText(tab)
+    assert w.activity_panel.title.text() == "aa-pipeline"
+
+
 def test_long_identifiers_keep_the_window_its_size(gui, qtbot):
     sb = asgi_sandbox()
     long_name = "pipeline-" + "x" * 91  # 100 characters, the most allowed

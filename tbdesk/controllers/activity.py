@@ -48,6 +48,7 @@ class Activity(QObject):
         self.log = ActivityLog()
         self.reach: datetime | None = None  # the oldest test loaded when that is within 30 days
         self.ready = False  # the pictures were computed at least once since signing in
+        self.shown: tuple[int, str] | None = None  # the account (id, identifier) the tab names
 
     def add(self, tests: Iterable[Test]) -> None:
         self.log.add(tests)
@@ -67,6 +68,7 @@ class Activity(QObject):
         self.reach = None
         self.window.activity_panel.show_activity(None)
         self.window.set_activity_title(None)
+        self.shown = None
 
     def selection_changed(self, *_: Any) -> None:
         account = self.selected()
@@ -74,6 +76,13 @@ class Activity(QObject):
             self.runner.spawn("activity-panel", self._show_selected())
         else:  # the usual account: a few milliseconds, shown at once (no task, no busy flicker)
             self._show_now(account)
+
+    def accounts_edited(self, *_: Any) -> None:
+        """A rename (even one that moves the row, where the selection itself does not change): the tab and
+        the panel's heading follow at once."""
+        account = self.selected()
+        if account is not None and self.shown is not None and self.shown != (account.id, account.identifier):
+            self.selection_changed()
 
     async def _update(self) -> None:
         self.log.prune((datetime.now(UTC) - timedelta(days=PANEL_DAYS + 1)).timestamp())
@@ -99,6 +108,7 @@ class Activity(QObject):
 
     def _show_now(self, account: ServiceAccount | None) -> None:
         panel = self.window.activity_panel
+        self.shown = (account.id, account.identifier) if account is not None else None
         if account is None:
             self.window.set_activity_title(None)
             panel.show_activity(None)
@@ -109,6 +119,7 @@ class Activity(QObject):
             self._show(account, account_activity(self.log.of(account.id)))
 
     def _show(self, account: ServiceAccount, numbers: AccountActivity) -> None:
+        self.shown = (account.id, account.identifier)
         self.window.set_activity_title(account.identifier)
         cut = datetime.now(UTC) - timedelta(days=PANEL_DAYS)
         loaded_back_to = self.reach if self.reach and self.reach > cut else None
