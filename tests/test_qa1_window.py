@@ -8,11 +8,13 @@ import re
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
-from test_window_keys import CTRL, _loop, focused, press, signed_in
+from test_window_keys import CTRL, _loop, focused, press, signed_in, visible_dialog
 
 from tbdesk.gui import shortcuts
+from tbdesk.gui.dialogs import DeleteDialog
+from tbdesk.gui.models import ROW_ROLE
 
-from helpers.gui import until
+from helpers.gui import row_of, until
 
 __all__ = ["_loop"]  # the autouse fixture that lets the key helpers wait on this test's loop
 ALT = Qt.KeyboardModifier.AltModifier
@@ -72,3 +74,40 @@ def test_f1_lists_every_shortcut_completely_and_readably(gui, qtbot):
     press(qtbot, Qt.Key.Key_Delete)
     assert w.filter_edit.text() == "ci"
     assert desk.dialog is None or not desk.dialog.isVisible()
+
+
+def shown_identifiers(desk) -> list[str]:
+    proxy = desk.accounts_proxy
+    return [proxy.index(r, 0).data(ROW_ROLE).identifier for r in range(proxy.rowCount())]
+
+
+def delete_by_keys(gui, qtbot, desk, identifier: str) -> None:
+    press(qtbot, Qt.Key.Key_Delete)
+    dialog = gui.run(until(lambda: visible_dialog(desk, DeleteDialog), what="the delete dialog"))
+    gui.run(until(lambda: focused() is dialog.confirm, what="focus in the confirmation box"))
+    qtbot.keyClicks(QApplication.focusWidget(), identifier)
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: row_of(desk, identifier) is None, what=f"{identifier} removed"))
+
+
+def test_after_a_delete_the_neighbouring_row_is_selected(gui, qtbot):
+    """QA #12: after deleting an account the selection jumped to the first row."""
+    desk = signed_in(gui)
+    w = desk.window
+    w.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_Home, CTRL)
+    for _ in range(2):
+        press(qtbot, Qt.Key.Key_Down)
+    before = shown_identifiers(desk)
+    victim = desk.selected().identifier
+    assert victim == before[2]
+    delete_by_keys(gui, qtbot, desk, victim)
+    gui.run(until(lambda: focused() is w.accounts_view, what="focus back in the table"))
+    assert desk.selected().identifier == before[3]  # the next one, where the deleted row was
+    # The last row: the previous one is selected.
+    press(qtbot, Qt.Key.Key_PageDown)  # End alone goes to the row's last cell; Ctrl+End only moves the cursor
+    after = shown_identifiers(desk)
+    delete_by_keys(gui, qtbot, desk, after[-1])
+    gui.run(until(lambda: focused() is w.accounts_view, what="focus back in the table"))
+    assert desk.selected().identifier == after[-2]
+    assert len(w.accounts_view.selectionModel().selectedRows()) == 1

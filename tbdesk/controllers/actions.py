@@ -116,7 +116,7 @@ class AccountActions(QObject):
 
     async def delete_account(self, account: ServiceAccount) -> None:
         def deleted(_result: Any = None) -> None:
-            self.accounts.remove(account.id)
+            self.presenter.remove_account(account.id)
             self.messages.info(f"Deleted “{account.identifier}”; its tests keep their label.")
 
         # A 404 is the outcome the admin asked for: it is gone either way.
@@ -128,7 +128,7 @@ class AccountActions(QObject):
         )
 
     def gone(self, account: ServiceAccount) -> None:
-        self.accounts.remove(account.id)
+        self.presenter.remove_account(account.id)
         self.messages.warning(f"“{account.identifier}” no longer exists; another admin deleted it.")
 
     def _dialog_error(self, dialog: ActionDialog, exc: ApiError) -> None:

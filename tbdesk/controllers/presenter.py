@@ -80,6 +80,21 @@ class Presenter(QObject):
         view.selectionModel().setCurrentIndex(index, SELECT_ROW)
         view.scrollTo(index)
 
+    def remove_account(self, account_id: int) -> None:
+        """Take a deleted account out of the list; the selection moves to its neighbour, as in list views
+        (the next row, or the previous one if it was the last), not back to the top."""
+        row = self.accounts.row_of(account_id)
+        shown = self.accounts_proxy.mapFromSource(self.accounts.index(row, 0)) if row is not None else QModelIndex()
+        was_selected = shown.isValid() and self.window.accounts_view.selectionModel().isRowSelected(shown.row())
+        self.accounts.remove(account_id)
+        left = self.accounts_proxy.rowCount()
+        if not was_selected or not left:
+            return
+        neighbour = self.accounts_proxy.index(min(shown.row(), left - 1), 0)
+        view = self.window.accounts_view
+        view.selectionModel().setCurrentIndex(neighbour, SELECT_ROW)
+        view.scrollTo(neighbour)
+
     @staticmethod
     def account_at(index: QModelIndex) -> ServiceAccount | None:
         return index.data(ROW_ROLE) if index.isValid() else None
