@@ -288,6 +288,9 @@ class SignInDialog(ActionDialog):
         self._eye.setCheckable(True)
         self._eye.toggled.connect(self._toggle_secret)
         self.secret.addAction(self._eye, QLineEdit.ActionPosition.TrailingPosition)
+        self.pair_note = child(self.content, QLabel, "pairNote")
+        self._key_length = 0
+        self.key.textChanged.connect(self._split_pair)  # first: the secret must leave the Key field at once
         for edit in (self.key, self.secret, self.api_url):
             edit.textChanged.connect(self._validate)  # Enter is the default button's: one submission
         self._remember_allowed = not keyring_problem
@@ -327,6 +330,22 @@ class SignInDialog(ActionDialog):
         self.secret.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
         self._eye.setIcon(icon("eye-off" if shown else "eye"))
         self._eye.setText("Hide the secret" if shown else "Show the secret")
+
+    def _split_pair(self, text: str) -> None:
+        """A pasted KEY:SECRET (as ~/.testingbot and hub URLs hold it): the secret goes to its masked field."""
+        pasted = len(text) - self._key_length > 1  # typed one character at a time, a colon is left alone
+        self._key_length = len(text)
+        key, colon, secret = text.partition(":")
+        if not pasted or not colon or not key.strip() or not secret.strip():
+            return
+        self.secret.setText(secret.strip())
+        self.key.setText(key.strip())  # the secret is off screen before the next paint
+        self.pair_note.setText("You pasted a key:secret pair: the secret went to the Secret field, masked.")
+        self.pair_note.setVisible(True)
+        # Room for the note, now: the layouts learn of the shown label first (else adjustSize sizes the old).
+        self.content.layout().activate()
+        self.layout().activate()
+        self.adjustSize()
 
     def _validate(self) -> None:
         self.ok.setEnabled(bool(self.key.text().strip() and self.secret.text().strip() and self.api_url.text().strip()))
