@@ -101,16 +101,27 @@ class Profiles(QObject):
         box.setEscapeButton(cancel)
         done: asyncio.Future[int] = asyncio.get_event_loop().create_future()
         box.finished.connect(lambda r: None if done.done() else done.set_result(r))
+
+        def copy_ended(_label: str, left: int) -> None:
+            # Cleared by its timer (or replaced) while asking: there is nothing left to ask about.
+            if left == 0 and not self.clipboard.holding and not done.done():
+                done.set_result(-1)
+
+        self.clipboard.countdown.connect(copy_ended)
         self.question = box
         box.open()
         self.runner.user_wait(True)  # a question, not work: no busy mark
         try:
             await done
         finally:
+            self.clipboard.countdown.disconnect(copy_ended)
             self.runner.user_wait(False)
             self.question = None
+            box.close()
             box.deleteLater()
             self.window.activateWindow()  # the keys go back to where they were
+        if done.result() == -1:
+            return True
         if box.clickedButton() is not go:
             return False
         self.clipboard.clear()
