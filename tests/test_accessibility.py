@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QMenu, QWidget
 
 from tbdesk.gui.dialogs import ErrorReportDialog, IdentifierDialog
-from tbdesk.gui.models import AccountCol, TestCol
+from tbdesk.gui.models import ROW_ROLE, AccountCol, TestCol
 
 from helpers.a11y import Node, unnamed, walk
 from helpers.gui import row_of, until
@@ -480,3 +480,56 @@ def test_the_menu_key_on_the_more_cell_opens_exactly_one_menu_and_escape_closes_
         key(qtbot, Qt.Key.Key_Escape)
         gui.run(until(lambda: _menu() is None, what="menu closed"))
         assert open_menus() == [] and QApplication.focusWidget() is w.accounts_view
+
+
+def test_the_tests_table_has_a_row_menu_from_shift_f10_the_menu_key_and_a_right_click(gui, qtbot):
+    from PySide6.QtGui import QContextMenuEvent
+
+    desk = gui.start(gui.desk(asgi_sandbox()))
+    w = _focused(desk)
+    view = w.tests_view
+    proxy = desk.tests_proxy
+    row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data(ROW_ROLE).started_by is not None)
+    test = proxy.index(row, 0).data(ROW_ROLE)
+    view.scrollTo(proxy.index(row, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(proxy.index(row, 0)).center())
+    assert QApplication.focusWidget() is view
+    # Shift+F10: Details first, and Enter on "Copy session id" copies it.
+    key(qtbot, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    menu = gui.run(until(_menu, what="test menu from Shift+F10"))
+    texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
+    assert texts[:3] == ["Test details", "Copy session id", "Open in TestingBot"]
+    assert texts[3] == f"Only tests by {test.started_by.label}"
+    assert menu.activeAction() is w.details_action
+    assert not w.open_test_action.isEnabled()  # a sandbox test has no dashboard page
+    key(qtbot, Qt.Key.Key_Down)
+    key(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: QGuiApplication.clipboard().text() == test.session_id, what="session id copied"))
+    # The Menu key (with the keyboard context-menu event xcb adds): one menu; its last item filters the tests.
+    key(qtbot, Qt.Key.Key_Menu)
+    QApplication.sendEvent(
+        view,
+        QContextMenuEvent(
+            QContextMenuEvent.Reason.Keyboard, view.rect().center(), view.mapToGlobal(view.rect().center())
+        ),
+    )
+    menu = gui.run(until(_menu, what="test menu from the Menu key"))
+    assert len([m for m in w.findChildren(QMenu) if m.isVisible() and m.parent() is w]) == 1
+    while menu.activeAction() is not w.only_starter_action:
+        key(qtbot, Qt.Key.Key_Down)
+    key(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: proxy.rowCount() < desk.tests.rowCount(), what="only the starter's tests"))
+    starters = {proxy.index(r, 0).data(ROW_ROLE).started_by.label for r in range(proxy.rowCount())}
+    assert starters == {test.started_by.label}
+    # A right-click on a row: the same menu, for that row.
+    index = proxy.index(proxy.rowCount() - 1, 0)
+    view.scrollTo(index)
+    pos = view.visualRect(index).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=pos)
+    QApplication.sendEvent(
+        view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos))
+    )
+    menu = gui.run(until(_menu, what="test menu from a right-click"))
+    assert view.currentIndex().row() == index.row() and w.details_action in menu.actions()
+    key(qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: _menu() is None, what="menu closed"))

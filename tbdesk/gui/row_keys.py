@@ -17,6 +17,18 @@ from .models import CREDENTIAL_COLUMNS, AccountCol
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
+class NoKeyboardContextMenu(QObject):
+    """For a table whose menu is a Shift+F10 / Menu key shortcut: the keyboard context-menu event xcb adds
+    to a Menu key press is dropped (it opened a second menu); the mouse's goes through."""
+
+    def __init__(self, view: QAbstractItemView) -> None:
+        super().__init__(view)
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        return isinstance(event, QContextMenuEvent) and event.reason() == QContextMenuEvent.Reason.Keyboard
+
+
 class RowKeys(QObject):
     reveal = Signal(QModelIndex)  # Space on a Key or Secret cell
     menu = Signal(QModelIndex)  # Enter or Space on the "…" cell

@@ -67,6 +67,7 @@ TABLE: tuple[Shortcut, ...] = (
     Shortcut("", "Space", Scope.KEY, "On a key or secret: show or hide it", "Service accounts table"),
     Shortcut("", "Enter", Scope.KEY, "On “…”: the account's actions", "Service accounts table"),
     Shortcut("", "Enter", Scope.KEY, "Details of the selected test", "Tests table"),
+    Shortcut("", "Shift+F10", Scope.KEY, "The selected test's actions (the Menu key too)", "Tests table"),
     Shortcut("", "Tab", Scope.KEY, "The next region (arrows move within a table)", "Anywhere in the window"),
     Shortcut("", "Enter", Scope.KEY, "Delete, once the identifier is typed", "Delete dialog"),
 )

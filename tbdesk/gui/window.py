@@ -33,7 +33,7 @@ from .activity_panel import ActivityPanel
 from .focus_style import outline_current_cell
 from .forms import child, load_form
 from .icons import app_icon, icon
-from .row_keys import RowKeys
+from .row_keys import NoKeyboardContextMenu, RowKeys
 
 READ_ONLY_TIP = "Only team admins manage service accounts."
 LOADING_ACCOUNTS = "Loading service accounts…"
@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         # Several accounts can be selected (Ctrl/Shift+click, Ctrl+A) to rotate them in one go.
         self.accounts_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.row_keys = RowKeys(self.accounts_view)  # Space/Enter on the painted eye and "…" buttons
+        NoKeyboardContextMenu(self.tests_view)
         self._open_row_menu: QMenu | None = None
         self.loading = False
         self._busy = False
@@ -252,6 +253,14 @@ class MainWindow(QMainWindow):
         self.row_menu_action.setShortcuts([QKeySequence("Shift+F10"), QKeySequence(Qt.Key.Key_Menu)])
         self.row_menu_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.accounts_view.addAction(self.row_menu_action)
+        # The tests table's menu: Details, Copy session id, Open in TestingBot, Only tests by this starter.
+        self.tests_menu_action = QAction("Actions of the selected test", self)
+        self.tests_menu_action.setShortcuts([QKeySequence("Shift+F10"), QKeySequence(Qt.Key.Key_Menu)])
+        self.tests_menu_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.tests_view.addAction(self.tests_menu_action)
+        self.copy_session_action = a("Copy session &id", "copy", "Copy the selected test's session id")
+        self.open_test_action = a("&Open in TestingBot", "open", "The dashboard's page of the selected test")
+        self.only_starter_action = a("Only tests by this &starter", None, "Only the tests started by the same one")
         self.find_action.triggered.connect(self._focus_filter)
         self.quit_action.triggered.connect(self.close)
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
@@ -340,6 +349,26 @@ class MainWindow(QMainWindow):
             first = next((a for a in menu.actions() if a.isEnabled() and not a.isSeparator()), None)
             if first is not None:
                 menu.setActiveAction(first)
+        return menu
+
+    def popup_tests_menu(self, global_pos: QPoint, keyboard: bool, starter: str | None) -> QMenu:
+        """The selected test's actions (`starter`: who started it, for "Only tests by …")."""
+        if self._open_row_menu is not None:
+            self._open_row_menu.close()
+        menu = self._open_row_menu = QMenu(self)
+        menu.setAccessibleName("Actions of the selected test")
+        self.only_starter_action.setText(
+            plain.mnemonic(f"Only tests by {plain.short(starter)}") if starter else "Only tests by this starter"
+        )
+        self.only_starter_action.setEnabled(starter is not None)
+        menu.addActions([self.details_action, self.copy_session_action, self.open_test_action])
+        menu.addSeparator()
+        menu.addAction(self.only_starter_action)
+        menu.aboutToHide.connect(self._forget_row_menu)
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(global_pos)
+        if keyboard:
+            menu.setActiveAction(self.details_action)
         return menu
 
     def _forget_row_menu(self) -> None:
