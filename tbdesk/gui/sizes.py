@@ -57,7 +57,7 @@ def apply_widths(view: QTableView, widths: Mapping[int, int], stretch: int) -> N
     header.setMinimumSectionSize(40)
     floor = NameFloor(view, stretch)
     view.viewport().installEventFilter(floor)
-    header.sectionResized.connect(lambda col, *_: col != stretch and floor.fit())  # e.g. a revealed key
+    header.sectionResized.connect(floor.section_resized)  # e.g. a key column widened to a revealed key
     floor.fit()
 
 
@@ -75,6 +75,10 @@ class NameFloor(QObject):
         if event.type() == QEvent.Type.Resize:
             self.fit()
         return False
+
+    def section_resized(self, col: int, *_: int) -> None:
+        if col != self.column:
+            self.fit()
 
     def fit(self) -> None:
         header = self.view.horizontalHeader()
