@@ -113,7 +113,9 @@ class TbDesk(QObject):
         session.signed_out.connect(p.selection_changed)  # nothing selected: no "Only tests by …" left over
 
         w.accounts_view.selectionModel().selectionChanged.connect(p.selection_changed)
+        w.accounts_view.selectionModel().currentChanged.connect(p.selection_changed)  # selected() falls back on it
         w.accounts_view.selectionModel().selectionChanged.connect(self.activity.selection_changed)
+        w.accounts_view.selectionModel().currentChanged.connect(self.activity.selection_changed)
         w.accounts_view.customContextMenuRequested.connect(p.context_menu)
         w.accounts_view.doubleClicked.connect(lambda _i: w.edit_action.trigger())
         w.tests_view.doubleClicked.connect(p.open_test)
@@ -183,6 +185,7 @@ class TbDesk(QObject):
         w.filter_down.connect(nav.into_results)
         w.filter_escape.connect(nav.clear_filter)
         actions.affected.connect(nav.focus_account)
+        session.first_screen.connect(nav.first_screen)  # after the rows are in (connected after sync's)
         self.accounts_proxy.rowsRemoved.connect(nav.row_removed, Qt.ConnectionType.QueuedConnection)
         w.accounts_view.selectionModel().currentChanged.connect(nav.row_removed, Qt.ConnectionType.QueuedConnection)
         w.unavailable.connect(nav.unavailable)

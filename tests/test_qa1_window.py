@@ -111,3 +111,17 @@ def test_after_a_delete_the_neighbouring_row_is_selected(gui, qtbot):
     gui.run(until(lambda: focused() is w.accounts_view, what="focus back in the table"))
     assert desk.selected().identifier == after[-2]
     assert len(w.accounts_view.selectionModel().selectedRows()) == 1
+
+
+def test_the_first_focus_is_the_accounts_table_on_a_visible_row(gui, qtbot):
+    """QA #9: at start-up the focus sat invisibly on the Show combo; the first Down switched it to "Unused"."""
+    desk = signed_in(gui)
+    w = desk.window
+    assert focused() is w.accounts_view
+    first = shown_identifiers(desk)[0]
+    assert desk.selected().identifier == first
+    assert w.accounts_view.selectionModel().isRowSelected(0)  # highlighted, not only current
+    press(qtbot, Qt.Key.Key_Down)
+    assert w.show_combo.currentIndex() == 0  # still "All accounts"
+    assert desk.selected().identifier == shown_identifiers(desk)[1]
+    w.accounts_view.viewport().grab().save(str(gui.tmp / "first-focus.png"))

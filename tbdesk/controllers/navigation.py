@@ -71,6 +71,15 @@ class Navigation(QObject):
         if current.isValid():
             view.scrollTo(current)
 
+    def first_screen(self, *_: object) -> None:
+        """The table has the focus from the start: show where it is, on the first row, so the first
+        arrow key moves a visible selection."""
+        view = self.window.accounts_view
+        selection = view.selectionModel()
+        focused = self.window.focusWidget() is view  # also before the window is first activated
+        if focused and not selection.currentIndex().isValid() and self.proxy.rowCount():
+            selection.setCurrentIndex(self.proxy.index(0, 0), SELECT_ROW)
+
     # -- after an action -------------------------------------------------------------------------
 
     def focus_account(self, account_id: int) -> None:

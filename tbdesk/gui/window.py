@@ -140,6 +140,9 @@ class MainWindow(QMainWindow):
         self.tests_view.viewport().installEventFilter(self)
         self.filter_edit.installEventFilter(self)
         self.resize(sizes.default_size(self))
+        # The first focus is the accounts table, not the first stop of the Tab chain (the Show combo, where
+        # the first Down silently switched the list to "Unused"); it is focused when the window activates.
+        self.accounts_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- construction ----------------------------------------------------------------------------
 
