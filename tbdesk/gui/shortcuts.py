@@ -52,7 +52,7 @@ TABLE: tuple[Shortcut, ...] = (
     Shortcut("shortcuts_action", "F1", Scope.WINDOW, "This list of keyboard shortcuts"),
     Shortcut("preferences_action", "Ctrl+,", Scope.WINDOW, "Preferences"),
     Shortcut("quit_action", "Ctrl+Q", Scope.WINDOW, "Quit tbdesk"),
-    Shortcut("", "Alt+H", Scope.KEY, "Which accounts to show (all, unused…)", "Anywhere in the window"),
+    Shortcut("", "Alt+W", Scope.KEY, "Which accounts to show (all, unused…)", "Anywhere in the window"),
     Shortcut("", "Alt+T", Scope.KEY, "The Recent tests tab", "Anywhere in the window"),
     Shortcut("", "Alt+Y", Scope.KEY, "The Activity tab of the selected account", "Anywhere in the window"),
     Shortcut("", "Alt+B", Scope.KEY, "Filter tests by who started them", "Recent tests tab"),
