@@ -111,6 +111,7 @@ class TbDesk(QObject):
         sync.history_loaded.connect(self.activity.history_loaded)
         sync.polled.connect(self.activity.tests_polled)
         session.signed_out.connect(p.selection_changed)  # nothing selected: no "Only tests by …" left over
+        session.signed_out.connect(p.tests_changed)  # nothing to export while signed out
 
         w.accounts_view.selectionModel().selectionChanged.connect(p.selection_changed)
         w.accounts_view.selectionModel().currentChanged.connect(p.selection_changed)  # selected() falls back on it

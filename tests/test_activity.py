@@ -221,6 +221,21 @@ def test_csv_reads_back_with_header_iso_times_and_unicode(tmp_path: Path) -> Non
     assert rows[2]["status"] == "running" and rows[0]["duration_seconds"] == "42"
 
 
+def test_csv_names_browsers_and_platforms_as_the_table_does_and_a_running_test_has_no_duration(
+    tmp_path: Path,
+) -> None:
+    tests = [make(0, "passed", browser="microsoftedge"), make(0, "running", browser="firefox")]
+    path = tmp_path / "tests.csv"
+    write_csv(path, tests)
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["browser"], r["browser_version"], r["platform"]) for r in rows] == [
+        ("Microsoft Edge", "131", "Linux"),
+        ("Firefox", "131", "Linux"),
+    ]
+    assert rows[0]["duration_seconds"] == "42" and rows[1]["duration_seconds"] == ""  # running: not yet known
+
+
 def test_csv_holds_no_credential(tmp_path: Path) -> None:
     key, secret = "k" * 32, "s" * 32
     SECRETS.register(key, secret)

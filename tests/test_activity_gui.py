@@ -17,6 +17,7 @@ from tbdesk.api import Test
 from tbdesk.core.activity import FAILED, PASSED, local_days
 from tbdesk.core.export import HEADER
 from tbdesk.gui import chart_colors
+from tbdesk.gui.dialogs import SignInDialog
 from tbdesk.gui.models import SPARK_ROLE, AccountCol
 
 from helpers.gui import click, row_of, until
@@ -395,3 +396,59 @@ def test_started_by_list_follows_accounts_and_starters(qtbot):
     sb.rebuild()
     assert items()[3:] == ["beta", "", "Adam", "Zoe", "", "gamma (deleted)", "old-ci (deleted)"]
     assert combo.currentText() == "gamma (deleted)" and proxy.who == 3
+
+
+def test_export_starts_in_documents_or_home_never_the_working_folder_and_remembers_the_last(
+    gui, qtbot, tmp_path: Path, monkeypatch
+):
+    desk = gui.start(gui.desk(asgi_sandbox(tests=FIRST_PAGE)))
+    home, working = tmp_path / "home", tmp_path / "working"
+    home.mkdir()
+    working.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.chdir(working)  # where Qt's dialog falls back to for a folder that does not exist
+    w = desk.window
+
+    def suggested_folder() -> Path:
+        click(qtbot, w.export_button)
+        dialog = gui.run(until(lambda: QApplication.activeModalWidget(), what="the save dialog"))
+        folder = Path(dialog.selectedFiles()[0]).parent
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        gui.run(until(lambda: QApplication.activeModalWidget() is None, what="the dialog to close"))
+        return folder
+
+    assert suggested_folder() == home  # no Documents folder yet: home, not the working folder
+    (home / "Documents").mkdir()
+    assert suggested_folder() == home / "Documents"
+    elsewhere = tmp_path / "reports"
+    elsewhere.mkdir()
+    click(qtbot, w.export_button)
+    gui.run(until(lambda: QApplication.activeModalWidget(), what="the save dialog"))
+    name_box = QApplication.focusWidget()
+    qtbot.keyClick(name_box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(name_box, str(elsewhere / "tests.csv"))
+    qtbot.keyClick(name_box, Qt.Key.Key_Return)
+    gui.run(until((elsewhere / "tests.csv").exists, what="saved"))
+    gui.run(until(lambda: QApplication.activeModalWidget() is None, what="the dialog to close"))
+    assert suggested_folder() == elsewhere
+
+
+def test_export_is_off_while_signed_out(gui, qtbot):
+    sb = asgi_sandbox(tests=FIRST_PAGE)
+    desk = gui.desk(sb, key=False)
+    task = gui.loop.create_task(desk.start())
+    gui.run(until(lambda: isinstance(QApplication.activeModalWidget(), SignInDialog), what="sign-in dialog"))
+    assert not desk.window.export_button.isEnabled()  # nothing of a team to export yet
+    dialog = QApplication.activeModalWidget()
+    qtbot.keyClicks(dialog.key, sb.key)
+    qtbot.keyClicks(dialog.secret, sb.secret)
+    click(qtbot, dialog.ok)
+    gui.run(task)
+    assert desk.window.export_button.isEnabled()
+    desk.window.sign_out_action.trigger()
+    again = gui.run(
+        until(lambda: (d := QApplication.activeModalWidget()) is not dialog and isinstance(d, SignInDialog) and d)
+    )
+    assert not desk.window.export_button.isEnabled()
+    again.reject()

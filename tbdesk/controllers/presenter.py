@@ -156,7 +156,7 @@ class Presenter(QObject):
         loaded_text = f"{loaded} of {self.tests.total} loaded"
         self.window.tests_count.setText(loaded_text if shown == loaded else f"{shown} shown · {loaded_text}")
         self.window.clear_filters.setVisible(not self.tests_proxy.query.is_everything)
-        self.window.export_button.setEnabled(shown > 0)
+        self.window.export_button.setEnabled(shown > 0 and self.session.client is not None)
         self.window.show_tests_empty(self.tests_empty_text(shown, loaded))
 
     def tests_empty_text(self, shown: int, loaded: int) -> str:

@@ -3,7 +3,9 @@
 Only test fields are written, never `raw` (whatever else the server sent) and never a credential: the
 text fields go through the redactor too, in case a pipeline put a hub URL with its key in a test name.
 Cells that a spreadsheet would run as a formula are prefixed with an apostrophe (OWASP's advice for
-CSV injection), since every value here comes from the server.
+CSV injection), since every value here comes from the server. Browser and platform read as in the tests
+table (core/platforms.py: "Microsoft Edge", "macOS 15 Sequoia"), not as capability codes; a running test
+has no duration yet (an empty cell, not 0).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from ..api.models import Test
 from ..redact import SECRETS
+from .platforms import browser_name, test_platform
 
 HEADER = (
     "id",
@@ -56,16 +59,16 @@ def row(t: Test) -> list[str]:
         cell(t.session_id),
         cell(t.name),
         t.status,
-        cell(t.browser),
+        cell(browser_name(t.browser)),
         cell(t.browser_version),
-        cell(t.platform),
+        cell(test_platform(t.os, t.platform_name, t.device_name)),
         cell(sb.name) if sb else "",
         ("service account" if sb.is_service_account else "person") if sb else "",
         ("yes" if sb.deleted else "no") if sb else "",
         cell(t.build),
         iso(t.created_at),
         iso(t.completed_at),
-        "" if t.duration is None else str(t.duration),
+        "" if t.duration is None or t.state == "RUNNING" else str(t.duration),
     ]
 
 

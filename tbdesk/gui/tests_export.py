@@ -12,11 +12,20 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 FOLDER_KEY = "export/folder"
 
 
+def start_folder(settings: QSettings) -> str:
+    """The folder of the last export, else Documents, else home: never the working directory, where Qt's
+    dialog falls back to for a folder that does not exist (a fresh account may have no Documents)."""
+    saved = settings.value(FOLDER_KEY)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    for folder in (saved, documents):
+        if isinstance(folder, str) and folder and Path(folder).is_dir():
+            return folder
+    return str(Path.home())
+
+
 def ask_csv_path(parent: QWidget, settings: QSettings, then: Callable[[str], None]) -> QFileDialog:
     """Open a window-modal save dialog; `then(path)` when the user saves (Qt asks before overwriting)."""
-    folder = settings.value(FOLDER_KEY)
-    if not isinstance(folder, str) or not Path(folder).is_dir():
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+    folder = start_folder(settings)
     dialog = QFileDialog(parent, "Export tests as CSV", str(Path(folder) / f"tbdesk-tests-{date.today():%Y-%m-%d}.csv"))
     dialog.setObjectName("exportDialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.test_name_edit.setAccessibleName("Filter tests by name")
         self.clear_filters = child(c, QPushButton, "clearFiltersButton")
         self.export_button = child(c, QPushButton, "exportButton")
+        self.export_button.setEnabled(False)  # until tests are shown to a signed-in admin
         self.activity_tab = child(c, QWidget, "activityTab")
         self.activity_panel = ActivityPanel(self.activity_tab)
         layout = self.activity_tab.layout()
