@@ -75,6 +75,35 @@ def test_the_activity_tab_follows_a_rename_that_moves_the_row(gui, qtbot):
     assert w.activity_panel.title.text() == "aa-pipeline"
 
 
+def test_a_status_message_about_long_names_is_read_to_its_end(gui, qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    sb = asgi_sandbox()
+    old = "pipeline-very-long-name-" * 4
+    made = sb.store.create_service_account(old[:100])
+    desk = signed_in(gui, sb)
+    w = desk.window
+    w.resize(1180, 760)  # the default size
+    desk.select_account(made["id"])
+    w.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_C, CTRL)  # the clipboard's countdown takes its place in the bar too
+    gui.run(until(lambda: w.clipboard_label.isVisible(), what="copied note"))
+    press(qtbot, Qt.Key.Key_F2)
+    dialog = gui.run(until(lambda: visible_dialog(desk, IdentifierDialog), what="rename"))
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    type_text(qtbot, "renamed-" + "x" * 80)
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: not dialog.isVisible(), what="renamed"))
+    bar = w.statusBar()
+    message = gui.run(until(lambda: bar.currentMessage().startswith("Renamed") and bar.currentMessage()))
+    assert message.endswith("unchanged.")
+    QApplication.processEvents()
+    sections = [s for s in (w.clipboard_label, w.refreshed_label, w.rate_label, w.user_label) if s.isVisible()]
+    room = min(s.geometry().left() for s in sections) - 12  # the bar's margins
+    assert QFontMetrics(bar.font()).horizontalAdvance(message) <= room, (message, room)
+    assert len(w.lower_tabs.tabText(w.lower_tabs.indexOf(w.activity_tab))) < 50  # the tab, too
+
+
 def test_long_identifiers_keep_the_window_its_size(gui, qtbot):
     sb = asgi_sandbox()
     long_name = "pipeline-" + "x" * 91  # 100 characters, the most allowed

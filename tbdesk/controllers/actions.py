@@ -14,6 +14,7 @@ from ..api.errors import ApiError, AuthenticationError, InvalidInput, NotFound
 from ..api.models import ServiceAccount
 from ..core.wording import describe
 from ..gui.dialogs import ActionDialog, DeleteDialog, IdentifierDialog, RotateDialog, submissions
+from ..gui.plain import quoted
 from .presenter import Presenter
 from .session import Session
 from .shared import Shared
@@ -44,7 +45,7 @@ class AccountActions(QObject):
         def added(account: ServiceAccount) -> None:
             self.accounts.upsert(account)
             self.affected.emit(account.id)
-            self.messages.info(f"Added “{account.identifier}”; hand its key and secret over to its pipeline.")
+            self.messages.info(f"Added {quoted(account.identifier)}; hand its key and secret over to its pipeline.")
             self.pair_ready.emit([account], False)
 
         dialog = IdentifierDialog(self.window, [a.identifier for a in self.accounts.accounts()])
@@ -57,16 +58,16 @@ class AccountActions(QObject):
 
     async def _read_back_create(self, identifier: str, exc: ApiError) -> None:
         """The server may or may not have made the account: look, show the truth, never re-send."""
-        self.messages.warning(f"{describe(exc)} Checking whether “{identifier}” was created…")
+        self.messages.warning(f"{describe(exc)} Checking whether {quoted(identifier)} was created…")
         client = self.session.require_client()
         found = await client.find_service_account(identifier)
         if found is None:
-            self.messages.warning(f"“{identifier}” was not created. You can add it again.")
+            self.messages.warning(f"{quoted(identifier)} was not created. You can add it again.")
             return
         made = await client.service_account(found.id)
         self.accounts.upsert(made)
         self.affected.emit(found.id)
-        self.messages.info(f"“{identifier}” was created after all; its key and secret are ready to copy.")
+        self.messages.info(f"{quoted(identifier)} was created after all; its key and secret are ready to copy.")
         self.pair_ready.emit([made], False)
 
     async def rename_account(self, account: ServiceAccount) -> None:
@@ -74,7 +75,7 @@ class AccountActions(QObject):
             self.accounts.upsert(new)
             self.affected.emit(new.id)
             self.messages.info(
-                f"Renamed “{account.identifier}” to “{new.identifier}”; its key and secret are unchanged."
+                f"Renamed {quoted(account.identifier)} to {quoted(new.identifier)}; key and secret unchanged."
             )
 
         taken = [a.identifier for a in self.accounts.accounts() if a.id != account.id]
@@ -89,7 +90,7 @@ class AccountActions(QObject):
         def rotated(new: ServiceAccount) -> None:
             self.accounts.upsert(new)
             self.affected.emit(new.id)
-            self.messages.info(f"New key and secret for “{new.identifier}”; the old pair no longer works.")
+            self.messages.info(f"New key and secret for {quoted(new.identifier)}; the old pair no longer works.")
             self.pair_ready.emit([new], True)
 
         await self._act(
@@ -101,7 +102,7 @@ class AccountActions(QObject):
         )
 
     async def _read_back_rotation(self, account: ServiceAccount, exc: ApiError) -> None:
-        self.messages.warning(f"{describe(exc)} Checking whether the key of “{account.identifier}” changed…")
+        self.messages.warning(f"{describe(exc)} Checking whether the key of {quoted(account.identifier)} changed…")
         try:
             now = await self.session.require_client().service_account(account.id)
         except NotFound:
@@ -109,15 +110,15 @@ class AccountActions(QObject):
             return
         self.accounts.upsert(now)
         if now.key != account.key:
-            self.messages.info(f"The key of “{account.identifier}” was rotated; the new pair is shown.")
+            self.messages.info(f"The key of {quoted(account.identifier)} was rotated; the new pair is shown.")
             self.pair_ready.emit([now], True)
         else:
-            self.messages.warning(f"The key of “{account.identifier}” was not rotated. You can try again.")
+            self.messages.warning(f"The key of {quoted(account.identifier)} was not rotated. You can try again.")
 
     async def delete_account(self, account: ServiceAccount) -> None:
         def deleted(_result: Any = None) -> None:
             self.presenter.remove_account(account.id)
-            self.messages.info(f"Deleted “{account.identifier}”; its tests keep their label.")
+            self.messages.info(f"Deleted {quoted(account.identifier)}; its tests keep their label.")
 
         # A 404 is the outcome the admin asked for: it is gone either way.
         await self._act(
@@ -129,7 +130,7 @@ class AccountActions(QObject):
 
     def gone(self, account: ServiceAccount) -> None:
         self.presenter.remove_account(account.id)
-        self.messages.warning(f"“{account.identifier}” no longer exists; another admin deleted it.")
+        self.messages.warning(f"{quoted(account.identifier)} no longer exists; another admin deleted it.")
 
     def _dialog_error(self, dialog: ActionDialog, exc: ApiError) -> None:
         """Show a failed request on its dialog, input kept. A 401 also asks to sign in again on top of it."""

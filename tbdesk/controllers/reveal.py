@@ -48,7 +48,7 @@ class CredentialDisplay(QObject):
             return
         if self.accounts.is_revealed(account.id, col):
             self.accounts.set_revealed(account.id, col, False)
-            self.announce.emit(f"{self._what(col)} of “{account.identifier}” hidden.")
+            self.announce.emit(f"{self._what(col)} of {plain.quoted(account.identifier)} hidden.")
         elif col == AccountCol.KEY:
             self._show(account.id, col)
         else:
@@ -58,10 +58,10 @@ class CredentialDisplay(QObject):
         if account is None:
             return
         if col == AccountCol.KEY:
-            self.clipboard.copy(account.key, f"Key of “{plain.short(account.identifier)}”")
+            self.clipboard.copy(account.key, f"Key of {plain.quoted(account.identifier, 32)}")
         else:
             self._with_secret(
-                account, lambda secret: self.clipboard.copy(secret, f"Secret of “{plain.short(account.identifier)}”")
+                account, lambda secret: self.clipboard.copy(secret, f"Secret of {plain.quoted(account.identifier, 32)}")
             )
 
     def copy_snippet(self, account: ServiceAccount | None, kind: str) -> None:
@@ -75,7 +75,7 @@ class CredentialDisplay(QObject):
                 text, label = f"{KEY_VAR}={current.key} {SECRET_VAR}={secret}", "Environment variables"
             else:
                 text, label = hub_url(self.session.api_url, current.key, secret), "Hub URL"
-            self.clipboard.copy(text, f"{label} of “{plain.short(account.identifier)}”")
+            self.clipboard.copy(text, f"{label} of {plain.quoted(account.identifier, 32)}")
 
         self._with_secret(account, copy)
 
@@ -97,7 +97,7 @@ class CredentialDisplay(QObject):
         self.accounts.set_revealed(account_id, col, True)
         self.reveal_timer.start()  # everything hides again after the timeout
         if account := self.accounts.account(account_id):
-            self.announce.emit(f"{self._what(col)} of “{account.identifier}” shown in its cell.")
+            self.announce.emit(f"{self._what(col)} of {plain.quoted(account.identifier)} shown in its cell.")
 
     def _with_secret(self, account: ServiceAccount, then: Callable[[str], None]) -> None:
         """Call `then(secret)` now if we have it, else after fetching it with a busy mark in its cell."""
@@ -120,10 +120,15 @@ class CredentialDisplay(QObject):
         finally:
             self.accounts.set_busy(account.id, AccountCol.SECRET, False)
         if full.key != account.key:  # rotated elsewhere since the list was loaded
-            self.messages.info(f"The key of “{account.identifier}” was rotated elsewhere; showing the current pair.")
+            self.messages.info(
+                f"The key of {plain.quoted(account.identifier)} was rotated elsewhere; showing the current pair."
+            )
         self.accounts.upsert(full)  # keeps the secret in memory for the next reveal or copy
         if full.secret is not None:
             then(full.secret)
 
     def _clipboard_countdown(self, label: str, left: int) -> None:
-        self.window.clipboard_label.setText(f"{label} copied · clears in {left} s" if left else "")
+        # "Secret copied · clears in 19 s": whose is in the tooltip (the message beside it needs the room).
+        what = label.partition(" of ")[0]
+        self.window.clipboard_label.setText(f"{what} copied · clears in {left} s" if left else "")
+        self.window.clipboard_label.setToolTip(plain.tooltip(label) or "")

@@ -60,6 +60,13 @@ def short(text: str, limit: int = 32) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def quoted(text: str, limit: int = 24) -> str:
+    """A name inside a status-bar message, in quotes and cut to `limit`: the message shares the bar with
+    the permanent sections, and a 100-character identifier (or two, in "Renamed … to …") pushed the end of
+    the sentence out of sight."""
+    return f"“{short(text, limit)}”"
+
+
 def mnemonic(text: str) -> str:
     """For a button, menu item, action or buddy label: every `&` shown as itself, none a shortcut."""
     return _neutral(text).replace("&", "&&")

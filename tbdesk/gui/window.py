@@ -42,16 +42,25 @@ LOADING_TESTS = "Loading tests…"
 
 class StatusSection(QLabel):
     """One section of the status bar: set apart from its neighbours by a rule, hidden while empty (so no
-    rule stands alone)."""
+    rule stands alone). A `yields` section steps aside while a message that needs its room is shown: the
+    message matters more than "Updated 08:17:56" does."""
 
-    def __init__(self) -> None:
+    def __init__(self, yields: bool = False) -> None:
         super().__init__()
         self.setStyleSheet("QLabel { border: 0px; border-left: 1px solid palette(mid); padding: 0 6px 0 8px; }")
+        self.yields, self.message_shown = yields, False
         self.hide()
 
     def setText(self, text: str) -> None:
         super().setText(text)
-        self.setVisible(bool(text))
+        self._fit()
+
+    def make_room(self, needed: bool) -> None:
+        self.message_shown = needed
+        self._fit()
+
+    def _fit(self) -> None:
+        self.setVisible(bool(self.text()) and not (self.yields and self.message_shown))
 
 
 class MainWindow(QMainWindow):
@@ -388,13 +397,27 @@ class MainWindow(QMainWindow):
         self.busy_bar.setAccessibleName("Working")
         self.busy_bar.hide()
         self.clipboard_label = StatusSection()
-        self.refreshed_label = StatusSection()
-        self.rate_label = StatusSection()
+        self.refreshed_label = StatusSection(yields=True)
+        self.rate_label = StatusSection(yields=True)
         self.user_label = StatusSection()
         for label in (self.clipboard_label, self.refreshed_label, self.rate_label, self.user_label):
             label.setTextFormat(Qt.TextFormat.PlainText)  # they show identifiers and names from the server
         for widget in (self.clipboard_label, self.busy_bar, self.refreshed_label, self.rate_label, self.user_label):
             bar.addPermanentWidget(widget)
+        bar.messageChanged.connect(self._make_room)
+
+    def _make_room(self, message: str) -> None:
+        """A message too long for the room the sections leave: the yielding ones step aside, one by one."""
+        bar = self.statusBar()
+        needed = bar.fontMetrics().horizontalAdvance(message) + 24  # the bar's margins and size grip
+        sections = (self.clipboard_label, self.busy_bar, self.refreshed_label, self.rate_label, self.user_label)
+        for section in (self.refreshed_label, self.rate_label):
+            section.make_room(False)
+        for section in (self.refreshed_label, self.rate_label):
+            taken = sum(s.sizeHint().width() + 6 for s in sections if s.isVisible())
+            if not message or needed <= bar.width() - taken:
+                return
+            section.make_room(True)
 
     def show_tests_empty(self, text: str) -> None:
         """ "No tests yet", "No tests by this account" … on the empty tests table, or nothing ("")."""
@@ -442,7 +465,7 @@ class MainWindow(QMainWindow):
     def set_activity_title(self, name: str | None) -> None:
         """The tab says whose activity it shows, so selecting an account visibly changes it."""
         index = self.lower_tabs.indexOf(self.activity_tab)
-        self.lower_tabs.setTabText(index, f"Activit&y · {plain.mnemonic(name)}" if name else "Activit&y")
+        self.lower_tabs.setTabText(index, f"Activit&y · {plain.mnemonic(plain.short(name))}" if name else "Activit&y")
 
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
