@@ -104,6 +104,40 @@ def test_a_status_message_about_long_names_is_read_to_its_end(gui, qtbot):
     assert len(w.lower_tabs.tabText(w.lower_tabs.indexOf(w.activity_tab))) < 50  # the tab, too
 
 
+def test_a_deleted_accounts_tests_say_deleted_at_once_and_in_full(gui, qtbot):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from tbdesk.gui.sizes import ICON, PADDING
+
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    jenkins = row_of(desk, "jenkins-mobile")
+
+    def labels() -> set[str]:
+        return {
+            desk.tests.index(r, TestCol.STARTED_BY).data()
+            for r in range(desk.tests.rowCount())
+            if (sb_ := desk.tests.test_at(r).started_by) and sb_.is_service_account and sb_.id == jenkins.id
+        }
+
+    assert labels() == {"jenkins-mobile"}
+    desk.sync.stop_polling()  # what follows must not wait for a poll
+    desk.select_account(jenkins.id)
+    w.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_Delete)
+    dialog = gui.run(until(lambda: visible_dialog(desk, DeleteDialog), what="delete dialog"))
+    type_text(qtbot, "jenkins-mobile")
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: row_of(desk, "jenkins-mobile") is None, what="deleted"))
+    assert not dialog.isVisible()
+    assert labels() == {"jenkins-mobile (deleted)"}  # at once
+    italic = QFont(w.tests_view.font())
+    italic.setItalic(True)
+    needed = QFontMetrics(italic).horizontalAdvance("jenkins-mobile (deleted)") + ICON + PADDING // 2
+    assert w.tests_view.horizontalHeader().sectionSize(TestCol.STARTED_BY) >= needed  # not "jenkins-mobile (de…"
+
+
 def test_long_identifiers_keep_the_window_its_size(gui, qtbot):
     sb = asgi_sandbox()
     long_name = "pipeline-" + "x" * 91  # 100 characters, the most allowed

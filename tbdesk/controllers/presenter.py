@@ -89,6 +89,7 @@ class Presenter(QObject):
         row = self.accounts.row_of(account_id)
         shown = self.accounts_proxy.mapFromSource(self.accounts.index(row, 0)) if row is not None else QModelIndex()
         was_selected = shown.isValid() and self.window.accounts_view.selectionModel().isRowSelected(shown.row())
+        self.tests.mark_deleted(account_id)  # "(deleted)" at once, not after the next poll
         self.accounts.remove(account_id)
         left = self.accounts_proxy.rowCount()
         if not was_selected or not left:

@@ -701,6 +701,18 @@ class TestsModel(QAbstractTableModel):
             col = TestCol.STARTED_BY
             self.dataChanged.emit(self.index(min(changed), col), self.index(max(changed), col))
 
+    def mark_deleted(self, account_id: int) -> None:
+        """A service account was deleted here: its tests say "(deleted)" at once, as the server will."""
+        changed = []
+        for row, t in enumerate(self._rows):
+            sb = t.started_by
+            if sb is not None and sb.is_service_account and sb.id == account_id and not sb.deleted:
+                self._rows[row] = replace(t, started_by=replace(sb, deleted=True))
+                changed.append(row)
+        if changed:
+            col = TestCol.STARTED_BY
+            self.dataChanged.emit(self.index(min(changed), col), self.index(max(changed), col))
+
     def tests(self) -> list[Test]:
         return list(self._rows)
 

@@ -40,7 +40,8 @@ def test_widths(view: QTableView) -> dict[int, int]:
         TestCol.STATUS: w(view, ("running",), icon=True),
         TestCol.BROWSER: w(view, ("Microsoft Edge 130",)),
         TestCol.PLATFORM: w(view, ("macOS 15 Sequoia",)),
-        TestCol.STARTED_BY: w(view, ("nightly-regression",), icon=True),
+        # A deleted account reads "jenkins-mobile (deleted)" (grey italics): room for the word, not "(de…".
+        TestCol.STARTED_BY: w(view, ("nightly-regression (deleted)",), icon=True),
         TestCol.BUILD: w(view, ("build-1234",)),
         TestCol.CREATED: w(view, ("2026-12-31 23:59",)),
         TestCol.DURATION: w(view, ("12:34",)),
