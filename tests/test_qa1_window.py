@@ -10,11 +10,14 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 from test_window_keys import CTRL, _loop, focused, press, signed_in, visible_dialog
 
+from tbdesk.credentials import CredentialStore
 from tbdesk.gui import shortcuts
-from tbdesk.gui.dialogs import DeleteDialog
+from tbdesk.gui.dialogs import DeleteDialog, SignInDialog
 from tbdesk.gui.models import ROW_ROLE
 
 from helpers.gui import row_of, until
+from helpers.keyring import MemoryKeyring
+from helpers.sandbox import asgi_sandbox, role_pair
 
 __all__ = ["_loop"]  # the autouse fixture that lets the key helpers wait on this test's loop
 ALT = Qt.KeyboardModifier.AltModifier
@@ -125,3 +128,95 @@ def test_the_first_focus_is_the_accounts_table_on_a_visible_row(gui, qtbot):
     assert w.show_combo.currentIndex() == 0  # still "All accounts"
     assert desk.selected().identifier == shown_identifiers(desk)[1]
     w.accounts_view.viewport().grab().save(str(gui.tmp / "first-focus.png"))
+
+
+# -- signing in: the chosen server and named profiles ---------------------------------------------
+
+
+def sign_in_dialog(gui, desk) -> SignInDialog:
+    dialog = gui.run(until(lambda: isinstance(desk.dialog, SignInDialog) and desk.dialog.isVisible() and desk.dialog))
+    dialog.activateWindow()
+    gui.run(until(lambda: focused() is dialog.key, what="focus in the Key field"))
+    return dialog
+
+
+def file_menu_item(gui, qtbot, desk, letter: Qt.Key) -> None:
+    desk.window.activateWindow()
+    gui.run(until(lambda: QApplication.activeWindow() is desk.window, what="the window active"))
+    press(qtbot, Qt.Key.Key_F, ALT)
+    menu = gui.run(until(QApplication.activePopupWidget, what="File menu"))
+    qtbot.keyClick(menu, letter)
+
+
+def fill_and_submit(qtbot, key: str, secret: str, profile: str | None = None) -> None:
+    qtbot.keyClicks(QApplication.focusWidget(), key)
+    press(qtbot, Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), secret)
+    if profile is not None:
+        press(qtbot, Qt.Key.Key_Tab)
+        press(qtbot, Qt.Key.Key_A, CTRL)
+        qtbot.keyClicks(QApplication.focusWidget(), profile)
+    press(qtbot, Qt.Key.Key_Return)
+
+
+def test_file_sign_in_keeps_the_api_url_given_on_the_command_line(gui, qtbot):
+    """QA #4: Escape the first sign-in dialog, then File → Sign in…: the URL had become api.testingbot.com."""
+    sb = asgi_sandbox()
+    desk = gui.desk(sb, key=False)  # --api-url <sandbox>, nothing stored
+    task = gui.loop.create_task(desk.start())
+    first = sign_in_dialog(gui, desk)
+    assert first.api_url.text() == sb.url
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(task)
+    file_menu_item(gui, qtbot, desk, Qt.Key.Key_I)  # Sign in…
+    dialog = sign_in_dialog(gui, desk)
+    assert dialog is not first and dialog.api_url.text() == sb.url
+    fill_and_submit(qtbot, sb.key, sb.secret)
+    gui.run(until(desk.loaded.is_set, what="signed in at the sandbox"))
+    assert desk.session.profile.api_url == sb.url
+
+
+def test_sign_in_names_a_profile_and_switch_profile_lists_them(gui, qtbot):
+    """QA #6: each remembered sign-in overwrote the only profile; now a name keeps each pair apart."""
+    sb = asgi_sandbox()
+    backend = MemoryKeyring()
+    store = CredentialStore(gui.tmp / "config", backend=backend)
+    desk = gui.desk(sb, key=False, store=store)
+    task = gui.loop.create_task(desk.start())
+    dialog = sign_in_dialog(gui, desk)
+    assert dialog.profile.text() == "default" and dialog.remember.isChecked()
+    fill_and_submit(qtbot, sb.key, sb.secret)  # the prefilled name
+    gui.run(until(desk.loaded.is_set, what="signed in"))
+    gui.run(task)
+    member_key, member_secret = gui.run(role_pair(sb, "member"))
+    # File → Sign in… under a new name adds a profile; the current one is prefilled.
+    file_menu_item(gui, qtbot, desk, Qt.Key.Key_I)
+    dialog = sign_in_dialog(gui, desk)
+    assert dialog.profile.text() == "default"
+    fill_and_submit(qtbot, member_key, member_secret, profile="staging member")
+    gui.run(until(lambda: desk.session.profile.name == "staging member" and desk.session.user.role == "member"))
+    assert [p.name for p in store.profiles()] == ["default", "staging member"]
+    names = [a.text().replace("&&", "&") for a in desk.window.profiles_menu.actions()]
+    assert names == ["default", "staging member"]
+    checked = [a.text() for a in desk.window.profiles_menu.actions() if a.isChecked()]
+    assert checked == ["staging member"]
+    # An existing name updates that profile (no third one).
+    file_menu_item(gui, qtbot, desk, Qt.Key.Key_I)
+    dialog = sign_in_dialog(gui, desk)
+    assert dialog.profile.text() == "staging member"
+    fill_and_submit(qtbot, sb.key, sb.secret, profile="default")
+    gui.run(until(lambda: desk.session.profile.name == "default" and desk.session.can_manage, what="owner again"))
+    assert [p.name for p in store.profiles()] == ["staging member", "default"]
+    # File → Switch profile → "staging member": the member's pair from the keyring.
+    file_menu_item(gui, qtbot, desk, Qt.Key.Key_W)
+    submenu = gui.run(until(lambda: desk.window.profiles_menu.isVisible() and desk.window.profiles_menu))
+    for _ in range(3):
+        if (submenu.activeAction() and submenu.activeAction().text()) == "staging member":
+            break
+        qtbot.keyClick(submenu, Qt.Key.Key_Down)
+    qtbot.keyClick(submenu, Qt.Key.Key_Return)
+    gui.run(until(lambda: desk.session.user and desk.session.user.role == "member", what="switched"))
+    # Key and secret only in the keyring, one entry per profile; the profiles file has names and URLs.
+    assert {name for (_service, name) in backend.items} == {"default", "staging member"}
+    text = (gui.tmp / "config" / "profiles.json").read_text("utf-8")
+    assert sb.secret not in text and member_secret not in text and sb.key not in text

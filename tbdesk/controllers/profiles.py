@@ -72,7 +72,7 @@ class Profiles(QObject):
             self.session.stopped.emit()
             problem = await self.session.try_sign_in(creds, profile, remember=False)
         if problem is not None:
-            await self.session.sign_in_dialog(profile.api_url, f"Profile “{name}”: {problem}")
+            await self.session.sign_in_dialog(profile.api_url, f"Profile “{name}”: {problem}", profile=name)
         self.refresh_menu()
 
     def sign_out(self) -> None:

@@ -19,7 +19,7 @@ from ..api.client import Credentials, TestingBotClient, check_base_url
 from ..api.errors import ApiError, AuthenticationError, NotFound, PermissionDenied
 from ..api.models import User
 from ..core.wording import describe, endpoint_refused, service_account_refusal
-from ..credentials import CredentialStore, KeyringUnavailable, Profile
+from ..credentials import DEFAULT_PROFILE, CredentialStore, KeyringUnavailable, Profile
 from ..gui import plain
 from ..gui.dialogs import SignInDialog, submissions
 from ..options import Options
@@ -77,7 +77,18 @@ class Session(QObject):
 
     @property
     def api_url(self) -> str:
-        return self.profile.api_url if self.profile else s.DEFAULT_API_URL
+        """Where a new sign-in goes: the current profile's server, else the one given with --api-url; never
+        silently TestingBot's own when the user chose another (the pair would go to a server they did not pick)."""
+        if self.profile is not None:
+            return self.profile.api_url
+        return self.options.api_url or s.DEFAULT_API_URL
+
+    @property
+    def profile_name(self) -> str:
+        """The name a sign-in is kept under unless the user types another: the current, --profile's, or "default"."""
+        if self.profile is not None and self.profile.name != "sandbox":
+            return self.profile.name
+        return self.options.profile or self.store.last_profile() or DEFAULT_PROFILE
 
     def require_client(self) -> TestingBotClient:
         if self.client is None:
@@ -186,16 +197,27 @@ class Session(QObject):
             await probe.aclose()
         return f"{problem} The API answers at {suggested}: add /v1 to the URL."
 
-    async def sign_in_dialog(self, api_url: str, message: str | None = None) -> None:
+    async def sign_in_dialog(self, api_url: str, message: str | None = None, profile: str | None = None) -> None:
         # Ask the keyring before offering to remember the pair: locked, refused or broken is said up front.
         keyring_problem = await asyncio.to_thread(self.store.check_keyring)
         log.info("asking to sign in (%s)", message or "no usable stored pair")
-        dialog = SignInDialog(self.window, api_url, keyring_problem, message, check_url=check_base_url)
+        try:
+            names = [p.name for p in self.store.profiles()]
+        except OSError:
+            names = []
+        dialog = SignInDialog(
+            self.window,
+            api_url,
+            keyring_problem,
+            message,
+            check_url=check_base_url,
+            profile=profile or self.profile_name,
+            profiles=names,
+        )
         self.dialogs.track(dialog)
         self.window.statusBar().clearMessage()  # an old "loading failed" is not what the dialog is about
-        async for key, secret, url, remember in submissions(dialog, self.user_wait):
+        async for key, secret, url, remember, name in submissions(dialog, self.user_wait):
             dialog.set_busy(True)
-            name = self.options.profile or (self.profile.name if self.profile else "default")
             attempt = asyncio.ensure_future(self.try_sign_in(Credentials(key, secret), Profile(name, url), remember))
             dialog.cancelled.connect(attempt.cancel)
             try:

@@ -8,13 +8,14 @@ does the request and answers with accept() or show_error(). `submissions()` turn
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QFontDatabase, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -273,8 +274,11 @@ class SignInDialog(ActionDialog):
         keyring_problem: str | None,
         message: str | None = None,
         check_url: Callable[[str], object] | None = None,
+        profile: str = "default",
+        profiles: Sequence[str] = (),
     ) -> None:
-        """`check_url` raises ValueError with a message for a URL the client would refuse (the API layer's
+        """`profile` is the name the pair is kept under (an existing one of `profiles` is updated, a new one
+        added). `check_url` raises ValueError with a message for a URL the client would refuse (the API layer's
         check_base_url, handed in by the session: views do not import the client)."""
         super().__init__(parent, "Sign in to TestingBot", "Sign in")
         self._check_url = check_url
@@ -283,6 +287,12 @@ class SignInDialog(ActionDialog):
         self.api_url = child(self.content, QLineEdit, "apiUrlEdit")
         self.advanced = child(self.content, QGroupBox, "advancedBox")
         self.remember = child(self.content, QCheckBox, "rememberCheck")
+        self.profile = child(self.content, QLineEdit, "profileEdit")
+        self.profile.setText(profile)
+        self.profile.setAccessibleDescription("Stored profiles: " + (", ".join(profiles) or "none yet"))
+        names = QCompleter(list(profiles), self.profile)
+        names.setCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)
+        self.profile.setCompleter(names)
         self.api_url.setText(api_url)
         self._eye = QAction(icon("eye"), "Show the secret", self.secret)
         self._eye.setCheckable(True)
@@ -291,7 +301,7 @@ class SignInDialog(ActionDialog):
         self.pair_note = child(self.content, QLabel, "pairNote")
         self._key_length = 0
         self.key.textChanged.connect(self._split_pair)  # first: the secret must leave the Key field at once
-        for edit in (self.key, self.secret, self.api_url):
+        for edit in (self.key, self.secret, self.api_url, self.profile):
             edit.textChanged.connect(self._validate)  # Enter is the default button's: one submission
         self._remember_allowed = not keyring_problem
         if keyring_problem:
@@ -313,7 +323,7 @@ class SignInDialog(ActionDialog):
         """While signing in, the fields and Sign in are off but Cancel stays live: an unreachable server
         must not hold the dialog for the length of a timeout."""
         self.busy = busy
-        for widget in (self.key, self.secret, self.api_url, self.advanced, self.remember, self.ok):
+        for widget in (self.key, self.secret, self.profile, self.api_url, self.advanced, self.remember, self.ok):
             widget.setEnabled(not busy and (widget is not self.remember or self._remember_allowed))
         if not busy:
             self._validate()
@@ -348,14 +358,16 @@ class SignInDialog(ActionDialog):
         self.adjustSize()
 
     def _validate(self) -> None:
-        self.ok.setEnabled(bool(self.key.text().strip() and self.secret.text().strip() and self.api_url.text().strip()))
+        fields = (self.key, self.secret, self.api_url, self.profile)
+        self.ok.setEnabled(all(edit.text().strip() for edit in fields))
 
-    def value(self) -> tuple[str, str, str, bool]:
+    def value(self) -> tuple[str, str, str, bool, str]:
         return (
             self.key.text().strip(),
             self.secret.text().strip(),
             self.api_url.text().strip(),
             self.remember.isChecked(),
+            " ".join(self.profile.text().split()),  # one line (at most 64 characters): it names a menu item
         )
 
     def _submit(self) -> None:
