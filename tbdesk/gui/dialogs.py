@@ -12,7 +12,16 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QFontDatabase, QGuiApplication, QKeyEvent
+from PySide6.QtGui import (
+    QAction,
+    QDesktopServices,
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QGuiApplication,
+    QKeyEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
@@ -89,6 +98,16 @@ class ActionDialog(QDialog):
 
     def value(self) -> Any:
         return None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A window is sized from its width-independent hint; wrapped text (a heading on two lines at 2x) then
+        # needs more height than that, and the rows below were squeezed until their descenders were cut.
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            needed = layout.totalHeightForWidth(self.width())
+            if needed > self.height():
+                self.resize(self.width(), needed)
 
     def _submit(self) -> None:
         if self.ok.isEnabled() and not self.busy:
@@ -191,10 +210,8 @@ class RotateDialog(ActionDialog):
     def __init__(self, parent: QWidget | None, account: ServiceAccount, usage: Usage | None) -> None:
         super().__init__(parent, "Rotate access key", "Rotate access key")
         self.account = account
-        child(self.content, QLabel, "titleLabel").setText(
-            plain.text(f"Rotate the access key of “{account.identifier}”?")
-        )
-        child(self.content, QLabel, "titleLabel").setStyleSheet("font-weight: 600;")
+        heading = child(self.content, QLabel, "titleLabel")
+        _heading(heading, "Rotate the access key of “{name}”?", account.identifier)
         _show_usage(self.content, usage)
         _cancel_is_default(self)
 
@@ -209,8 +226,8 @@ class DeleteDialog(ActionDialog):
         super().__init__(parent, "Delete service account", "Delete")
         self.account = account
         _show_usage(self.content, usage)  # as Rotate shows it: who would break
-        child(self.content, QLabel, "titleLabel").setText(plain.text(f"Delete “{account.identifier}”?"))
-        child(self.content, QLabel, "titleLabel").setStyleSheet("font-weight: 600;")
+        heading = child(self.content, QLabel, "titleLabel")
+        _heading(heading, "Delete “{name}”?", account.identifier)
         plain.label(child(self.content, QLabel, "promptLabel"), f"Type {account.identifier} to confirm:")
         self.confirm = child(self.content, QLineEdit, "confirmEdit")
         # No accessible name of its own: the buddy label ("Type ci-runner to confirm:") names the field.
@@ -241,6 +258,21 @@ class DeleteDialog(ActionDialog):
 
     def value(self) -> int:
         return self.account.id
+
+
+HEADING_NAME_PX = 360  # the widest an identifier may be in a heading: it fits the dialog's narrowest width
+
+
+def _heading(label: QLabel, template: str, identifier: str) -> None:
+    """A dialog's bold question naming an account: the identifier elided with "…" to fit (one long word cannot
+    wrap and was cut at the dialog's edge), the whole identifier in the tooltip and for screen readers."""
+    label.setStyleSheet("font-weight: 600;")
+    font = label.font()
+    font.setWeight(QFont.Weight.DemiBold)
+    name = QFontMetrics(font).elidedText(plain.text(identifier), Qt.TextElideMode.ElideRight, HEADING_NAME_PX)
+    plain.label(label, template.format(name=name))
+    label.setToolTip(plain.tooltip(identifier))
+    label.setAccessibleDescription(plain.text(identifier))
 
 
 def _show_usage(content: QWidget, usage: Usage | None) -> None:
@@ -440,7 +472,9 @@ class TestDetailsDialog(QDialog):
 
     def _add_row(self, label: str, value: str) -> None:
         text = QLabel()
-        plain.label(text, value)
+        plain.label(text, plain.short(value, 60))  # a 100-character identifier was cut at the dialog's edge
+        if len(value) > 60:
+            text.setToolTip(plain.tooltip(value))  # whole here and under "Show all fields"
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         text.setWordWrap(True)
         self.values[label] = text

@@ -83,7 +83,8 @@ class HandoverPanel(QDialog):
         self.account_combo = child(c, QComboBox, "accountCombo")
         self.account_combo.setAccessibleName("Service account to hand over")
         for i, pair in enumerate(self.pairs):
-            self.account_combo.addItem(f"{pair.identifier}  ({i + 1} of {len(self.pairs)})")
+            self.account_combo.addItem(f"{plain.short(pair.identifier)}  ({i + 1} of {len(self.pairs)})")
+            self.account_combo.setItemData(i, plain.tooltip(pair.identifier), Qt.ItemDataRole.ToolTipRole)
         for name in ("accountLabel", "accountCombo"):
             child(c, QWidget, name).setVisible(len(self.pairs) > 1)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -142,7 +143,9 @@ class HandoverPanel(QDialog):
 
     def _show_pair(self, _index: int) -> None:
         pair = self.pair
-        self.title.setText(plain.text(f"New key and secret for “{pair.identifier}”"))
+        # Shortened (the tooltip has it whole): one long word cannot wrap and would widen the panel.
+        self.title.setText(f"New key and secret for “{plain.short(pair.identifier, 60)}”")
+        self.title.setToolTip(plain.tooltip(pair.identifier))
         self.key_edit.setText(pair.key)
         self.hide_secret()
         self._reveal_toggled(False)
@@ -207,7 +210,7 @@ class HandoverPanel(QDialog):
         self._copy(snippets.render(form, pair.key, pair.secret, self.api_url), label)
 
     def _copy(self, text: str, what: str) -> None:
-        self.guard.copy(text, f"{what} of “{self.pair.identifier}”")
+        self.guard.copy(text, f"{what} of “{plain.short(self.pair.identifier)}”")
 
     def _countdown(self, label: str, left: int) -> None:
         self.clipboard_label.setText(f"{label} copied · clears in {left} s" if left else "")

@@ -465,7 +465,9 @@ class MainWindow(QMainWindow):
     def set_activity_title(self, name: str | None) -> None:
         """The tab says whose activity it shows, so selecting an account visibly changes it."""
         index = self.lower_tabs.indexOf(self.activity_tab)
+        # Shortened: a 100-character identifier would push the Recent tests tab aside; the tooltip has it whole.
         self.lower_tabs.setTabText(index, f"Activit&y · {plain.mnemonic(plain.short(name))}" if name else "Activit&y")
+        self.lower_tabs.setTabToolTip(index, plain.tooltip(f"Activity of “{name}”") if name else "")
 
     def set_busy(self, busy: bool) -> None:
         self._busy = busy

@@ -1,0 +1,81 @@
+"""A 100-character identifier everywhere it is shown (QA report 1, items 36 and 37): shortened with "…" where
+room is fixed, the whole name in a tooltip, and no window pushed wider than the screen it was made for."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QGroupBox, QLabel
+
+from tbdesk.gui.dialogs import RotateDialog, TestDetailsDialog
+from tbdesk.gui.models import ROW_ROLE
+
+from helpers.gui import click, row_of, until
+from helpers.sandbox import asgi_sandbox
+
+LONG = ("pipeline-very-long-name-" * 5)[:100]
+
+
+def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+
+
+def test_a_100_character_identifier_is_shortened_where_room_is_fixed(gui, qtbot):
+    sb = asgi_sandbox()
+    ci = next(r for r in sb.store.service_accounts(0, 100)[0] if r["identifier"] == "ci-runner")
+    sb.store.rename_service_account(ci["id"], LONG)
+    desk = gui.start(gui.desk(sb))
+    gui.run(until(lambda: desk.accounts.usage_loaded, what="usage"))
+    w = desk.window
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    account = row_of(desk, LONG)
+    desk.select_account(account.id)
+    w.accounts_view.setFocus()
+
+    # The Activity tab: shortened, whole in its tooltip.
+    tabs = w.lower_tabs
+    index = tabs.indexOf(w.activity_tab)
+    assert "…" in tabs.tabText(index) and len(tabs.tabText(index)) < 50
+    assert LONG in tabs.tabToolTip(index)
+
+    # Rotate: the heading ends in "…" and fits; the recent-use rows get their full height (no cut descenders).
+    press(qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    dialog = gui.run(until(lambda: isinstance(d := desk.dialog, RotateDialog) and d.isVisible() and d))
+    heading = dialog.content.findChild(QLabel, "titleLabel")
+    assert "…" in heading.text() and LONG in heading.toolTip()
+    assert heading.minimumSizeHint().width() <= heading.width() <= dialog.width()
+    for label in dialog.content.findChild(QGroupBox, "usageBox").findChildren(QLabel):
+        assert label.height() >= label.sizeHint().height(), label.objectName()
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not dialog.isVisible(), what="cancelled"))
+
+    # The hand-over panel: a copy's status line does not widen it past the main window.
+    w.handover_action.trigger()
+    panel = gui.run(until(lambda: (p := desk.lifecycle.panel) is not None and p.isVisible() and p, what="panel"))
+    width = panel.width()
+    click(qtbot, panel.copy_key_button)
+    qtbot.waitUntil(lambda: panel.clipboard_label.text() != "")
+    QApplication.processEvents()
+    assert panel.width() == width and panel.minimumSizeHint().width() <= w.width()
+    assert "…" in panel.title.text() and LONG in panel.title.toolTip()
+    panel.close()
+
+    # Test details: "Started by" shortened with "…" inside the dialog, whole in the tooltip.
+    view = w.tests_view
+    row = next(
+        r
+        for r in range(desk.tests_proxy.rowCount())
+        if (t := desk.tests_proxy.index(r, 0).data(ROW_ROLE)).started_by and t.started_by.label == LONG
+    )
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    view.setFocus()
+    view.setCurrentIndex(desk.tests_proxy.index(row, 0))
+    press(qtbot, Qt.Key.Key_Return)
+    details = gui.run(until(lambda: w.findChild(TestDetailsDialog)))
+    started_by = details.values["Started by"]
+    assert started_by.text().endswith("…") and LONG in started_by.toolTip()
+    assert started_by.mapTo(details, started_by.rect().topRight()).x() <= details.width()
+    assert started_by.minimumSizeHint().width() <= started_by.width()
+    details.close()
+    QApplication.clipboard().clear()
