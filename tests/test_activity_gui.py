@@ -452,3 +452,52 @@ def test_export_is_off_while_signed_out(gui, qtbot):
     )
     assert not desk.window.export_button.isEnabled()
     again.reject()
+
+
+def test_activity_axis_tops_are_round_and_close_to_the_busiest_day():
+    from tbdesk.gui.activity_panel import nice_ceiling
+
+    assert [nice_ceiling(n) for n in (0, 1, 3, 7, 95, 101, 200, 230, 1335)] == [2, 2, 4, 8, 100, 120, 200, 250, 1500]
+
+
+def test_activity_tab_polish_singular_point_whole_browser_names_and_roomy_rows(qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    from tbdesk.core.activity import ActivityLog, PassRate, account_activity
+    from tbdesk.gui.activity_panel import ActivityPanel, _trend
+
+    assert _trend(PassRate(79, 21), PassRate(78, 22)) == "1 point better than the 7 days before."
+    assert _trend(PassRate(70, 30), PassRate(78, 22)) == "8 points worse than the 7 days before."
+    now = datetime.now(UTC)
+    tests = [
+        Test.parse(
+            {
+                "id": i,
+                "name": f"checkout #{i}",
+                "state": "COMPLETE",
+                "status_id": 1,
+                "browser": browser,
+                "browser_version": "130",
+                "build": f"build-{i % 7}",
+                "created_at": (now - timedelta(hours=i)).isoformat(),
+                "started_by": {"type": "service_account", "id": 5, "name": "ci"},
+            }
+        )
+        for i, browser in enumerate(["microsoftedge", "chrome", "safari", "firefox"] * 30)
+    ]
+    log = ActivityLog()
+    log.add(tests)
+    panel = ActivityPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1160, 330)  # the tab at the window's default size
+    panel.show()
+    panel.show_activity("ci", account_activity(log.of(5)))
+    qtbot.waitUntil(lambda: panel.browsers.isVisible())
+    fm = QFontMetrics(panel.browsers.font())
+    names = [name for name, _ in panel.browsers.rows]
+    assert "Microsoft Edge 130" in names
+    name_w = panel.browsers.name_width(fm)
+    assert panel.browsers.shown_name(fm, "Microsoft Edge 130", name_w) == "Microsoft Edge 130"  # not "Microso…dge 130"
+    tree = panel.last_tests
+    row = tree.visualItemRect(tree.topLevelItem(0)).height()
+    assert row >= QFontMetrics(tree.font()).height() + 6  # not cramped

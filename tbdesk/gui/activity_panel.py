@@ -83,7 +83,7 @@ class StackedBars(QWidget):
         plot = self._plot()
         text_pen = pal.color(QPalette.ColorRole.PlaceholderText)
         top = max((sum(d) for d in self.days), default=0)
-        scale = _nice_ceiling(top)
+        scale = nice_ceiling(top)
         # Grid: zero, half and the top value, labelled on the left.
         for frac in (0.0, 0.5, 1.0):
             y = plot.bottom() - frac * plot.height()
@@ -145,14 +145,22 @@ def day_text(day: date, counts: tuple[int, int, int, int]) -> str:
     return f"{day:%a %d %b}: {total} tests" + (f" ({', '.join(parts)})" if parts else "")
 
 
-def _nice_ceiling(value: int) -> int:
-    """The axis top: 2, 4, 6, 10, 20, 40, 60, 100… at or above the busiest day."""
+NICE = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)  # round steps within a power of ten
+
+
+def nice_ceiling(value: int) -> int:
+    """The axis top: the first round number (… 150, 200, 250, 300, 400 …) at or above the busiest day, and
+    even, so the middle line is a whole number too. Close to the peak: 230 tests go up to 250, not 400."""
     magnitude = 1
     while True:
-        for factor in (2, 4, 6, 10):  # even, so the middle line is a whole number too
-            if factor * magnitude >= value:
-                return factor * magnitude
+        for factor in NICE:
+            top = round(factor * magnitude)
+            if top >= max(value, 2) and top % 2 == 0:
+                return top
         magnitude *= 10
+
+
+MIN_BAR = 40  # pixels: the longest bar of a ranked list, at least
 
 
 class RankedBars(QWidget):
@@ -175,10 +183,27 @@ class RankedBars(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(220, max(1, len(self.rows)) * self.ROW)
+        # Room for the widest name, a bar and its count: the layout gives that much when it can.
+        fm = QFontMetrics(self.font())
+        names = max((fm.horizontalAdvance(name) for name, _ in self.rows), default=0)
+        counts = max((fm.horizontalAdvance(str(n)) for _, n in self.rows), default=0)
+        return QSize(max(220, names + counts + 16 + 2 * MIN_BAR), max(1, len(self.rows)) * self.ROW)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(140, max(1, len(self.rows)) * self.ROW)
+
+    def _count_width(self, fm: QFontMetrics) -> int:
+        return max((fm.horizontalAdvance(str(n)) for _, n in self.rows), default=0) + 8
+
+    def name_width(self, fm: QFontMetrics) -> int:
+        """A name takes what it needs while a short bar and the count still fit: "Microsoft Edge 130" whole
+        wherever there is room, cut in the middle only in a narrow panel."""
+        widest = max((fm.horizontalAdvance(name) for name, _ in self.rows), default=0) + 8
+        return max(min(widest, int(self.width() * 0.4)), min(widest, self.width() - self._count_width(fm) - MIN_BAR))
+
+    @staticmethod
+    def shown_name(fm: QFontMetrics, name: str, name_w: int) -> str:
+        return fm.elidedText(name, Qt.TextElideMode.ElideMiddle, name_w - 6)  # 8 apart, 2 for rounding
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
@@ -190,14 +215,14 @@ class RankedBars(QWidget):
             p.end()
             return
         top = max(n for _, n in self.rows[:TOP]) or 1
-        count_w = max(fm.horizontalAdvance(str(n)) for _, n in self.rows) + 8
-        name_w = min(int(self.width() * 0.55), max(fm.horizontalAdvance(name) for name, _ in self.rows) + 8)
+        count_w = self._count_width(fm)
+        name_w = self.name_width(fm)
         bar_area = max(10, self.width() - name_w - count_w)
         bar_color = chart_colors.muted(pal, QPalette.ColorRole.Highlight, 0.7)
         for i, (name, n) in enumerate(self.rows):
             y = i * self.ROW
             p.setPen(pal.color(QPalette.ColorRole.WindowText))
-            elided = fm.elidedText(name, Qt.TextElideMode.ElideMiddle, name_w - 8)
+            elided = self.shown_name(fm, name, name_w)
             p.drawText(
                 QRectF(0, y, name_w, self.ROW), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided
             )
@@ -288,6 +313,7 @@ class ActivityPanel(QWidget):
         self.last_tests.setAccessibleName("Last tests of this account")
         self.last_tests.setRootIsDecorated(False)
         self.last_tests.setUniformRowHeights(True)
+        self.last_tests.setStyleSheet("QTreeWidget#lastTests::item { padding: 3px 2px; }")  # not cramped
         self.last_tests.setHeaderLabels(["Last tests", "Result", "Build", "Browser", "Started"])
         self.last_tests.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.last_tests.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -346,4 +372,5 @@ def _trend(this: PassRate, last: PassRate) -> str:
     change = round((this.rate - last.rate) * 100)
     if change == 0:
         return "No change."
-    return f"{abs(change)} points {'better' if change > 0 else 'worse'} than the 7 days before."
+    points = "point" if abs(change) == 1 else "points"
+    return f"{abs(change)} {points} {'better' if change > 0 else 'worse'} than the 7 days before."
