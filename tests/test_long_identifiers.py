@@ -3,6 +3,13 @@ room is fixed, the whole name in a tooltip, and no window pushed wider than the 
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QGroupBox, QLabel
 
@@ -79,3 +86,21 @@ def test_a_100_character_identifier_is_shortened_where_room_is_fixed(gui, qtbot)
     assert started_by.minimumSizeHint().width() <= started_by.width()
     details.close()
     QApplication.clipboard().clear()
+
+
+@pytest.mark.parametrize("scale", ["1", "2"])
+def test_rotate_and_delete_rows_get_their_full_height(tmp_path, scale):
+    """At 2x a long heading wrapped onto a second line and the recent-use rows were squeezed (descenders cut)."""
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "s", "x": 0, "y": 0, "width": 2560, "height": 1440}]}))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}", "QT_SCALE_FACTOR": scale}
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "dialog_fit_probe.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert not seen["squeezed"], seen
