@@ -123,6 +123,9 @@ class TbDesk(QObject):
         w.tests_view.activated.connect(p.open_test)  # Enter on a row
         p.started_by.changed.connect(p.tests_changed)
         p.test_filters.changed.connect(p.tests_changed)
+        p.started_by.changed.connect(p.filters_applied)
+        p.test_filters.changed.connect(p.filters_applied)
+        w.load_all_button.clicked.connect(lambda: self.runner.spawn("load-all", sync.load_all(), replace=False))
         w.clear_filters.clicked.connect(p.clear_test_filters)
         w.export_button.clicked.connect(self.export.export)
         w.only_selected.clicked.connect(p.filter_tests_by_selected)

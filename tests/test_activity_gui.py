@@ -18,7 +18,7 @@ from tbdesk.core.activity import FAILED, PASSED, local_days
 from tbdesk.core.export import HEADER
 from tbdesk.gui import chart_colors
 from tbdesk.gui.dialogs import SignInDialog
-from tbdesk.gui.models import SPARK_ROLE, AccountCol
+from tbdesk.gui.models import ROW_ROLE, SPARK_ROLE, AccountCol
 
 from helpers.gui import click, row_of, until
 from helpers.sandbox import Sandbox, asgi_sandbox
@@ -501,3 +501,38 @@ def test_activity_tab_polish_singular_point_whole_browser_names_and_roomy_rows(q
     tree = panel.last_tests
     row = tree.visualItemRect(tree.topLevelItem(0)).height()
     assert row >= QFontMetrics(tree.font()).height() + 6  # not cramped
+
+
+def test_filters_say_they_cover_the_loaded_tests_and_load_all_covers_every_test(gui, qtbot, tmp_path: Path):
+    sb = asgi_sandbox()  # 300 tests: pages of 100
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    view = w.tests_view
+    gui.run(until(lambda: w.started_by.findText("ci-old (deleted)") > 0, what="starters from the tests"))
+    everyone = gui.run(all_tests(desk))
+    ci_old = [t for t in everyone if t.started_by and t.started_by.name == "ci-old" and t.started_by.deleted]
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 2)  # scrolled down a bit
+    assert view.verticalScrollBar().value() > 0
+    qtbot.keyClicks(focus(gui, w.started_by), "ci-o")
+    assert w.started_by.currentText() == "ci-old (deleted)"
+    assert view.verticalScrollBar().value() == 0  # the filtered list starts at its top
+    loaded = desk.tests.rowCount()
+    assert loaded < desk.tests.total == 300
+    shown = desk.tests_proxy.rowCount()
+    assert w.tests_count.text() == f"{shown} shown of the {loaded} loaded tests"
+    assert w.load_all_button.isVisible() and w.load_all_button.text() == "Load all 300"
+    assert "of the" in w.export_button.toolTip() and "Load all 300" in w.export_button.toolTip()
+
+    click(qtbot, w.load_all_button)
+    gui.run(until(lambda: desk.tests.rowCount() == 300 and not desk.runner.running("load-all"), what="all loaded"))
+    assert desk.tests_proxy.rowCount() == len(ci_old)
+    assert w.tests_count.text() == f"{len(ci_old)} shown of 300 tests" and not w.load_all_button.isVisible()
+    # A current test stays in view when the filter changes (the last passed one, out of view after a scroll).
+    proxy = desk.tests_proxy
+    row = max(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data(ROW_ROLE).status == "passed")
+    view.setCurrentIndex(proxy.index(row, 0))
+    view.scrollToTop()
+    qtbot.keyClicks(focus(gui, w.result_combo), "P")
+    assert w.result_combo.currentText() == "Passed"
+    current = view.currentIndex()
+    assert current.isValid() and view.viewport().rect().contains(view.visualRect(current))

@@ -30,15 +30,19 @@ class TestsExport(QObject):
 
     def export(self) -> None:
         tests = self.proxy.shown_tests()  # what the user sees now, not what polling adds while choosing
-        ask_csv_path(self.window, self.window.settings, lambda path: self._save(path, tests))
+        model = self.proxy.sourceModel()
+        loaded, total = model.rowCount(), getattr(model, "total", 0)
+        # The export covers the loaded tests only: the message says so when some are not loaded yet.
+        note = f" (of the {loaded} loaded tests; {total - loaded} not loaded)" if loaded < total else ""
+        ask_csv_path(self.window, self.window.settings, lambda path: self._save(path, tests, note))
 
-    def _save(self, path: str, tests: list[Test]) -> None:
-        self.runner.spawn("export", self._write(path, tests), replace=False)
+    def _save(self, path: str, tests: list[Test], note: str = "") -> None:
+        self.runner.spawn("export", self._write(path, tests, note), replace=False)
 
-    async def _write(self, path: str, tests: list[Test]) -> None:
+    async def _write(self, path: str, tests: list[Test], note: str = "") -> None:
         try:
             count = await off_loop(write_csv, path, tests)
         except OSError as exc:
             self.messages.error(f"Could not save {path}: {exc.strerror or exc}")
             return
-        self.messages.info(f"Saved {count} tests to {path}.")
+        self.messages.info(f"Saved {count} tests{note} to {path}.")

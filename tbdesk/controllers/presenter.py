@@ -153,12 +153,37 @@ class Presenter(QObject):
             self.started_by.show_account(account.id)
 
     def tests_changed(self, *_: Any) -> None:
-        shown, loaded = self.tests_proxy.rowCount(), self.tests.rowCount()
-        loaded_text = f"{loaded} of {self.tests.total} loaded"
-        self.window.tests_count.setText(loaded_text if shown == loaded else f"{shown} shown · {loaded_text}")
-        self.window.clear_filters.setVisible(not self.tests_proxy.query.is_everything)
+        w = self.window
+        shown, loaded, total = self.tests_proxy.rowCount(), self.tests.rowCount(), self.tests.total
+        filtered = not self.tests_proxy.query.is_everything
+        more = loaded < total and self.session.client is not None
+        # The filters and the export see the loaded tests only: say so where they are, and offer the rest.
+        if filtered:
+            text = f"{shown} shown of the {loaded} loaded tests" if more else f"{shown} shown of {loaded} tests"
+        else:
+            text = f"{loaded} of {total} loaded" if more else f"{loaded} tests"
+        w.tests_count.setText(text)
+        loading = self.runner.running("load-all")
+        w.load_all_button.setVisible(more or loading)
+        w.load_all_button.setEnabled(not loading)
+        w.load_all_button.setText("Loading…" if loading else f"Load all {total}")
+        w.export_button.setToolTip(
+            f"Save the {shown} tests shown as a CSV file"
+            + (f" (of the {loaded} loaded; “Load all {total}” first to cover every test)" if more else "")
+        )
+        w.clear_filters.setVisible(filtered)
         self.window.export_button.setEnabled(shown > 0 and self.session.client is not None)
         self.window.show_tests_empty(self.tests_empty_text(shown, loaded))
+
+    def filters_applied(self) -> None:
+        """A filter changed: the current test stays in view if it still shows, else the list starts at its
+        top (not at the old scroll position, a half row showing)."""
+        view = self.window.tests_view
+        current = view.currentIndex()
+        if current.isValid():
+            view.scrollTo(current)
+        else:
+            view.scrollToTop()
 
     def tests_empty_text(self, shown: int, loaded: int) -> str:
         if shown or self.session.client is None:
@@ -194,6 +219,9 @@ class Presenter(QObject):
     def tasks_changed(self) -> None:
         self.window.set_busy(self.runner.busy)
         self.update_actions()
+        loading = self.runner.running("load-all")
+        if loading != (not self.window.load_all_button.isEnabled()):
+            self.tests_changed()  # "Load all" turns into "Loading…" and back
 
     def update_actions(self) -> None:
         w = self.window

@@ -145,6 +145,21 @@ class Sync(QObject):
         self.tests.append_page(page.items, page.total, generation)
         self.tests_seen.emit(page.items)
 
+    async def load_all(self) -> None:
+        """Every page to the end (the "Load all" button): the filters and the CSV export then cover every
+        test, not only the first pages the table happened to load."""
+        tests = self.tests
+        tests.fetching = True  # the view asks for no page of its own meanwhile
+        try:
+            while len(tests.tests()) < tests.total and not tests.stalled:
+                before = tests.rowCount()
+                await self.load_more(before)
+                if tests.rowCount() == before:  # nothing new (the list shifted, or a page failed)
+                    break
+                tests.fetching = True
+        finally:
+            tests.fetching = False
+
     async def load_usage(self) -> None:
         """In the background, after the first screen, pages of 500 tests newest first (up to 30 days):
         last test, tests in 7 days and unused accounts (none in 30 days) from the first USAGE_MAX_PAGES,

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.accounts_count = child(c, QLabel, "accountsCount")
         self.tests_view = child(c, QTableView, "testsView")
         self.tests_count = child(c, QLabel, "testsCount")
+        self.load_all_button = child(c, QPushButton, "loadAllButton")
         self.started_by = child(c, QComboBox, "startedByCombo")
         self.only_selected = child(c, QPushButton, "onlySelectedButton")
         self.show_combo = child(c, QComboBox, "showCombo")
@@ -186,6 +187,7 @@ class MainWindow(QMainWindow):
             self.triage_rotate,
             self.accounts_view,
             self.lower_tabs,
+            self.load_all_button,
             self.only_selected,  # the row above the filters, as laid out
             self.clear_filters,
             self.export_button,
