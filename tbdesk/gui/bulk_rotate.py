@@ -33,6 +33,7 @@ from .forms import child, embed
 from .icons import icon
 from .models import Usage
 from .plain import tooltip
+from .window_hints import dialog_frame
 
 HEADERS = ["Service account", "Key age", "Last test", "Tests (24 h)", "Tests (7 days)", "Result"]
 RESULT_COL = 5
@@ -63,6 +64,7 @@ class BulkRotateDialog(QDialog):
     def __init__(self, parent: QWidget | None, rows: Sequence[BulkRow], earlier: int = 0) -> None:
         """`earlier`: pairs rotated by the earlier rounds of this bulk rotation, handed over with these."""
         super().__init__(parent)
+        dialog_frame(self)
         self.rows = list(rows)
         self.earlier = earlier
         self.state = State.CONFIRM

@@ -48,6 +48,7 @@ from . import format as fmt
 from . import plain
 from .forms import child, embed
 from .icons import icon
+from .window_hints import dialog_frame
 
 _CLOSED = object()
 
@@ -84,6 +85,7 @@ class ActionDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, title: str, ok_text: str) -> None:
         super().__init__(parent)
+        dialog_frame(self)
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.content = embed(self.UI, self)
@@ -101,12 +103,13 @@ class ActionDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        # A window is sized from its width-independent hint; wrapped text (a heading on two lines at 2x) then
-        # needs more height than that, and the rows below were squeezed until their descenders were cut.
+        # A window is sized from its width-independent hint, i.e. its wrapped text laid out narrower than it
+        # is shown: too short for a heading on two lines at 2x (rows squeezed, descenders cut), or too tall
+        # (an empty gap above the buttons). The height its width needs, then.
         layout = self.layout()
         if layout is not None and layout.hasHeightForWidth():
-            needed = layout.totalHeightForWidth(self.width())
-            if needed > self.height():
+            needed = max(layout.totalHeightForWidth(self.width()), self.minimumSizeHint().height())
+            if needed != self.height():
                 self.resize(self.width(), needed)
 
     def _submit(self) -> None:
@@ -162,6 +165,7 @@ class IdentifierDialog(ActionDialog):
             else "Name it after the pipeline that will use it: the name marks every test it starts (“Started by”). "
             "Its key and secret are made for you."
         )
+        self.hint.setMinimumHeight(self.hint.fontMetrics().height())  # one line kept for it: no jump as it comes
         self.edit.textChanged.connect(self._validate)
         if account:
             self.edit.setText(account.identifier)
@@ -420,6 +424,7 @@ class TestDetailsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, test: Test, on_testingbot: bool = True) -> None:
         super().__init__(parent)
+        dialog_frame(self)
         self.test = test
         self.setWindowTitle(plain.title(f"Test: {test.name or test.session_id}"[:120]))
         self.content = embed("test_details.ui", self)
@@ -517,6 +522,7 @@ class ErrorReportDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, summary: str, report: str) -> None:
         super().__init__(parent)
+        dialog_frame(self)
         self.setWindowTitle("tbdesk hit an unexpected error")
         layout = QVBoxLayout(self)
         label = QLabel(

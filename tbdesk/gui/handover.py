@@ -30,6 +30,7 @@ from .clipboard import ClipboardGuard
 from .format import MASK
 from .forms import child, embed
 from .icons import icon
+from .window_hints import dialog_frame
 
 _USER_FOCUS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.ShortcutFocusReason)
 
@@ -55,6 +56,7 @@ class HandoverPanel(QDialog):
         reveal_seconds: int = 30,
     ) -> None:
         super().__init__(parent)
+        dialog_frame(self)
         self.pairs = list(pairs)
         self.api_url = api_url
         self.guard = guard

@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
 
 from ..core.preferences import CLIPBOARD, POLL, REVEAL, ROTATION, Bound, Preferences
 from .forms import child, embed
+from .window_hints import dialog_frame
 
 
 class PreferencesDialog(QDialog):
     def __init__(self, parent: QWidget | None, current: Preferences) -> None:
         super().__init__(parent)
+        dialog_frame(self)
         self.setWindowTitle("Preferences")
         self.content = embed("preferences.ui", self)
         c = self.content

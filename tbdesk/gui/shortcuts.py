@@ -16,6 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout
 
+from .window_hints import dialog_frame
+
 
 class Scope(Enum):
     WINDOW = "Anywhere in the window"
@@ -90,6 +92,7 @@ class ShortcutsDialog(QDialog):
 
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
+        dialog_frame(self)
         self.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(self)
         self.table = QTableWidget(len(TABLE), 3, self)

@@ -86,6 +86,10 @@ class MainWindow(QMainWindow):
         self.empty_label = child(c, QLabel, "emptyLabel")
         self._empty_text = self.empty_label.text()
         self.filter_edit = child(c, QLineEdit, "filterEdit")
+        # A fixed width (the header's spacer takes the rest): its placeholder whole, beside the search icon and
+        # the clear button; a Show choice or a longer count no longer moves it.
+        placeholder = self.filter_edit.fontMetrics().horizontalAdvance(self.filter_edit.placeholderText())
+        self.filter_edit.setMinimumWidth(max(300, placeholder + 4 * self.filter_edit.fontMetrics().height()))
         self.accounts_count = child(c, QLabel, "accountsCount")
         self.tests_view = child(c, QTableView, "testsView")
         self.tests_count = child(c, QLabel, "testsCount")
