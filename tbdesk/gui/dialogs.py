@@ -46,7 +46,7 @@ from ..core import test_page
 from ..core.usage import Usage
 from . import format as fmt
 from . import plain
-from .forms import child, embed
+from .forms import child, embed, relayout
 from .icons import icon
 from .window_hints import dialog_frame
 
@@ -389,8 +389,7 @@ class SignInDialog(ActionDialog):
         self.pair_note.setText("You pasted a key:secret pair: the secret went to the Secret field, masked.")
         self.pair_note.setVisible(True)
         # Room for the note, now: the layouts learn of the shown label first (else adjustSize sizes the old).
-        self.content.layout().activate()
-        self.layout().activate()
+        relayout(self.content, self)
         self.adjustSize()
 
     def _validate(self) -> None:

@@ -41,3 +41,11 @@ def child(root: QWidget, kind: type[W], name: str) -> W:
     if found is None:
         raise LookupError(f"the layout has no {kind.__name__} named {name!r}")
     return found
+
+
+def relayout(*widgets: QWidget) -> None:
+    """Lay these widgets out now, innermost first: a label just shown counts in their size hints at once
+    (else a resize right after still sizes for the layout without it)."""
+    for widget in widgets:
+        if (layout := widget.layout()) is not None:
+            layout.activate()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.preferences import CLIPBOARD, POLL, REVEAL, ROTATION, Bound, Preferences
-from .forms import child, embed
+from .forms import child, embed, relayout
 from .window_hints import dialog_frame
 
 
@@ -68,7 +68,10 @@ class PreferencesDialog(QDialog):
         row = QWidget()
         box = QHBoxLayout(row)
         box.setContentsMargins(0, 0, 0, 0)
-        spin.parentWidget().layout().replaceWidget(spin, row)
+        parent = spin.parentWidget()
+        form = parent.layout() if parent is not None else None
+        assert form is not None, f"{name} is not in a layout"
+        form.replaceWidget(spin, row)
         # Out of the form's field column a spin box is no longer named by its row's label: name it here.
         label = next(lb for lb in self.content.findChildren(QLabel) if lb.buddy() is spin)
         spin.setAccessibleName(label.text().replace("&", ""))
@@ -94,8 +97,7 @@ class PreferencesDialog(QDialog):
     def _say(self, text: str) -> None:
         self.note.setText(text)
         self.note.setVisible(True)
-        self.content.layout().activate()
-        self.layout().activate()
+        relayout(self.content, self)
         self.resize(self.width(), max(self.height(), self.sizeHint().height()))  # the note is not cut off
         self._just_clamped = True  # for the Enter being handled now, if any: not for a later one
         QTimer.singleShot(0, lambda: setattr(self, "_just_clamped", False))
