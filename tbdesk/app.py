@@ -110,7 +110,7 @@ class TbDesk(QObject):
         sync.tests_seen.connect(self.activity.add)
         sync.history_loaded.connect(self.activity.history_loaded)
         sync.polled.connect(self.activity.tests_polled)
-        session.signed_out.connect(p.selection_changed)  # nothing selected: no "Only tests by …" left over
+        session.signed_out.connect(p.reset_view)  # no filters, selection or "Only tests by …" left over
         session.signed_out.connect(p.tests_changed)  # nothing to export while signed out
 
         w.accounts_view.selectionModel().selectionChanged.connect(p.selection_changed)

@@ -7,15 +7,16 @@ import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from test_window_keys import CTRL, _loop, focused, press, signed_in, visible_dialog
 
 from tbdesk.credentials import CredentialStore
 from tbdesk.gui import shortcuts
 from tbdesk.gui.dialogs import DeleteDialog, SignInDialog
 from tbdesk.gui.models import ROW_ROLE
+from tbdesk.gui.started_by import FIXED
 
-from helpers.gui import row_of, until
+from helpers.gui import click, row_of, until
 from helpers.keyring import MemoryKeyring
 from helpers.sandbox import asgi_sandbox, role_pair
 
@@ -69,6 +70,9 @@ def test_f1_lists_every_shortcut_completely_and_readably(gui, qtbot):
     assert w.lower_tabs.currentWidget() is w.activity_tab
     press(qtbot, Qt.Key.Key_T, ALT)
     assert w.lower_tabs.currentWidget() is w.tests_tab
+    # The Show label's key is its own (Alt+H was the Help menu's, so it never reached the combo).
+    press(qtbot, Qt.Key.Key_W, ALT)
+    assert focused() is w.show_combo and QApplication.activePopupWidget() is None
     # Del in the filter box edits the text and never opens the delete dialog.
     press(qtbot, Qt.Key.Key_F, CTRL)
     assert focused() is w.filter_edit
@@ -220,3 +224,112 @@ def test_sign_in_names_a_profile_and_switch_profile_lists_them(gui, qtbot):
     assert {name for (_service, name) in backend.items} == {"default", "staging member"}
     text = (gui.tmp / "config" / "profiles.json").read_text("utf-8")
     assert sb.secret not in text and member_secret not in text and sb.key not in text
+
+
+# -- honest signed-out state, and nothing of the last session carried over ------------------------
+
+
+def test_cancelling_the_key_not_accepted_prompt_signs_out_for_real(gui, qtbot):
+    """QA #11: after Cancel the window still said "Alex Morgan, owner", with stale rows and live actions."""
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    sb.store.reset_user_keys(sb.store.owner()["id"])  # the admin's pair was rotated elsewhere
+    press(qtbot, Qt.Key.Key_F5)
+    dialog = sign_in_dialog(gui, desk)
+    assert "not accepted" in dialog.content.findChild(QLabel, "errorLabel").text()
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: desk.session.client is None, what="signed out"))
+    gui.run(until(lambda: not desk.runner.running("sign-in"), what="the prompt's task done"))
+    assert w.user_label.text() == "Not signed in"
+    assert "Not signed in" in w.statusBar().currentMessage() and "File → Sign in" in w.statusBar().currentMessage()
+    assert desk.accounts.rowCount() == 0 and desk.tests.rowCount() == 0  # no stale data
+    assert w.refreshed_label.text() == ""  # no frozen "Updated …"
+    assert w.accounts_stack.currentWidget() is w.empty_label and "File → Sign in" in w.empty_label.text()
+    for action in (w.add_action, w.edit_action, w.rotate_action, w.delete_action, w.refresh_action):
+        assert not action.isEnabled(), action.text()
+    # An admin shortcut now says why it does nothing, and does not ask for the pair again.
+    w.activateWindow()
+    w.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    assert "not signed in" in w.statusBar().currentMessage()
+    assert desk.dialog is None or not desk.dialog.isVisible()
+    assert not desk.runner.running("sign-in")
+    # File → Sign in… with the new pair carries on.
+    fresh = sb.store.owner()
+    file_menu_item(gui, qtbot, desk, Qt.Key.Key_I)
+    sign_in_dialog(gui, desk)
+    fill_and_submit(qtbot, fresh["key"], fresh["secret"])
+    gui.run(until(lambda: desk.session.client is not None and desk.accounts.rowCount() == 6, what="back in"))
+    assert w.add_action.isEnabled() and "owner" in w.user_label.text()
+
+
+def dirty_the_view(gui, qtbot, desk) -> None:
+    """What an admin leaves behind: filter text, a Started-by choice from "Only tests by …", a Show choice."""
+    w = desk.window
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(QApplication.focusWidget(), "ci")
+    press(qtbot, Qt.Key.Key_Down)  # into the matches: one is selected
+    assert desk.selected() is not None
+    click(qtbot, w.only_selected)
+    assert w.started_by.currentIndex() >= FIXED
+    press(qtbot, Qt.Key.Key_W, ALT)  # Show
+    press(qtbot, Qt.Key.Key_Down)
+    assert w.show_combo.currentIndex() == 1
+    w.accounts_view.setFocus()
+
+
+def assert_fresh_view(desk) -> None:
+    w = desk.window
+    assert w.filter_edit.text() == ""
+    assert w.show_combo.currentIndex() == 0
+    assert w.started_by.currentIndex() == 0  # Everyone
+    assert not w.only_selected.isVisible()
+    assert not w.clear_filters.isVisible()
+
+
+def test_signing_out_or_in_as_someone_else_leaves_no_filters_behind(gui, qtbot):
+    """QA #15/41: the last admin's filters stayed; the signed-out area had no prompt; a refused pair
+    blanked the view that was still signed in."""
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    dirty_the_view(gui, qtbot, desk)
+    # A refused pair while signed in: the view stays as it was (rows, notice, filters), not even briefly blanked.
+    before = (w.accounts_stack.currentWidget(), w.empty_label.text(), desk.accounts_proxy.rowCount())
+    flips: list[int] = []
+    w.accounts_stack.currentChanged.connect(flips.append)
+    file_menu_item(gui, qtbot, desk, Qt.Key.Key_I)
+    dialog = sign_in_dialog(gui, desk)
+    fill_and_submit(qtbot, sb.key, "not-the-secret")
+    gui.run(until(lambda: "not accepted" in dialog.content.findChild(QLabel, "errorLabel").text()))
+    assert (w.accounts_stack.currentWidget(), w.empty_label.text(), desk.accounts_proxy.rowCount()) == before
+    assert flips == [] and desk.accounts.rowCount() == 6 and w.filter_edit.text() == "ci"
+    w.accounts_stack.currentChanged.disconnect(flips.append)
+    # Another identity (a member): nothing of the admin's view is left.
+    member_key, member_secret = gui.run(role_pair(sb, "member"))
+    dialog.key.setFocus()
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(QApplication.focusWidget(), member_key)
+    press(qtbot, Qt.Key.Key_Tab)
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(QApplication.focusWidget(), member_secret)
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: desk.session.user and desk.session.user.role == "member", what="the member"))
+    gui.run(until(lambda: desk.tests.rowCount() > 0, what="the member's tests"))
+    assert_fresh_view(desk)
+    # Back as the owner, filters set again, then File → Sign out: fresh too, with a sign-in prompt.
+    file_menu_item(gui, qtbot, desk, Qt.Key.Key_I)
+    sign_in_dialog(gui, desk)
+    fill_and_submit(qtbot, sb.key, sb.secret)
+    gui.run(until(lambda: desk.session.can_manage and desk.accounts.rowCount() == 6, what="the owner"))
+    assert_fresh_view(desk)
+    dirty_the_view(gui, qtbot, desk)
+    file_menu_item(gui, qtbot, desk, Qt.Key.Key_O)  # Sign out
+    sign_in_dialog(gui, desk)
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not desk.runner.running("sign-in"), what="signed out"))
+    assert_fresh_view(desk)
+    assert w.started_by.count() == FIXED  # no people or "(deleted)" accounts of the last session
+    assert w.accounts_stack.currentWidget() is w.empty_label
+    assert w.empty_label.text().startswith("Not signed in") and "File → Sign in" in w.empty_label.text()

@@ -31,6 +31,7 @@ def read_only_notice(name: str, role: str | None) -> str:
     )
 
 
+SIGNED_OUT_NOTICE = "Not signed in.\n\nUse File → Sign in… to sign in with your TestingBot key and secret."
 SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
 
 
@@ -113,7 +114,9 @@ class Presenter(QObject):
         needle = w.filter_edit.text().strip()
         filtering = bool(needle) or self.accounts_proxy.showing != AccountsProxy.ALL
         notice = self.accounts_refused
-        if notice is None and filtering and total and not shown:
+        if self.session.client is None and not w.loading:
+            notice = SIGNED_OUT_NOTICE
+        elif notice is None and filtering and total and not shown:
             notice = (
                 f"No service account matches “{needle}”. Press Escape in the filter box to show them all."
                 if needle
@@ -206,6 +209,18 @@ class Presenter(QObject):
     def clear_test_filters(self) -> None:
         self.started_by.show(TestsProxy.ALL)
         self.test_filters.clear()
+
+    def reset_view(self) -> None:
+        """Signed out, or another identity signed in: the last session's filters, Show choice, selection and
+        its "Only tests by …" do not carry over into the next one."""
+        w = self.window
+        w.filter_edit.clear()
+        w.show_combo.setCurrentIndex(0)
+        self.started_by.forget()
+        self.test_filters.forget()
+        w.accounts_view.selectionModel().clear()
+        self.selection_changed()
+        self.accounts_changed()
 
     def selection_changed(self, *_: Any) -> None:
         account = self.selected()

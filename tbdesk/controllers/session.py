@@ -26,6 +26,8 @@ from ..options import Options
 from .shared import Shared
 
 log = logging.getLogger("tbdesk.session")
+SIGN_IN_HINT = "Use File → Sign in… to sign in."
+NOT_SIGNED_IN = f"Not signed in. {SIGN_IN_HINT}"
 TESTS_PAGE = 100
 T = TypeVar("T")
 
@@ -126,7 +128,10 @@ class Session(QObject):
         await self.sign_in_dialog(url or s.DEFAULT_API_URL, problem)
 
     async def try_sign_in(self, creds: Credentials, profile: Profile, remember: bool) -> str | None:
-        """As _try_sign_in, with "Loading…" where the rows will be and the busy mark meanwhile."""
+        """As _try_sign_in, with "Loading…" where the rows will be and the busy mark meanwhile. While someone
+        is signed in their view stays as it is until the new pair is accepted: a refused pair changes nothing."""
+        if self.client is not None:
+            return await self._try_sign_in(creds, profile, remember)
         self.window.set_loading(True)
         try:
             return await self._try_sign_in(creds, profile, remember)
@@ -165,10 +170,13 @@ class Session(QObject):
                 await asyncio.to_thread(self.store.save, profile, creds)
             except KeyringUnavailable as exc:
                 self.messages.warning(exc.message)
+        someone_else = self.user is not None and (self.user.id, self.api_url) != (user.id, profile.api_url)
         old, self.client, self.profile = self.client, client, profile
         self.own_key = creds.key
         if old is not None:
             await old.aclose()
+        if someone_else:  # another identity or server: the last one's rows, filters and selection go
+            self.signed_out.emit()
         self.window.statusBar().clearMessage()  # no stale "Signed out…" or "Not signed in" after this
         self.apply_user(user)
         self.first_screen.emit(accounts, tests)
@@ -234,12 +242,31 @@ class Session(QObject):
             else:
                 dialog.show_error(problem)
         if self.client is None:
-            self.messages.warning("Not signed in. Use File → Sign in… to sign in.")
+            self.signed_out.emit()  # the empty panel says how to sign in
+            self.messages.warning(NOT_SIGNED_IN)
 
     async def reauthenticate(self, reason: str) -> None:
-        """A 401 mid-session: sign in again, then carry on where the user was."""
+        """A 401 mid-session: sign in again, then carry on where the user was. Cancelled, the window is
+        signed out for real (no stale rows, no admin actions that would only ask again)."""
+        if self.client is None:
+            return  # signed out already (a request that was under way when the pair was refused)
         self.stopped.emit()
+        refused = self.client
         await self.sign_in_dialog(self.api_url, f"{reason} Sign in again to carry on.")
+        if self.client is refused:
+            await self.end_session()
+            self.messages.warning(f"Not signed in: the key and secret were not accepted. {SIGN_IN_HINT}")
+
+    async def end_session(self) -> None:
+        """Nobody is signed in any more: the client closed, what the last user saw cleared, the window says so."""
+        self.stopped.emit()
+        client, self.client, self.user, self.own_key = self.client, None, None, None
+        if client is not None:
+            await client.aclose()
+        self.window.user_label.setText("Not signed in")
+        self.window.set_read_only(True)
+        self.signed_out.emit()
+        self.user_changed.emit()
 
     async def sign_out(self) -> None:
         self.stopped.emit()
@@ -248,11 +275,7 @@ class Session(QObject):
                 await asyncio.to_thread(self.store.delete, self.profile.name)
             except KeyringUnavailable as exc:
                 self.messages.warning(exc.message)
-        if self.client is not None:
-            await self.client.aclose()
-            self.client, self.user = None, None
-        self.signed_out.emit()
-        self.window.user_label.setText("Not signed in")
+        await self.end_session()
         self.messages.info("Signed out; the stored key and secret were removed from the keyring.")
         await self.sign_in_dialog(self.api_url)
 

@@ -63,6 +63,14 @@ class StartedByFilter(QObject):
         if grew:
             self._settle.poke()
 
+    def forget(self) -> None:
+        """A new session: the last one's starters (people, deleted accounts) leave the list; Everyone again."""
+        self._starters.clear()
+        self._live = None
+        self.combo.setCurrentIndex(0)
+        self.rebuild()
+        self._apply()
+
     def entries(self) -> list[tuple[Who | None, str]]:
         """(key, text) for everything after Everyone and People: live accounts, people, deleted accounts."""
         if self._live is None:  # sorting 10,000 names: only when the accounts changed, not per new starter

@@ -86,6 +86,12 @@ class TestFilters(QObject):
             widget.blockSignals(False)
         self._apply()
 
+    def forget(self) -> None:
+        """A new session: the last one's builds are not offered, and every test shows."""
+        self._seen.clear()
+        self._rebuild_builds()
+        self.clear()
+
     def _apply(self, *_: Any) -> None:
         result = self.result.currentData()
         self.proxy.set_query(
