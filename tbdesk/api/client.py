@@ -8,9 +8,13 @@ answer never came is reported as "outcome unknown" and never re-sent, and the cl
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import logging
+import os
 import random
+import ssl
+import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -73,6 +77,37 @@ def check_base_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
+def tls_ready() -> bool:
+    """Whether a client can be built at once: the TLS trust store for the current settings is loaded."""
+    return "httpcore" in sys.modules and _tls_key() in _TLS_KEYS
+
+
+def warm_up() -> None:
+    """Do once, on a worker thread, what the first client would do on the event loop: load the TLS trust
+    store (~20 ms; httpx does it per client), import httpcore (httpx loads it with the first client) and
+    anyio (httpcore loads it with the first connection, ~40 ms)."""
+    import anyio  # noqa: F401
+    import httpcore  # noqa: F401
+
+    _tls_context(*_tls_key())
+
+
+_TLS_KEYS: set[tuple[str | None, str | None]] = set()
+
+
+def _tls_key() -> tuple[str | None, str | None]:
+    # httpx reads these (trust_env) when it builds a context: a changed setting gets a context of its own.
+    return os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
+
+
+@functools.lru_cache(maxsize=4)
+def _tls_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    """httpx's own default context (certifi, or SSL_CERT_FILE/SSL_CERT_DIR), built once and shared."""
+    context = httpx.create_ssl_context(verify=True, trust_env=True)
+    _TLS_KEYS.add((cert_file, cert_dir))
+    return context
+
+
 def _no_proxy_for(url: str) -> dict[str, httpx.AsyncBaseTransport | None] | None:
     """httpx mounts that send a loopback base URL's requests directly (None: the client's own transport)."""
     host = urlsplit(url).hostname or ""
@@ -114,7 +149,7 @@ class TestingBotClient:
             auth=httpx.BasicAuth(credentials.key, credentials.secret),
             timeout=timeout or httpx.Timeout(15.0, connect=5.0),
             transport=transport,
-            verify=True,
+            verify=_tls_context(*_tls_key()),  # verified as with verify=True, the trust store loaded once
             headers={"Accept": "application/json", "User-Agent": "tbdesk"},
             follow_redirects=False,
         )

@@ -11,11 +11,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import httpcore  # noqa: F401 -- httpx loads it with the first client; here it loads behind the window
 import httpx
 from PySide6.QtCore import QObject, Signal
 
 from ..api import schema as s
-from ..api.client import Credentials, TestingBotClient, check_base_url
+from ..api.client import Credentials, TestingBotClient, check_base_url, tls_ready, warm_up
 from ..api.errors import ApiError, AuthenticationError, NotFound, PermissionDenied
 from ..api.models import User
 from ..core.wording import describe, endpoint_refused, service_account_refusal
@@ -44,6 +45,13 @@ async def accounts_or_refusal(request: Awaitable[T]) -> T | ApiError:
         if endpoint_refused(exc):
             return exc
         raise
+
+
+def _warm_up() -> None:
+    try:
+        warm_up()
+    except Exception:  # building the client meets the same fault and reports it
+        log.debug("warming up the HTTP client failed", exc_info=True)
 
 
 class Session(QObject):
@@ -118,7 +126,7 @@ class Session(QObject):
                 return
             await self.sign_in_dialog(info.url, problem)
             return
-        resolved = await asyncio.to_thread(self.store.resolve, self.options.profile, None, None, url)
+        resolved = await asyncio.to_thread(self._resolve_and_warm_up, url)
         problem = None
         if resolved is not None:
             problem = await self.try_sign_in(resolved.credentials, resolved.profile, remember=False)
@@ -126,6 +134,13 @@ class Session(QObject):
                 self.messages.info(f"Signed in with the key from the {resolved.source}.")
                 return
         await self.sign_in_dialog(url or s.DEFAULT_API_URL, problem)
+
+    def _resolve_and_warm_up(self, url: str | None) -> Any:
+        """On a worker thread: the stored pair (the keyring may block), and what building the client needs,
+        so the first requests go out without another trip to a thread (one round trip to the first screen)."""
+        resolved = self.store.resolve(self.options.profile, None, None, url)
+        _warm_up()
+        return resolved
 
     async def try_sign_in(self, creds: Credentials, profile: Profile, remember: bool) -> str | None:
         """As _try_sign_in, with "Loading…" where the rows will be and the busy mark meanwhile. While someone
@@ -144,8 +159,12 @@ class Session(QObject):
         Returns None when signed in, else what went wrong, for the sign-in dialog to show.
         """
         try:
-            # Building the client imports httpcore and loads the TLS trust store (~100 ms): off the event loop.
-            client = await asyncio.to_thread(self._client_for, creds, profile.api_url)
+            # Building the client imports httpcore and loads the TLS trust store (~100 ms): off the event loop,
+            # unless that was done already (start() warms up beside reading the keyring): then it is cheap.
+            if tls_ready():
+                client = self._client_for(creds, profile.api_url)
+            else:
+                client = await asyncio.to_thread(self._client_for, creds, profile.api_url)
         except ValueError as exc:  # --api-url or a profile's URL that cannot be used: say why, no crash
             return f"The API URL “{profile.api_url}” cannot be used. {exc}"
         try:
