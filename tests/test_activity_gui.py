@@ -62,6 +62,15 @@ def poll_until(gui: Any, desk: Any, predicate: Any, what: str) -> None:
     gui.run(go())
 
 
+def pick_first_match(gui: Any, qtbot: Any) -> None:
+    """Enter after typing in a searchable list: to the open list of matches, as a key press goes, which picks
+    the first match. Then wait for that list to close and its posted events (the window's focus) to pass."""
+    combo = QApplication.focusWidget()
+    qtbot.keyClick(QApplication.activePopupWidget() or combo, Qt.Key.Key_Return)
+    gui.run(until(lambda: QApplication.activePopupWidget() is None, what="the matches closed"))
+    QApplication.processEvents()
+
+
 def start_test(sb: Sandbox, account_id: int, name: str, build: str, success: bool | None) -> int:
     """A pipeline runs a test with the account's key (what the hub does), finishing it unless success is None."""
     pair = sb.store.service_account(account_id)
@@ -85,6 +94,7 @@ def test_filters_combine_and_stay_while_polling(gui, qtbot):
 
     # Started by: type the start of a name in the list, as a person picks from a long list.
     qtbot.keyClicks(focus(gui, w.started_by), "ci-r")
+    pick_first_match(gui, qtbot)
     assert w.started_by.currentText() == "ci-runner"
     # Result: the first letter picks it.
     qtbot.keyClicks(focus(gui, w.result_combo), "F")
@@ -92,6 +102,7 @@ def test_filters_combine_and_stay_while_polling(gui, qtbot):
     builds = Counter(t.build for t in desk.tests.tests() if by_account(t, ci.id) and t.build)
     build = builds.most_common(1)[0][0]
     qtbot.keyClicks(focus(gui, w.build_combo), build)
+    pick_first_match(gui, qtbot)
     assert w.build_combo.currentText() == build
     qtbot.keyClicks(focus(gui, w.test_name_edit), "  ")  # blank text filters nothing
 
@@ -132,6 +143,7 @@ def test_started_by_offers_each_person(gui, qtbot):
     person = next(t.started_by for t in desk.tests.tests() if t.started_by and not t.started_by.is_service_account)
     gui.run(until(lambda: w.started_by.findText(person.name) > 0, what="people from the tests"))
     qtbot.keyClicks(focus(gui, w.started_by), person.name)
+    pick_first_match(gui, qtbot)
     assert w.started_by.currentText() == person.name
     shown = proxy.shown_tests()
     assert shown and {t.started_by.name for t in shown} == {person.name}
@@ -146,6 +158,7 @@ def test_export_saves_the_filtered_tests_as_csv(gui, qtbot, tmp_path: Path):
     w = desk.window
     gui.run(until(lambda: w.started_by.findText("ci-old (deleted)") > 0, what="starters from the tests"))
     qtbot.keyClicks(focus(gui, w.started_by), "ci-o")
+    pick_first_match(gui, qtbot)
     assert w.started_by.currentText() == "ci-old (deleted)"
     shown = desk.tests_proxy.shown_tests()
     assert 0 < len(shown) < desk.tests.rowCount()
@@ -514,6 +527,7 @@ def test_filters_say_they_cover_the_loaded_tests_and_load_all_covers_every_test(
     view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 2)  # scrolled down a bit
     assert view.verticalScrollBar().value() > 0
     qtbot.keyClicks(focus(gui, w.started_by), "ci-o")
+    pick_first_match(gui, qtbot)
     assert w.started_by.currentText() == "ci-old (deleted)"
     assert view.verticalScrollBar().value() == 0  # the filtered list starts at its top
     loaded = desk.tests.rowCount()
@@ -536,3 +550,44 @@ def test_filters_say_they_cover_the_loaded_tests_and_load_all_covers_every_test(
     assert w.result_combo.currentText() == "Passed"
     current = view.currentIndex()
     assert current.isValid() and view.viewport().rect().contains(view.visualRect(current))
+
+
+def test_started_by_and_build_lists_are_searchable_short_popups_builds_newest_first(gui, qtbot):
+    from tbdesk.gui.searchable import VISIBLE
+    from tbdesk.gui.test_filters import BUILD_FIXED
+
+    sb = asgi_sandbox(tests=FIRST_PAGE)
+    for i in range(60):  # a big team
+        sb.store.create_service_account(f"pipeline-{i:03d}")
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    combo = w.started_by
+    gui.run(until(lambda: combo.findText("pipeline-042") > 0, what="the accounts in the list"))
+    # Any part of a name finds it; Enter picks the first match.
+    qtbot.keyClicks(focus(gui, combo), "e-042")
+    pick_first_match(gui, qtbot)
+    assert combo.currentText() == "pipeline-042" and combo.currentIndex() == combo.findText("pipeline-042")
+    # The list opens as a short scrolling list, not one as tall as the screen.
+    combo.showPopup()
+    popup = combo.view()
+    gui.run(until(lambda: popup.isVisible(), what="the list"))
+    assert popup.height() <= (VISIBLE + 1) * popup.sizeHintForRow(0)
+    assert popup.window().height() < w.screen().availableGeometry().height() // 2
+    combo.hidePopup()
+    gui.run(until(lambda: QApplication.activePopupWidget() is None, what="closed"))
+    QApplication.processEvents()
+    # Builds: the newest first (by their newest test), and searchable too.
+    builds = w.build_combo
+    newest: dict[str, datetime] = {}
+    for t in desk.tests.tests():
+        if t.build and t.created_at and (t.build not in newest or t.created_at > newest[t.build]):
+            newest[t.build] = t.created_at
+    order = sorted(newest, key=lambda b: newest[b], reverse=True)
+    gui.run(until(lambda: builds.count() == BUILD_FIXED + len(order), what="the builds"))
+    assert [builds.itemText(i) for i in range(BUILD_FIXED, builds.count())] == order
+    oldest = order[-1]
+    box = focus(gui, builds)
+    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # whatever the box shows, replaced
+    qtbot.keyClicks(box, oldest[-5:])
+    pick_first_match(gui, qtbot)
+    assert builds.currentText() in order and oldest[-5:] in builds.currentText()

@@ -34,7 +34,7 @@ class TestFilters(QObject):
         build.addItem("(no build)", NO_BUILD)
         build.insertSeparator(2)
         self._builds: list[str] = []
-        self._seen: set[str] = set()
+        self._seen: dict[str, float] = {}  # build -> its newest test (a timestamp): newest builds first
         result.currentIndexChanged.connect(self._apply)
         build.currentIndexChanged.connect(self._apply)
         text.textChanged.connect(self._apply)
@@ -42,14 +42,20 @@ class TestFilters(QObject):
 
     def note_tests(self, tests: Iterable[Test]) -> None:
         """Offer the builds of these tests in the build list (rebuilt once they settle)."""
-        before = len(self._seen)
-        self._seen.update(t.build for t in tests if t.build)
-        if len(self._seen) != before:
+        grew = False
+        for t in tests:
+            if not t.build:
+                continue
+            when = t.created_at.timestamp() if t.created_at else 0.0
+            if when > self._seen.get(t.build, -1.0):
+                self._seen[t.build] = when
+                grew = True
+        if grew:
             self._settle.poke()
 
     def _rebuild_builds(self) -> None:
         current = self.build_choice()
-        builds = sorted(self._seen, key=str.casefold)
+        builds = sorted(self._seen, key=lambda b: (-self._seen[b], b.casefold()))  # the newest first
         if builds == self._builds:
             return
         self.build.blockSignals(True)

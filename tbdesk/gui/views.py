@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 from . import sizes
 from .delegates import CredentialDelegate, MoreDelegate
 from .models import AccountCol, AccountsModel, AccountsProxy, TestCol, TestsModel, TestsProxy
+from .searchable import make_searchable
 from .sparkline import SparklineDelegate
 from .started_by import StartedByFilter
 from .test_filters import TestFilters
@@ -86,6 +87,9 @@ def set_up_views(
     # Any column sorts (the proxy compares SORT_ROLE values); newest first until the admin picks one.
     tests.setSortingEnabled(True)
     tests.sortByColumn(TestCol.CREATED, Qt.SortOrder.DescendingOrder)
+    # A team's 1,000 accounts and every build seen: searchable lists.
+    make_searchable(w.started_by, "Search who started the tests")
+    make_searchable(w.build_combo, "Search the builds")
     return Views(
         cred_delegate,
         more_delegate,

@@ -1,0 +1,71 @@
+"""A combo box of many names that can be searched: type any part of a name, pick it from the matches.
+
+"Started by" lists every service account of a team (1,000 and more) and the Build list every build seen; a
+plain combo box only jumps by the first letters and opened a popup as tall as the screen. Qt's own
+QCompleter does the matching (any part of the name, any case); the popups show at most VISIBLE rows.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit
+
+VISIBLE = 20  # rows in the list's popup and in the matches'
+
+
+class _SelectOnFocus(QObject):
+    """Focus in the box (Tab, Alt+B, a click) selects its text: what is typed next searches from scratch,
+    not after "Everyone"."""
+
+    def __init__(self, combo: QComboBox, edit: QLineEdit) -> None:
+        super().__init__(combo)
+        self.edit = edit
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The combo box takes the focus and hands it to its text box directly (no event filter sees that).
+        if event.type() == QEvent.Type.FocusIn:
+            QTimer.singleShot(0, self.edit.selectAll)  # after Qt places the cursor for the click
+        return False
+
+
+def make_searchable(combo: QComboBox, search_name: str) -> QCompleter:
+    """Make `combo` editable for searching only: typed text never becomes an item; Enter picks the first
+    match (or the one chosen with the arrows); leaving the box without a pick shows the current item again."""
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.setMaxVisibleItems(VISIBLE)
+    combo.setStyleSheet("QComboBox { combobox-popup: 0; }")  # a scrolling list, never one as tall as the screen
+    completer = QCompleter(combo.model(), combo)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setMaxVisibleItems(VISIBLE)
+    combo.setCompleter(completer)
+    edit = combo.lineEdit()
+    if edit is not None:
+        edit.setClearButtonEnabled(False)
+        edit.setAccessibleName(search_name)  # the text box inside the list, for a screen reader
+        combo.installEventFilter(_SelectOnFocus(combo, edit))
+
+        def picked() -> None:
+            typed = edit.text()
+            if typed == combo.itemText(combo.currentIndex()):
+                return
+            completer.setCompletionPrefix(typed)
+            first = completer.currentCompletion() if completer.completionCount() else ""
+            index = combo.findText(first, Qt.MatchFlag.MatchExactly) if first else -1
+            if index >= 0:
+                combo.setCurrentIndex(index)
+            popup = completer.popup()
+            if popup is not None:
+                popup.hide()
+            combo.setEditText(combo.itemText(combo.currentIndex()))
+
+        def left() -> None:
+            popup = completer.popup()
+            if popup is None or not popup.isVisible():
+                combo.setEditText(combo.itemText(combo.currentIndex()))
+
+        edit.returnPressed.connect(picked)
+        edit.editingFinished.connect(left)
+    return completer
