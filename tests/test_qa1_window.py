@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel
 from test_window_keys import CTRL, _loop, focused, press, signed_in, visible_dialog
 
@@ -333,3 +333,31 @@ def test_signing_out_or_in_as_someone_else_leaves_no_filters_behind(gui, qtbot):
     assert w.started_by.count() == FIXED  # no people or "(deleted)" accounts of the last session
     assert w.accounts_stack.currentWidget() is w.empty_label
     assert w.empty_label.text().startswith("Not signed in") and "File → Sign in" in w.empty_label.text()
+
+
+# -- a key in the filter box ---------------------------------------------------------------------
+
+
+def test_a_typed_key_is_recognised_like_a_pasted_one_and_old_notes_go(gui, qtbot):
+    """QA #24: typing "deadbeef…" (a 32-hex key with no digit) gave only "No service account matches";
+    pasting it gave the banner; the "Only the key was kept…" note of an earlier paste stayed."""
+    desk = signed_in(gui)
+    w = desk.window
+    unknown = "deadbeef" * 4
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(QApplication.focusWidget(), unknown)
+    assert w.triage_bar.isVisible() and "No service account of this team has this key" in w.triage_label.text()
+    typed = w.triage_label.text()
+    # Pasted with its secret: the same banner; only the key stays in the box, and a note says so.
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    QGuiApplication.clipboard().setText(f"{unknown}:{'0123456789abcdef' * 2}")
+    press(qtbot, Qt.Key.Key_V, CTRL)
+    gui.run(until(lambda: w.filter_edit.text() == unknown, what="only the key kept"))
+    assert w.triage_bar.isVisible() and w.triage_label.text() == typed
+    assert w.statusBar().currentMessage().startswith("Only the key was kept")
+    # Typing something else: the note about the paste goes with it.
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(QApplication.focusWidget(), "ci")
+    assert not w.triage_bar.isVisible()
+    assert "Only the key was kept" not in w.statusBar().currentMessage()
+    QGuiApplication.clipboard().clear()

@@ -29,6 +29,7 @@ from .reveal import CredentialDisplay
 from .session import Session
 from .shared import Shared
 
+KEPT_ONLY_THE_KEY = "Only the key was kept in the filter box; the rest of what you pasted was removed."
 SHOW_CHOICES = (
     ("All accounts", AccountsProxy.ALL),
     (f"Unused (no test in {UNUSED_DAYS} days)", AccountsProxy.UNUSED),
@@ -48,6 +49,7 @@ class CredentialLifecycle(QObject):
     ) -> None:
         super().__init__(parent)
         self.session, self.presenter, self.actions, self.credentials = session, presenter, actions, credentials
+        self._kept_key: str | None = None  # the key a paste was cut down to (its note goes when the text changes)
         self.runner, self.dialogs, self.window, self.messages = (
             shared.runner,
             shared.dialogs,
@@ -94,6 +96,9 @@ class CredentialLifecycle(QObject):
         # The key index is built only for text that may hold a key: typing an identifier stays cheap.
         found = triage(text, self.accounts.keys(), self.session.own_key) if may_hold_key(text) else None
         self.triaged = found
+        bar = self.window.statusBar()
+        if text != self._kept_key and bar.currentMessage() == KEPT_ONLY_THE_KEY:
+            bar.clearMessage()  # about an earlier paste, not what the box holds now
         if found is None:
             self.window.triage_bar.setVisible(False)
             self.proxy.set_filter_text(text)
@@ -110,8 +115,9 @@ class CredentialLifecycle(QObject):
     def _keep_only_key(self, key: str) -> None:
         edit = self.window.filter_edit
         if edit.text() != key and key in edit.text():
+            self._kept_key = key
             edit.setText(key)
-            self.messages.info("Only the key was kept in the filter box; the rest of what you pasted was removed.")
+            self.messages.info(KEPT_ONLY_THE_KEY)
 
     def _show_triage(self, found: Triage) -> None:
         w = self.window

@@ -28,8 +28,14 @@ class Triage:
         return self.account_id is not None or self.own
 
 
+_HEX_KEY = re.compile(r"[0-9a-fA-F]{32}")
+
+
 def looks_like_key(token: str) -> bool:
-    """20+ letters and digits with both kinds: a key, not an identifier such as "nightly-regression"."""
+    """A key, not an identifier such as "nightly-regression": 32 hex digits (TestingBot's keys, even one
+    with no digit such as "deadbeef…"), or 20+ letters and digits with both kinds."""
+    if _HEX_KEY.fullmatch(token):
+        return True
     return len(token) >= 20 and any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
 
 
