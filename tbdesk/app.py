@@ -193,6 +193,7 @@ class TbDesk(QObject):
         self.accounts_proxy.rowsRemoved.connect(nav.row_removed, Qt.ConnectionType.QueuedConnection)
         w.accounts_view.selectionModel().currentChanged.connect(nav.row_removed, Qt.ConnectionType.QueuedConnection)
         w.unavailable.connect(nav.unavailable)
+        w.elsewhere.connect(nav.elsewhere)
 
         # Revealed values hide when the window is minimised, the screen locks or the app is hidden.
         w.minimized.connect(creds.hide_all)

@@ -361,3 +361,38 @@ def test_a_typed_key_is_recognised_like_a_pasted_one_and_old_notes_go(gui, qtbot
     assert not w.triage_bar.isVisible()
     assert "Only the key was kept" not in w.statusBar().currentMessage()
     QGuiApplication.clipboard().clear()
+
+
+def test_account_shortcuts_in_the_tests_table_say_where_they_work(gui, qtbot):
+    """QA #22: Ctrl+R, F2, Del, Ctrl+B, Ctrl+C in the tests table did nothing and said nothing."""
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    ci = row_of(desk, "ci-runner")
+    desk.select_account(ci.id)
+    secret = sb.store.service_account(ci.id)["secret"]
+    w.tests_view.setFocus()
+    press(qtbot, Qt.Key.Key_Down)
+    assert focused() is w.tests_view
+    QGuiApplication.clipboard().setText("before")
+    for key, mod, words in (
+        (Qt.Key.Key_R, CTRL, "rotate"),
+        (Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier, "rename"),
+        (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier, "delete"),
+        (Qt.Key.Key_B, CTRL, "copy the selected account's key"),
+    ):
+        press(qtbot, key, mod)
+        said = w.statusBar().currentMessage()
+        assert words in said and "service accounts table" in said and "Ctrl+F" in said, said
+        assert desk.dialog is None or not desk.dialog.isVisible()  # nothing opened
+        assert QGuiApplication.clipboard().text() == "before"  # nothing copied
+    # Ctrl+C keeps the table's meaning (the cell's text), says where the secret is copied, never copies it.
+    press(qtbot, Qt.Key.Key_C, CTRL)
+    said = w.statusBar().currentMessage()
+    assert "secret" in said and "service accounts table" in said, said
+    copied = QGuiApplication.clipboard().text()
+    assert copied == w.tests_view.currentIndex().data() and secret not in copied
+    assert ci.key not in copied
+    gui.run(until(lambda: not desk.runner.running("reveal") and not desk.runner.running("copy")))
+    assert QGuiApplication.clipboard().text() == copied
+    QGuiApplication.clipboard().clear()

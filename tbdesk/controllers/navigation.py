@@ -97,6 +97,22 @@ class Navigation(QObject):
 
     # -- shortcuts with nothing to act on --------------------------------------------------------
 
+    def elsewhere(self, name: str) -> None:
+        """An account shortcut pressed in the tests table: say what it acts on and how to get there."""
+        entry = by_name(name)
+        if entry is None:
+            return
+        keys = key_text(entry)
+        does = entry.does.split(" (")[0]
+        go = "go there with Ctrl+F, then Down"
+        if name == "copy_secret_action":
+            self.messages.info(
+                f"{keys} in the tests table copies the cell's text; to copy the selected account's secret, press it "
+                f"in the service accounts table: {go}."
+            )
+        else:
+            self.messages.info(f"{keys}: {does[0].lower() + does[1:]} — it acts in the service accounts table: {go}.")
+
     def unavailable(self, name: str) -> None:
         """A shortcut was pressed while its action is off: say why, in the status bar."""
         entry = by_name(name)

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
     closing = Signal()
     minimized = Signal()
     unavailable = Signal(str)  # a shortcut was pressed while its action is off: its action's name
+    elsewhere = Signal(str)  # an account shortcut pressed in the tests table: its action's name
     profile_chosen = Signal(str)  # File → Switch profile
     filter_down = Signal()  # Down in the filter box: into the results
     filter_escape = Signal()  # Escape in the filter box
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
         self.tests_empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.tests_empty.hide()
         self.tests_view.viewport().installEventFilter(self)
+        self.tests_view.installEventFilter(self)
         self.filter_edit.installEventFilter(self)
         self.resize(sizes.default_size(self))
         # The first focus is the accounts table, not the first stop of the Tab chain (the Show combo, where
@@ -434,6 +436,13 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.tests_view.viewport() and event.type() == QEvent.Type.Resize:
             self.tests_empty.setGeometry(self.tests_view.viewport().rect().adjusted(16, 16, -16, -16))
+        if watched is self.tests_view and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            # The account shortcuts act in the accounts pane only; here they say so instead of nothing. Ctrl+C
+            # keeps the table's own meaning (the cell's text): never an account's secret.
+            name = self._account_shortcut(event)
+            if name:
+                self.elsewhere.emit(name)
+                return name != "copy_secret_action"
         if watched is self.filter_edit and isinstance(event, QKeyEvent):
             # KeePassXC's rule: Ctrl+C copies the selected filter text if any, else the secret.
             if (
@@ -451,6 +460,17 @@ class MainWindow(QMainWindow):
                     self.filter_escape.emit()
                     return True
         return super().eventFilter(watched, event)
+
+    @staticmethod
+    def _account_shortcut(event: QKeyEvent) -> str:
+        """The action name of the accounts-pane shortcut this key press is, or ""."""
+        pressed = QKeySequence(event.keyCombination())
+        for entry in shortcuts.TABLE:
+            if entry.scope in (shortcuts.Scope.ACCOUNTS, shortcuts.Scope.ACCOUNTS_TABLE):
+                keys = entry.keys
+                if event.matches(keys) if isinstance(keys, QKeySequence.StandardKey) else pressed == QKeySequence(keys):
+                    return entry.name
+        return ""
 
     def _focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
