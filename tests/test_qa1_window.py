@@ -376,20 +376,20 @@ def test_account_shortcuts_in_the_tests_table_say_where_they_work(gui, qtbot):
     assert focused() is w.tests_view
     QGuiApplication.clipboard().setText("before")
     for key, mod, words in (
-        (Qt.Key.Key_R, CTRL, "rotate"),
-        (Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier, "rename"),
-        (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier, "delete"),
-        (Qt.Key.Key_B, CTRL, "copy the selected account's key"),
+        (Qt.Key.Key_R, CTRL, "Ctrl+R rotates the selected service account"),
+        (Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier, "F2 renames"),
+        (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier, "Del deletes"),
+        (Qt.Key.Key_B, CTRL, "Ctrl+B copies the key of the selected service account"),
     ):
         press(qtbot, key, mod)
         said = w.statusBar().currentMessage()
-        assert words in said and "service accounts table" in said and "Ctrl+F" in said, said
+        assert said.startswith(words) and "accounts table (Ctrl+F, then Down)" in said, said
         assert desk.dialog is None or not desk.dialog.isVisible()  # nothing opened
         assert QGuiApplication.clipboard().text() == "before"  # nothing copied
     # Ctrl+C keeps the table's meaning (the cell's text), says where the secret is copied, never copies it.
     press(qtbot, Qt.Key.Key_C, CTRL)
     said = w.statusBar().currentMessage()
-    assert "secret" in said and "service accounts table" in said, said
+    assert said.startswith("Ctrl+C here copies the cell") and "secret" in said and "accounts table" in said, said
     copied = QGuiApplication.clipboard().text()
     assert copied == w.tests_view.currentIndex().data() and secret not in copied
     assert ci.key not in copied

@@ -35,6 +35,16 @@ NEEDS_SELECTION = {
 }
 
 
+ACTS_ON = {  # "Ctrl+R rotates the selected service account"
+    "edit_action": "renames",
+    "rotate_action": "rotates",
+    "delete_action": "deletes",
+    "copy_key_action": "copies the key of",
+    "reveal_key_action": "shows or hides the key of",
+    "reveal_secret_action": "shows or hides the secret of",
+}
+
+
 class Navigation(QObject):
     def __init__(self, shared: Shared, session: Session, presenter: Presenter, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -102,16 +112,11 @@ class Navigation(QObject):
         entry = by_name(name)
         if entry is None:
             return
-        keys = key_text(entry)
-        does = entry.does.split(" (")[0]
-        go = "go there with Ctrl+F, then Down"
+        keys, go = key_text(entry), "go to the accounts table (Ctrl+F, then Down)"
         if name == "copy_secret_action":
-            self.messages.info(
-                f"{keys} in the tests table copies the cell's text; to copy the selected account's secret, press it "
-                f"in the service accounts table: {go}."
-            )
+            self.messages.info(f"{keys} here copies the cell; secrets are copied in the accounts table (Ctrl+F, Down).")
         else:
-            self.messages.info(f"{keys}: {does[0].lower() + does[1:]} — it acts in the service accounts table: {go}.")
+            self.messages.info(f"{keys} {ACTS_ON.get(name, 'acts on')} the selected service account: {go}.")
 
     def unavailable(self, name: str) -> None:
         """A shortcut was pressed while its action is off: say why, in the status bar."""
