@@ -113,6 +113,34 @@ def test_a_failed_page_is_not_asked_for_again_until_a_refresh(qapp):
     assert tests.canFetchMore()
 
 
+def test_sorted_tests_stay_sorted_as_pages_and_polls_arrive_and_the_selection_follows(qapp):
+    from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel
+
+    from tbdesk.gui.models import TestCol, TestsProxy
+
+    tests = TestsModel()
+    proxy = TestsProxy()
+    proxy.setSourceModel(tests)
+    selection = QItemSelectionModel(proxy)
+
+    def named(t: Test, name: str) -> Test:
+        return Test(**{**t.__dict__, "name": name})
+
+    tests.reset([named(a_test(1, 1), "m"), named(a_test(2, 2), "c")], total=6)
+    proxy.sort(TestCol.NAME, Qt.SortOrder.AscendingOrder)  # a header click: the model sorts, not the proxy
+    assert proxy.sortColumn() == -1 and isinstance(proxy, QSortFilterProxyModel)
+    assert [t.name for t in tests.tests()] == ["c", "m"]
+    selection.setCurrentIndex(proxy.index(1, 0), QItemSelectionModel.SelectionFlag.SelectCurrent)  # "m"
+    tests.append_page([named(a_test(3, 3), "a"), named(a_test(4, 4), "x")], total=6)
+    assert [t.name for t in tests.tests()] == ["a", "c", "m", "x"]
+    assert selection.currentIndex().data(Qt.ItemDataRole.DisplayRole) == "m"  # the same test stays current
+    tests.merge([named(a_test(5, 0), "d"), named(a_test(4, 4), "b")])  # a new test, and one renamed
+    assert [t.name for t in tests.tests()] == ["a", "b", "c", "d", "m"]
+    assert selection.currentIndex().data(Qt.ItemDataRole.DisplayRole) == "m"
+    proxy.sort(TestCol.CREATED, Qt.SortOrder.DescendingOrder)  # back to newest first
+    assert [t.id for t in tests.tests()] == [5, 1, 2, 3, 4]
+
+
 def test_polled_tests_update_in_place_and_new_ones_go_on_top(qapp):
     tests = TestsModel()
     tests.reset([a_test(1, 10), a_test(2, 20)], total=2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -594,6 +596,10 @@ class TestsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Test] = []
         self._row_of: dict[int, int] = {}
+        # Sorted here, like the accounts: one key per row (aligned with _rows) for the sort column, so a
+        # page appended while scrolling costs a key per new row, never a Python call per comparison.
+        self._keys: list[Any] = []
+        self._sort_column, self._sort_order = int(TestCol.CREATED), Qt.SortOrder.DescendingOrder
         self.total = 0
         self.fetching = False
         self.stalled = False  # a page failed: no automatic retries until the next refresh
@@ -716,6 +722,54 @@ class TestsModel(QAbstractTableModel):
             return t.duration or 0
         return TestsModel._text(t, col).casefold()
 
+    # -- sorting ---------------------------------------------------------------------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Any column, in one list sort over precomputed keys (the proxy would call data() per comparison)."""
+        if not 0 <= column < len(TestCol):
+            column = int(TestCol.CREATED)
+        changed = (column, order) != (self._sort_column, self._sort_order)
+        self._sort_column, self._sort_order = column, order
+        if changed:
+            self._keys = self._keys_of(self._rows)
+        self._resort()
+
+    def _keys_of(self, tests: Sequence[Test]) -> list[Any]:
+        col, value = TestCol(self._sort_column), self._sort_value
+        return [value(t, col) for t in tests]
+
+    def _in_order(self, keys: Sequence[Any], start: int = 0) -> bool:
+        """Whether keys[start:] are in sort order (a comparison per pair, no Python call per pair)."""
+        in_order = operator.ge if self._sort_order == Qt.SortOrder.DescendingOrder else operator.le
+        return all(map(in_order, itertools.islice(keys, start, None), itertools.islice(keys, start + 1, None)))
+
+    def _order(self) -> list[int]:
+        """Row positions in sort order; stable, so equal keys keep the server's order (newest first)."""
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        return sorted(range(len(self._keys)), key=self._keys.__getitem__, reverse=descending)
+
+    def _resort(self, start: int = 0) -> None:
+        """Put the rows in sort order, keeping selections and the current row (persistent indexes).
+        `start`: the rows before it are known to be in order already."""
+        if self._in_order(self._keys, max(0, start - 1)):
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        ids = [(self._rows[i.row()].id, i.column()) for i in old]
+        order = self._order()
+        self._rows = [self._rows[i] for i in order]
+        self._keys = [self._keys[i] for i in order]
+        self._row_of = {t.id: i for i, t in enumerate(self._rows)}
+        self.changePersistentIndexList(old, [self.index(self._row_of[a], c) for a, c in ids])
+        self.layoutChanged.emit()
+
+    def _replaced(self, rows: Sequence[int]) -> None:
+        """Rows replaced in place: their keys follow, and the order if the sort column changed."""
+        col, value = TestCol(self._sort_column), self._sort_value
+        for row in rows:
+            self._keys[row] = value(self._rows[row], col)
+        self._resort()
+
     # -- updates ---------------------------------------------------------------------------------
 
     def relabel(self, account_id: int, identifier: str) -> None:
@@ -731,6 +785,7 @@ class TestsModel(QAbstractTableModel):
         if changed:
             col = TestCol.STARTED_BY
             self.dataChanged.emit(self.index(min(changed), col), self.index(max(changed), col))
+            self._replaced(changed)
 
     def mark_deleted(self, account_id: int) -> None:
         """A service account was deleted here: its tests say "(deleted)" at once, as the server will."""
@@ -743,6 +798,7 @@ class TestsModel(QAbstractTableModel):
         if changed:
             col = TestCol.STARTED_BY
             self.dataChanged.emit(self.index(min(changed), col), self.index(max(changed), col))
+            self._replaced(changed)
 
     def tests(self) -> list[Test]:
         return list(self._rows)
@@ -753,6 +809,11 @@ class TestsModel(QAbstractTableModel):
     def reset(self, tests: Sequence[Test], total: int) -> None:
         self.beginResetModel()
         self._rows = list(tests)
+        self._keys = self._keys_of(self._rows)
+        if not self._in_order(self._keys):
+            order = self._order()
+            self._rows = [self._rows[i] for i in order]
+            self._keys = [self._keys[i] for i in order]
         self._row_of = {t.id: i for i, t in enumerate(self._rows)}
         self.total = total
         self.fetching = False
@@ -770,12 +831,16 @@ class TestsModel(QAbstractTableModel):
         fresh = [t for t in tests if t.id not in self._row_of]
         if not fresh:
             return
+        keys = self._keys_of(fresh)
         start = len(self._rows)
         self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
         for t in fresh:
             self._row_of[t.id] = len(self._rows)
             self._rows.append(t)
+        self._keys.extend(keys)
         self.endInsertRows()
+        # Newest first (the default) a page goes at the end as it came; another order places it among the rest.
+        self._resort(start)
 
     def page_failed(self) -> None:
         # Views call fetchMore again at every layout; without this a failing page would be re-requested
@@ -785,22 +850,25 @@ class TestsModel(QAbstractTableModel):
 
     def merge(self, tests: Sequence[Test]) -> int:
         """Polled tests: update rows we have, put new ones on top. Returns how many were new."""
-        fresh = []
+        fresh: list[Test] = []
         for t in tests:
             row = self._row_of.get(t.id)
             if row is None:
                 fresh.append(t)
             elif self._rows[row] != t:
                 self._rows[row] = t
+                self._keys[row] = self._sort_value(t, TestCol(self._sort_column))
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
         if fresh:
             epoch = datetime.min.replace(tzinfo=UTC)
             fresh.sort(key=lambda t: (t.created_at or epoch, t.id), reverse=True)
             self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
             self._rows[0:0] = fresh
+            self._keys[0:0] = self._keys_of(fresh)
             self._row_of = {t.id: i for i, t in enumerate(self._rows)}
             self.total += len(fresh)
             self.endInsertRows()
+        self._resort()  # a status or duration that changed may move a row; new ones find their place
         return len(fresh)
 
 
@@ -835,6 +903,10 @@ class TestsProxy(QSortFilterProxyModel):
         self._query = query
         self._everything = query.is_everything
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The source model sorts (precomputed keys); the proxy only filters."""
+        self.sourceModel().sort(column, order)
 
     def shown_tests(self) -> list[Test]:
         """The tests the filter lets through, in the order shown."""
