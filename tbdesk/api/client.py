@@ -361,29 +361,17 @@ class TestingBotClient:
             error = _status_error(response, operation, write)
             error.request = where
             raise error
-        if len(response.content) > PARSE_ON_THREAD:
-            # A page of 500 tests takes ~14 ms to decode and check: on a worker thread, so the window keeps
-            # answering (the interpreter hands the event loop its turn every few milliseconds).
-            return await asyncio.to_thread(_read, response, parse, operation, write, where)
-        return _read(response, parse, operation, write, where)
-
-
-PARSE_ON_THREAD = 32 * 1024  # bytes of an answer above which it is read off the event loop (~1 ms of work)
-
-
-def _read(response: httpx.Response, parse: Callable[[Any], T], operation: str, write: bool, where: str) -> T:
-    """The answer's JSON through `parse`. A write the server accepted (2xx) but whose answer we cannot
-    read did happen: then the outcome is unknown."""
-    try:
-        data = response.json()
-    except ValueError:
-        raise ProtocolError(
-            "The server's answer is not JSON.", operation=operation, outcome_unknown=write, request=where
-        ) from None
-    try:
-        return parse(data)
-    except ProtocolError as exc:
-        raise ProtocolError(exc.message, operation=operation, outcome_unknown=write, request=where) from None
+        # A write the server accepted (2xx) but whose answer we cannot read did happen: say it is unknown.
+        try:
+            data = response.json()
+        except ValueError:
+            raise ProtocolError(
+                "The server's answer is not JSON.", operation=operation, outcome_unknown=write, request=where
+            ) from None
+        try:
+            return parse(data)
+        except ProtocolError as exc:
+            raise ProtocolError(exc.message, operation=operation, outcome_unknown=write, request=where) from None
 
 
 def _pages(item: Callable[[Any], T]) -> Callable[[Any], Page[T]]:
