@@ -2,7 +2,9 @@
 selected one, drawn from the tests Sync loads for usage (30 days back) and brings by polling.
 
 The numbers come from tbdesk.core.activity; with 10,000 accounts and 100,000 tests the sparklines take
-a few hundred milliseconds, so they are computed on a worker thread and the window stays responsive.
+a few hundred milliseconds, so they are computed in slices of a few milliseconds on the event loop. Not on a
+worker thread: pure-Python work there holds the interpreter lock, and every Python call Qt makes while
+painting (data(), delegates) waits for it, so the window stalled more than it would doing the work itself.
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject
 
 from ..api.models import ServiceAccount, Test
-from ..core.activity import PANEL_DAYS, AccountActivity, ActivityLog, account_activity, no_tests, sparks
+from ..core.activity import (
+    PANEL_DAYS,
+    AccountActivity,
+    ActivityLog,
+    Spark,
+    account_activity,
+    no_tests,
+    spark_slices,
+)
 from ..gui.models import AccountsModel
 from ..gui.window import MainWindow
 from .tasks import TaskRunner
@@ -86,7 +96,10 @@ class Activity(QObject):
 
     async def _update(self) -> None:
         self.log.prune((datetime.now(UTC) - timedelta(days=PANEL_DAYS + 1)).timestamp())
-        result = await off_loop(sparks, self.log.groups())
+        result: dict[int, Spark] = {}
+        for part in spark_slices(self.log.groups()):
+            result.update(part)
+            await asyncio.sleep(0)  # the window answers between slices (see spark_slices)
         self.accounts.set_sparks(result, no_tests())
         if not self.ready:
             # The loaded history lives as long as the window, like the first screen (see Sync): keep the
