@@ -187,7 +187,7 @@ class Sync(QObject):
                 if done or page_no + 1 == USAGE_MAX_PAGES:
                     usage_shown = True
                     self._usage.replace(seen)
-                    self.accounts.set_usage(self._usage.usage(), History(reach, complete))
+                    self.accounts.set_usage(await self._usage.usage_in_slices(), History(reach, complete))
                     self.usage_changed.emit()
             if done:
                 break
@@ -213,7 +213,7 @@ class Sync(QObject):
             self._note_tests(fresh)
             if self.accounts.usage_loaded:
                 self._usage.add(fresh)
-                self.accounts.set_usage(self._usage.usage())
+                self.accounts.set_usage(await self._usage.usage_in_slices())
                 self.usage_changed.emit()
             self.polled.emit()
         self._refreshed()
