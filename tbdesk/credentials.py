@@ -271,6 +271,12 @@ class CredentialStore:
                 out.append(Profile(item["name"], str(item.get("api_url") or DEFAULT_API_URL)))
         return out
 
+    def set_last_profile(self, name: str) -> None:
+        """Record the profile switched to, so the next start opens it (File → Switch profile)."""
+        profiles = self.profiles()
+        if any(p.name == name for p in profiles) and self.last_profile() != name:
+            self._write_profiles(profiles, last=name)
+
     def last_profile(self) -> str | None:
         last = self._read().get("last")
         return last if isinstance(last, str) else None

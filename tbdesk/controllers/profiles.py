@@ -7,6 +7,7 @@ into the next session), after asking when there is one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
@@ -71,7 +72,10 @@ class Profiles(QObject):
         if creds is not None:
             self.session.stopped.emit()
             problem = await self.session.try_sign_in(creds, profile, remember=False)
-        if problem is not None:
+        if problem is None:
+            with contextlib.suppress(OSError):  # not remembered is no reason to undo a switch that worked
+                await asyncio.to_thread(self.store.set_last_profile, name)  # the next start opens it
+        else:
             await self.session.sign_in_dialog(profile.api_url, f"Profile “{name}”: {problem}", profile=name)
         self.refresh_menu()
 
