@@ -123,12 +123,13 @@ class BulkRotateDialog(QDialog):
         self.count_hint.setText("")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Enter in the count field neither cancels (Cancel stays the default) nor rotates: with the right
-        # number it moves on to the Rotate button, where a second Enter rotates; else it says what is missing.
+        # Enter in the count field never cancels (Cancel stays the default elsewhere): with the right number
+        # typed it rotates, as typing the number was the confirmation (one Enter, not two); else it says what
+        # is missing.
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if enter and self.state is State.CONFIRM and self.focusWidget() is self.count_edit:
             if self.ok.isEnabled():
-                self.ok.setFocus(Qt.FocusReason.TabFocusReason)
+                self.ok.click()
             else:
                 self.count_hint.setText(f"Type {len(self.rows)} to rotate them all, or press Escape to cancel.")
             return
