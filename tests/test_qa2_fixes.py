@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from test_lifecycle_gui import Flaky, activate, press, shown_dialog, started
 from test_qa1_window import file_menu_item, fill_and_submit, sign_in_dialog
 from test_window_keys import _loop
 
 from tbdesk.credentials import CredentialStore
+from tbdesk.gui.bulk_rotate import BulkRotateDialog
+from tbdesk.gui.handover import HandoverPanel
 
 from helpers.gui import until
 from helpers.keyring import MemoryKeyring
@@ -47,3 +51,34 @@ def test_switching_profile_is_remembered_for_the_next_start(gui, qtbot):
     resolved = again.resolve(environ={}, home=gui.tmp)
     assert resolved is not None and resolved.profile.name == "owner-qa"
     assert resolved.credentials.key == sb.key
+
+
+def test_bulk_results_and_retry_come_back_after_the_hand_over_panel(gui, qtbot):
+    """QA2 #13: "Hand over N new pairs…" closed the results; the failures' Retry was gone with them."""
+    sb = asgi_sandbox()
+    flaky = Flaky(sb.transport)
+    desk = started(gui, qtbot, sb, transport=flaky)
+    flaky.refuse = next(a.id for a in desk.accounts.accounts() if a.identifier == "release-smoke")
+    desk.window.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    dialog = gui.run(until(lambda: shown_dialog(desk, BulkRotateDialog), what="bulk dialog"))
+    qtbot.keyClicks(QApplication.focusWidget(), str(dialog.table.rowCount()))
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: dialog.state.value == "done", what="rotated"))
+    assert QApplication.focusWidget() is dialog.handover and dialog.retry.text() == "&Retry 1 not rotated…"
+    press(qtbot, Qt.Key.Key_Return)  # Hand over 5 new pairs…
+    panel = gui.run(until(lambda: (p := desk.lifecycle.panel) is not None and p.isVisible() and p, what="panel"))
+    assert isinstance(panel, HandoverPanel) and QApplication.activeModalWidget() is None  # nothing blocks it
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is panel)
+    assert panel.isAncestorOf(QApplication.focusWidget())
+    press(qtbot, Qt.Key.Key_Escape)  # the panel closes: the results are back, with the focus on Retry
+    gui.run(until(lambda: dialog.isVisible() and QApplication.focusWidget() is dialog.retry, what="results back"))
+    assert "release-smoke" in [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    flaky.refuse = -1
+    press(qtbot, Qt.Key.Key_Space)  # Retry 1 not rotated…
+    again = gui.run(until(lambda: (d := shown_dialog(desk, BulkRotateDialog)) is not dialog and d, what="retry"))
+    assert [again.table.item(r, 0).text() for r in range(again.table.rowCount())] == ["release-smoke"]
+    activate(qtbot, again)
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not again.isVisible(), what="closed"))

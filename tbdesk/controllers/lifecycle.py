@@ -278,16 +278,40 @@ class CredentialLifecycle(QObject):
             self.messages.info(f"Rotated {done} of {len(results)} access keys.")
         if any(r.reason == AUTH_FAILED for r in results):
             self.runner.auth_failed.emit("Your key and secret were not accepted.")
-        self.runner.user_wait(True)  # reading the results is not work in progress
-        try:
-            await _first(closed, retry, handover)
-        finally:
-            self.runner.user_wait(False)
-        if handover.is_set():
-            # The modal dialog goes first: the panel then opens on top, with the focus, and stays usable.
-            dialog.accept()
+        while True:
+            self.runner.user_wait(True)  # reading the results is not work in progress
+            try:
+                await _first(closed, retry, handover)
+            finally:
+                self.runner.user_wait(False)
+            if not handover.is_set():
+                break
+            handover.clear()
+            if not dialog.to_retry():  # nothing left to retry: the results have done their job
+                dialog.accept()
+                self.show_handover(rotated, rotated=True)
+                return []
+            # The modal dialog steps aside (hidden, not closed): the panel then opens on top, with the focus,
+            # and stays usable; once it closes the results and "Retry N not rotated…" come back.
+            dialog.hide()
             self.show_handover(rotated, rotated=True)
-            return []
+            panel = self.panel
+            if panel is not None:
+                gone = asyncio.Event()
+                panel.finished.connect(lambda _r, e=gone: e.set())
+                panel.destroyed.connect(lambda *_, e=gone: e.set())
+                self.runner.user_wait(True)
+                try:
+                    await _first(gone, closed)
+                finally:
+                    self.runner.user_wait(False)
+            if closed.is_set() or not self.session.can_manage:  # signed out meanwhile: nothing to come back to
+                dialog.accept()
+                return []
+            dialog.open()
+            dialog.raise_()
+            dialog.activateWindow()
+            dialog.retry.setFocus()
         if not retry.is_set():
             return []
         dialog.accept()
