@@ -6,11 +6,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from test_lifecycle_gui import Flaky, activate, press, shown_dialog, started
 from test_qa1_window import file_menu_item, fill_and_submit, sign_in_dialog
-from test_window_keys import _loop
+from test_window_keys import _loop, signed_in
 
 from tbdesk.credentials import CredentialStore
 from tbdesk.gui.bulk_rotate import BulkRotateDialog
 from tbdesk.gui.handover import HandoverPanel
+from tbdesk.gui.test_filters import BUILD_FIXED
 
 from helpers.gui import until
 from helpers.keyring import MemoryKeyring
@@ -82,3 +83,42 @@ def test_bulk_results_and_retry_come_back_after_the_hand_over_panel(gui, qtbot):
     activate(qtbot, again)
     press(qtbot, Qt.Key.Key_Escape)
     gui.run(until(lambda: not again.isVisible(), what="closed"))
+
+
+def choose_by_keys(qtbot, combo, index: int) -> None:
+    """Focus a combo box and press Down (or Up) until `index` is current, as a keyboard user does."""
+    combo.setFocus()
+    for _ in range(combo.count() * 2):
+        if combo.currentIndex() == index:
+            return
+        key = Qt.Key.Key_Down if combo.currentIndex() < index else Qt.Key.Key_Up
+        qtbot.keyClick(QApplication.focusWidget(), key)
+    assert combo.currentIndex() == index
+
+
+def test_the_no_tests_message_names_every_filter_that_is_on(gui, qtbot):
+    """QA2 #38: Started by an account + a Build none of its tests has said "No tests by 'X'"."""
+    desk = signed_in(gui)
+    w = desk.window
+    by = {}
+    for r in range(desk.tests.rowCount()):
+        t = desk.tests.test_at(r)
+        if t.started_by and t.started_by.is_service_account:
+            by.setdefault(t.started_by.id, set()).add(t.build)
+    account_id, builds = min(by.items(), key=lambda kv: len(kv[1]))
+    identifier = desk.accounts.account(account_id).identifier
+    gui.run(until(lambda: w.build_combo.count() > BUILD_FIXED, what="the builds offered"))
+    other = next(i for i in range(BUILD_FIXED, w.build_combo.count()) if w.build_combo.itemText(i) not in builds)
+    build = w.build_combo.itemText(other)
+    gui.run(until(lambda: desk.presenter.started_by.index_of(account_id) > 0, what="the account offered"))
+    choose_by_keys(qtbot, w.started_by, desk.presenter.started_by.index_of(account_id))
+    gui.run(until(lambda: desk.tests_proxy.who == account_id, what="started by the account"))
+    assert not w.tests_empty.isVisible()
+    choose_by_keys(qtbot, w.build_combo, other)
+    gui.run(until(lambda: w.tests_empty.isVisible(), what="the empty state"))
+    text = w.tests_empty.text()
+    assert "No tests by" not in text, text  # the account is not the cause: the build is
+    assert "matches these filters" in text and f"Started by {identifier}" in text and f"Build {build}" in text
+    # Started by alone still names the account.
+    choose_by_keys(qtbot, w.build_combo, 0)
+    assert not w.tests_empty.isVisible()

@@ -193,13 +193,33 @@ class Presenter(QObject):
             return ""
         if loaded == 0:
             return "No tests yet. Tests appear here as soon as a pipeline or a person starts one."
+        more = " in the loaded tests" if loaded < self.tests.total else ""
+        on = self._filters_on()
         who = self.tests_proxy.who
-        if isinstance(who, int):
+        if isinstance(who, int) and len(on) == 1:  # Started by alone is the cause: say which account
             account = self.accounts.account(who)
             name = f"“{account.identifier}”" if account else "this account"
-            more = " in the loaded tests" if loaded < self.tests.total else ""
-            return f"No tests by {name}{more}. Choose Everyone under Started by to see all tests."
+            return plain.text(f"No tests by {name}{more}. Choose Everyone under Started by to see all tests.")
+        if len(on) > 1:  # several filters: name them all, not only one of them (QA2 #38)
+            loaded_text = "loaded test" if more else "test"
+            return plain.text(
+                f"No {loaded_text} matches these filters ({', '.join(on)}). Clear the filters to see all tests."
+            )
         return "No test matches these filters. Clear the filters to see all tests."
+
+    def _filters_on(self) -> list[str]:
+        """The test filters not letting everything through, as shown: "Started by X", "Build Y"…"""
+        query, w = self.tests_proxy.query, self.window
+        on = []
+        if query.who != TestsProxy.ALL:
+            on.append(f"Started by {plain.short(w.started_by.currentText())}")
+        if query.result != TestsProxy.ALL:
+            on.append(f"Result {w.result_combo.currentText()}")
+        if query.build != TestsProxy.ALL:
+            on.append(f"Build {plain.short(w.build_combo.currentText())}")
+        if query.text:
+            on.append(f"Name “{plain.short(w.test_name_edit.text().strip())}”")
+        return on
 
     def tests_seen(self, tests: list[Any]) -> None:
         """Offer who started these tests and their builds in the filters."""
