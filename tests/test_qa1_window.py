@@ -38,6 +38,8 @@ def test_f1_lists_every_shortcut_completely_and_readably(gui, qtbot):
     table = dialog.table
     rows = [tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())]
     listed = {keys for keys, _does, _where in rows}
+    # No row twice (QA2 #18: "Shift+F10 – The selected test's actions" was listed twice).
+    assert len(set(rows)) == len(rows), [row for row in rows if rows.count(row) > 1]
     # Every key of every action in the window (all of its shortcuts, not only the first) is listed.
     for action in w.findChildren(type(w.add_action)):
         for seq in action.shortcuts():

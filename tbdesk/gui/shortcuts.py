@@ -71,7 +71,6 @@ TABLE: tuple[Shortcut, ...] = (
     Shortcut("", "Enter", Scope.KEY, "Details of the selected test", "Tests table"),
     Shortcut("", "Shift+F10", Scope.KEY, "The selected test's actions (the Menu key too)", "Tests table"),
     Shortcut("", "Ctrl+C", Scope.KEY, "Copy the cell's text (never an account's secret)", "Tests table"),
-    Shortcut("", "Shift+F10", Scope.KEY, "The selected test's actions (the Menu key too)", "Tests table"),
     Shortcut("", "Tab", Scope.KEY, "The next region (arrows move within a table)", "Anywhere in the window"),
     Shortcut("", "Enter", Scope.KEY, "Delete, once the identifier is typed", "Delete dialog"),
 )
