@@ -122,3 +122,19 @@ def test_the_no_tests_message_names_every_filter_that_is_on(gui, qtbot):
     # Started by alone still names the account.
     choose_by_keys(qtbot, w.build_combo, 0)
     assert not w.tests_empty.isVisible()
+
+
+def test_signing_in_as_someone_else_goes_back_to_the_recent_tests_tab(gui, qtbot):
+    """QA2 #43: a member signing in after an admin on the Activity tab read "Select a service account above…"."""
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    w.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)  # the Activity tab
+    assert w.lower_tabs.currentWidget() is w.activity_tab
+    member_key, member_secret = gui.run(role_pair(sb, "member"))
+    file_menu_item(gui, qtbot, desk, Qt.Key.Key_I)
+    sign_in_dialog(gui, desk)
+    fill_and_submit(qtbot, member_key, member_secret)
+    gui.run(until(lambda: desk.session.user and desk.session.user.role == "member", what="the member"))
+    assert w.lower_tabs.currentWidget() is w.tests_tab

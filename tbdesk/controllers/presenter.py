@@ -236,6 +236,7 @@ class Presenter(QObject):
         w = self.window
         w.filter_edit.clear()
         w.show_combo.setCurrentIndex(0)
+        w.lower_tabs.setCurrentWidget(w.tests_tab)  # Activity asks to pick an account, which a member cannot
         self.started_by.forget()
         self.test_filters.forget()
         w.accounts_view.selectionModel().clear()
