@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel
 from test_lifecycle_gui import Flaky, activate, press, shown_dialog, started
 from test_qa1_window import file_menu_item, fill_and_submit, sign_in_dialog
 from test_window_keys import _loop, signed_in
 
 from tbdesk.credentials import CredentialStore
 from tbdesk.gui.bulk_rotate import BulkRotateDialog
+from tbdesk.gui.dialogs import IdentifierDialog
 from tbdesk.gui.handover import HandoverPanel
 from tbdesk.gui.test_filters import BUILD_FIXED
 
@@ -138,3 +140,28 @@ def test_signing_in_as_someone_else_goes_back_to_the_recent_tests_tab(gui, qtbot
     fill_and_submit(qtbot, member_key, member_secret)
     gui.run(until(lambda: desk.session.user and desk.session.user.role == "member", what="the member"))
     assert w.lower_tabs.currentWidget() is w.tests_tab
+
+
+def assert_no_label_clipped(dialog) -> None:
+    for label in dialog.findChildren(QLabel):
+        if label.isVisible() and label.text():
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
+            bottom = label.mapTo(dialog, label.rect().bottomLeft()).y()
+            assert label.mapTo(dialog, label.rect().topLeft()).y() >= 0 and bottom <= dialog.height(), label.text()
+
+
+def test_add_dialog_grows_to_show_the_whole_look_alike_warning(gui, qtbot):
+    """QA2 #29/63: with the look-alike warning shown, the top line and the warning's end were cut off."""
+    desk = signed_in(gui)
+    w = desk.window
+    w.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = gui.run(until(lambda: isinstance(d := desk.dialog, IdentifierDialog) and d.isVisible() and d))
+    gui.run(until(lambda: QApplication.focusWidget() is dialog.edit, what="the identifier field"))
+    QGuiApplication.clipboard().setText("ci-\u0433un\u0578e\u0433")  # Cyrillic look-alikes of "ci-runner"
+    qtbot.keySequence(QApplication.focusWidget(), QKeySequence.StandardKey.Paste)
+    assert "looks the same" in dialog.hint.text()
+    QApplication.processEvents()
+    assert_no_label_clipped(dialog)
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not dialog.isVisible(), what="closed"))

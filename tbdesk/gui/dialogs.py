@@ -106,10 +106,15 @@ class ActionDialog(QDialog):
         # A window is sized from its width-independent hint, i.e. its wrapped text laid out narrower than it
         # is shown: too short for a heading on two lines at 2x (rows squeezed, descenders cut), or too tall
         # (an empty gap above the buttons). The height its width needs, then.
+        self.fit_height()
+
+    def fit_height(self, grow_only: bool = False) -> None:
+        """The height the content needs at the current width (a hint or warning that wraps onto more lines
+        must not be clipped); `grow_only` while the user types, so the window does not jump back and forth."""
         layout = self.layout()
         if layout is not None and layout.hasHeightForWidth():
             needed = max(layout.totalHeightForWidth(self.width()), self.minimumSizeHint().height())
-            if needed != self.height():
+            if needed > self.height() or (needed != self.height() and not grow_only):
                 self.resize(self.width(), needed)
 
     def _submit(self) -> None:
@@ -200,6 +205,9 @@ class IdentifierDialog(ActionDialog):
     def _set_hint(self, text: str, error: bool) -> None:
         self.hint.setText(text)
         self.hint.setStyleSheet("color: #d64545;" if error else "")
+        if self.isVisible():  # a look-alike warning wraps onto lines the dialog had no room for (QA2 #29/63)
+            relayout(self.content, self)
+            self.fit_height(grow_only=True)
         # The hint belongs to the field: a screen reader says it with the field, not only when found.
         self.edit.setAccessibleDescription(text or IDENTIFIER_RULES)
 
