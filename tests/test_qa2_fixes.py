@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel
-from test_lifecycle_gui import Flaky, activate, press, shown_dialog, started
+from test_lifecycle_gui import Flaky, activate, press, shown_dialog, started, tab_to
 from test_qa1_window import file_menu_item, fill_and_submit, sign_in_dialog
 from test_window_keys import _loop, signed_in
 
@@ -165,3 +165,39 @@ def test_add_dialog_grows_to_show_the_whole_look_alike_warning(gui, qtbot):
     assert_no_label_clipped(dialog)
     press(qtbot, Qt.Key.Key_Escape)
     gui.run(until(lambda: not dialog.isVisible(), what="closed"))
+
+
+def test_bulk_dialog_shows_new_key_ages_and_a_true_blurb_when_a_round_rotated_nothing(gui, qtbot):
+    """QA2 #73/74: a Retry round that rotated nothing kept the before-run warning; rotated rows kept their
+    old Key age in the dialog."""
+    sb = asgi_sandbox()
+    flaky = Flaky(sb.transport)
+    desk = started(gui, qtbot, sb, transport=flaky)
+    flaky.refuse = next(a.id for a in desk.accounts.accounts() if a.identifier == "release-smoke")
+    desk.window.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    dialog = gui.run(until(lambda: shown_dialog(desk, BulkRotateDialog), what="bulk dialog"))
+    before_run = dialog.warning.text()
+    ages = {dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())}
+    assert ages["ci-runner"] != "today"
+    qtbot.keyClicks(QApplication.focusWidget(), str(dialog.table.rowCount()))
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: dialog.state.value == "done", what="rotated"))
+    now = {dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())}
+    assert now["ci-runner"] == "today" and now["release-smoke"] == ages["release-smoke"]  # refused: its old key
+    # Retry the refused one, refused again: the round rotated nothing, and the dialog says so.
+    press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is dialog.retry
+    press(qtbot, Qt.Key.Key_Space)
+    again = gui.run(until(lambda: (d := shown_dialog(desk, BulkRotateDialog)) is not dialog and d, what="retry"))
+    activate(qtbot, again)
+    assert again.warning.text() == before_run
+    tab_to(qtbot, again.ok)
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: again.state.value == "done", what="retried"))
+    assert again.title.text() == "Rotated 0 of 1 access keys"
+    assert again.warning.text() != before_run and "None of these was rotated" in again.warning.text()
+    assert "5 pairs rotated earlier" in again.warning.text()
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not again.isVisible(), what="closed"))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..api.models import ServiceAccount
+from ..core.lifecycle import key_age
 from ..core.rotation import Outcome, Result
 from . import format as fmt
 from . import plain
@@ -36,7 +37,7 @@ from .plain import tooltip
 from .window_hints import dialog_frame
 
 HEADERS = ["Service account", "Key age", "Last test", "Tests (24 h)", "Tests (7 days)", "Result"]
-RESULT_COL = 5
+KEY_AGE_COL, RESULT_COL = 1, 5
 TYPE_COUNT_ABOVE = 5  # more accounts than this: the admin types how many, as GitHub and AWS ask for bulk deletes
 COLORS = {Outcome.ROTATED: "#1e8e3e", Outcome.FAILED: "#d64545", Outcome.UNKNOWN: "#b26a00", Outcome.GONE: "#777777"}
 
@@ -228,6 +229,8 @@ class BulkRotateDialog(QDialog):
         if result.outcome in COLORS:
             item.setForeground(QBrush(QColor(COLORS[result.outcome])))
         self.table.setItem(index, RESULT_COL, item)
+        if result.rotated and result.now is not None:  # the key this row has now, not the one it had (QA2 #74)
+            self.table.setItem(index, KEY_AGE_COL, QTableWidgetItem(key_age(result.now).text()))
         self.table.resizeRowToContents(index)
         self.table.scrollToItem(item)
         self.progress.setValue(len(self.results))
@@ -245,6 +248,16 @@ class BulkRotateDialog(QDialog):
             self.warning.setText(
                 "The old pairs of the rotated accounts no longer work: hand each pipeline its new pair now. "
                 "Accounts that were not rotated keep their key; the table shows what is true now."
+            )
+        else:  # not the before-run warning: nothing of this round stopped working (QA2 #73)
+            earlier = (
+                f" The {self.earlier} pair{'s' if self.earlier != 1 else ''} rotated earlier can still be handed over."
+                if self.earlier
+                else ""
+            )
+            self.warning.setText(
+                "None of these was rotated: each keeps its current key and secret, and the pipelines that use "
+                f"them keep working.{earlier}"
             )
         self.cancel.setText("&Close")
         self.cancel.setToolTip("")
