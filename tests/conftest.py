@@ -66,16 +66,29 @@ def gui(qapp, qtbot, tmp_path, monkeypatch):
 
     from helpers.gui import Harness
 
+    class Loop(qasync.QEventLoop):
+        """Tasks step whenever Qt processes events: in qtbot's waits between runs, and in the processEvents
+        qasync does after each run. In the app the loop runs for its whole life, so asyncio always sees it
+        running; here too, or a task stepped then finds no loop (flaky 'None has no create_future')."""
+
+        def run_forever(self) -> int:
+            try:
+                return super().run_forever()
+            finally:
+                asyncio.events._set_running_loop(self)
+
     qapp.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(qapp)
+    loop = Loop(qapp)
     errors: list[dict] = []
     loop.set_exception_handler(lambda _loop, context: errors.append(context))
     asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
     harness = Harness(loop, tmp_path, monkeypatch)
     try:
         yield harness
     finally:
         harness.close_all()
+        asyncio.events._set_running_loop(None)
         asyncio.set_event_loop(None)
         loop.close()
     assert not errors, f"the event loop saw exceptions: {errors}"
