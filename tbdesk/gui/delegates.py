@@ -6,7 +6,7 @@ No widget per row: the delegate paints the buttons and reacts to clicks in edito
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QHelpEvent, QIcon, QMouseEvent, QPainter
@@ -17,6 +17,15 @@ from .models import BUSY_ROLE, REVEALED_ROLE
 
 BUTTON = 22
 GAP = 2
+
+
+def _left_click(event: QEvent) -> TypeGuard[QMouseEvent]:
+    """The left button released over a cell: what the painted buttons react to."""
+    return (
+        event.type() == QEvent.Type.MouseButtonRelease
+        and isinstance(event, QMouseEvent)
+        and event.button() == Qt.MouseButton.LeftButton
+    )
 
 
 class CredentialDelegate(QStyledItemDelegate):
@@ -72,11 +81,7 @@ class CredentialDelegate(QStyledItemDelegate):
     def editorEvent(
         self, event: QEvent, model: Any, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> bool:
-        if (
-            event.type() == QEvent.Type.MouseButtonRelease
-            and isinstance(event, QMouseEvent)
-            and event.button() == Qt.MouseButton.LeftButton
-        ):
+        if _left_click(event):
             eye, copy = self.button_rects(option.rect)
             pos = event.position().toPoint()
             if eye.contains(pos):
@@ -120,11 +125,7 @@ class MoreDelegate(QStyledItemDelegate):
     def editorEvent(
         self, event: QEvent, model: Any, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> bool:
-        if (
-            event.type() == QEvent.Type.MouseButtonRelease
-            and isinstance(event, QMouseEvent)
-            and event.button() == Qt.MouseButton.LeftButton
-        ):
+        if _left_click(event):
             self.clicked.emit(_plain(index))
             return True
         return super().editorEvent(event, model, option, index)
