@@ -30,6 +30,7 @@ from .controllers.shared import Shared
 from .controllers.shutdown import QuitKeys, Shutdown
 from .controllers.sync import Sync
 from .controllers.tasks import TaskRunner
+from .controllers.test_rows import TestRows
 from .credentials import CredentialStore
 from .gui.announce import Announcer
 from .gui.clipboard import ClipboardGuard
@@ -69,6 +70,7 @@ class TbDesk(QObject):
         shared = Shared(self.window, self.messages, self.runner, self.dialogs, self.clipboard, *models)
         self.session = Session(options, store, transport, shared, self)
         self.presenter = Presenter(shared, self.session, self, views=shell.views)
+        self.test_rows = TestRows(shared, self.session, self.presenter.started_by, self)
         self.sync = Sync(options, shared, self.session, self.presenter, self)
         self.actions = AccountActions(shared, self.session, self.presenter, self)
         self.credentials = CredentialDisplay(shared, self.session, options.reveal_timeout, self.actions.gone, self)
@@ -85,7 +87,7 @@ class TbDesk(QObject):
         self._wire()
 
     def _wire(self) -> None:
-        w, p, session, sync = self.window, self.presenter, self.session, self.sync
+        w, p, session, sync, rows = self.window, self.presenter, self.session, self.sync, self.test_rows
         actions, creds = self.actions, self.credentials
         self.messages.message.connect(w.show_message)
         # Screen readers: events said once (the status bar's changing text is not read aloud).
@@ -119,8 +121,8 @@ class TbDesk(QObject):
         w.accounts_view.selectionModel().currentChanged.connect(self.activity.selection_changed)
         w.accounts_view.customContextMenuRequested.connect(p.context_menu)
         w.accounts_view.doubleClicked.connect(lambda _i: w.edit_action.trigger())
-        w.tests_view.doubleClicked.connect(p.open_test)
-        w.tests_view.activated.connect(p.open_test)  # Enter on a row
+        w.tests_view.doubleClicked.connect(rows.open_test)
+        w.tests_view.activated.connect(rows.open_test)  # Enter on a row
         p.started_by.changed.connect(p.tests_changed)
         p.test_filters.changed.connect(p.tests_changed)
         p.started_by.changed.connect(p.filters_applied)
@@ -133,11 +135,11 @@ class TbDesk(QObject):
         p.cred_delegate.copy_clicked.connect(lambda i: creds.copy(p.account_at(i), i.column()))
         p.more_delegate.clicked.connect(p.more_menu)
         w.row_menu_action.triggered.connect(p.keyboard_menu)
-        w.tests_view.customContextMenuRequested.connect(p.tests_context_menu)
-        w.tests_menu_action.triggered.connect(p.tests_keyboard_menu)
-        w.copy_session_action.triggered.connect(p.copy_session_id)
-        w.open_test_action.triggered.connect(p.open_test_page)
-        w.only_starter_action.triggered.connect(p.only_tests_by_starter)
+        w.tests_view.customContextMenuRequested.connect(rows.tests_context_menu)
+        w.tests_menu_action.triggered.connect(rows.tests_keyboard_menu)
+        w.copy_session_action.triggered.connect(rows.copy_session_id)
+        w.open_test_action.triggered.connect(rows.open_test_page)
+        w.only_starter_action.triggered.connect(rows.only_tests_by_starter)
         p.told.connect(self.messages.info)
         w.row_keys.menu.connect(lambda i: p.more_menu(i, keyboard=True))
         w.row_keys.reveal.connect(lambda i: creds.reveal(p.account_at(i), i.column()))
@@ -161,7 +163,7 @@ class TbDesk(QObject):
         w.copy_hub_action.triggered.connect(lambda: creds.copy_snippet(p.selected(), "hub"))
         w.reveal_key_action.triggered.connect(lambda: creds.reveal(p.selected(), AccountCol.KEY))
         w.reveal_secret_action.triggered.connect(lambda: creds.reveal(p.selected(), AccountCol.SECRET))
-        w.details_action.triggered.connect(lambda: p.open_test(w.tests_view.currentIndex()))
+        w.details_action.triggered.connect(lambda: rows.open_test(w.tests_view.currentIndex()))
         w.sign_in_action.triggered.connect(self.profiles.sign_in)
         w.sign_out_action.triggered.connect(self.profiles.sign_out)
         w.profile_chosen.connect(self.profiles.switch)

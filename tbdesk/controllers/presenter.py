@@ -1,21 +1,15 @@
-"""View state: column set-up, counts, which actions are enabled, the selection, menus and test details."""
+"""View state: counts, which actions are enabled, the selection and the accounts' row menu."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from .. import __version__
-from ..api import schema as s
-from ..api.models import ServiceAccount, Test
-from ..core import test_page
-from ..core.activity import who_of
+from ..api.models import ServiceAccount
 from ..gui import plain
-from ..gui.dialogs import TestDetailsDialog
 from ..gui.models import ROW_ROLE, AccountCol, AccountsProxy, TestsProxy
 from ..gui.views import Views, set_up_views
 from ..gui.window import READ_ONLY_TIP
@@ -303,72 +297,6 @@ class Presenter(QObject):
             index = self.accounts_proxy.index(0, AccountCol.IDENTIFIER)
         view.scrollTo(index)
         self.more_menu(index, keyboard=True)
-
-    # -- the tests table's menu ----------------------------------------------------------------------
-
-    def on_testingbot(self) -> bool:
-        """Signed in to TestingBot itself: its tests have dashboard pages (a sandbox's have none)."""
-        return urlsplit(self.session.api_url).hostname == urlsplit(s.DEFAULT_API_URL).hostname
-
-    def current_test(self) -> Test | None:
-        index = self.window.tests_view.currentIndex()
-        return index.data(ROW_ROLE) if index.isValid() else None
-
-    def tests_context_menu(self, pos: Any) -> None:
-        view = self.window.tests_view
-        index = view.indexAt(pos)
-        if index.isValid():
-            view.selectionModel().setCurrentIndex(index, SELECT_ROW)
-            self._tests_menu(view.viewport().mapToGlobal(pos), keyboard=False)
-
-    def tests_keyboard_menu(self) -> None:
-        """Shift+F10 or the Menu key in the tests table: the current test's menu below its row."""
-        view = self.window.tests_view
-        index = view.currentIndex()
-        if not index.isValid():
-            if self.tests_proxy.rowCount() == 0:
-                self.told.emit("Shift+F10: no test to act on.")
-                return
-            index = self.tests_proxy.index(0, 0)
-            view.selectionModel().setCurrentIndex(index, SELECT_ROW)
-        view.scrollTo(index)
-        rect = view.visualRect(index.siblingAtColumn(0))
-        self._tests_menu(view.viewport().mapToGlobal(rect.bottomLeft()), keyboard=True)
-
-    def _tests_menu(self, global_pos: Any, keyboard: bool) -> None:
-        test = self.current_test()
-        if test is None:
-            return
-        self.window.open_test_action.setEnabled(self.on_testingbot())
-        starter = None
-        if test.started_by is not None and who_of(test) is not None:
-            starter = test.started_by.label
-        self.window.popup_tests_menu(global_pos, keyboard, starter)
-
-    def copy_session_id(self) -> None:
-        test = self.current_test()
-        if test is not None:  # a session id is not a credential: a plain copy, no timeout
-            QGuiApplication.clipboard().setText(test.session_id)
-            self.told.emit(f"Session id of “{plain.short(test.name or test.session_id)}” copied.")
-
-    def open_test_page(self) -> None:
-        test = self.current_test()
-        if test is not None and self.on_testingbot():
-            QDesktopServices.openUrl(QUrl(test_page.dashboard_url(test)))
-
-    def only_tests_by_starter(self) -> None:
-        test = self.current_test()
-        who = who_of(test) if test is not None else None
-        if who is not None:
-            self.started_by.show(who)
-
-    def open_test(self, index: QModelIndex) -> None:
-        if index.isValid() and index.model() is self.tests_proxy:
-            test = index.data(ROW_ROLE)
-            if test is not None:
-                details = TestDetailsDialog(self.window, test, self.on_testingbot())
-                details.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-                details.open()
 
     def app_state_changed(self, state: Qt.ApplicationState) -> None:
         # The screen locked or the app went to the background: hide what was revealed.
