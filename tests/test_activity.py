@@ -18,6 +18,7 @@ from tbdesk.core.activity import (
     UNKNOWN,
     ActivityLog,
     account_activity,
+    activity_slices,
     local_days,
     no_tests,
     person_key,
@@ -143,6 +144,33 @@ def test_account_activity_stacks_days_and_compares_weeks() -> None:
     assert [t.result for t in a.last_tests[:2]] == ["unknown", "running"]  # same time: newer id first
     assert len(a.last_tests) == 8
     assert a.last_tests[0].created >= a.last_tests[-1].created
+
+
+def test_activity_counted_in_slices_is_the_same_as_at_once_and_keeps_the_newest_across_slices() -> None:
+    # Tests arrive in no order (pages newest first, polls appended): the newest are spread over the slices.
+    results = ("passed", "failed", "unknown", "running")
+    log = ActivityLog()
+    log.add(
+        make((i * 7.3) % 40, results[i % 4], build=f"b{i % 9}", browser=f"browser {i % 6}", name=f"t{i}")
+        for i in range(203)
+    )
+    facts = log.of(7)
+    steps = list(activity_slices(facts, NOW, size=16))
+    assert steps[:-1] == [None] * 12 and len(steps) == 13  # 203 tests, 16 at a time: 12 pauses, then the result
+    sliced = steps[-1]
+    assert sliced == account_activity(facts, NOW) == next(iter(activity_slices(facts, NOW, size=0)))
+    newest = sorted(facts, key=lambda f: (f.created, f.test_id), reverse=True)[:8]
+    assert [t.test_id for t in sliced.last_tests] == [f.test_id for f in newest]
+    first = local_days(30, NOW)[1][0]
+    in_window = [f for f in facts if f.created >= first]
+    assert sliced.total == len(in_window) == sum(n for _, n in sliced.builds)
+    week = [f for f in facts if f.created >= (NOW - timedelta(days=7)).timestamp()]
+    assert sliced.this_week.passed == sum(f.result == PASSED for f in week)
+    assert sliced.this_week.failed == sum(f.result == FAILED for f in week)
+
+
+def test_activity_of_no_tests_is_one_step() -> None:
+    assert [a.total for a in activity_slices([], NOW, size=4)] == [0]  # type: ignore[union-attr]
 
 
 def test_top_builds_fold_the_rest_into_others() -> None:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from tbdesk.api import Test
+from tbdesk.controllers import activity as activity_controller
 from tbdesk.core.activity import FAILED, PASSED, local_days
 from tbdesk.core.export import HEADER
 from tbdesk.gui import chart_colors
@@ -327,6 +328,42 @@ def test_activity_tab_numbers_and_updates_from_polling(gui, qtbot):
     desk.window.refresh_action.trigger()
     gui.run(desk.runner.idle())
     assert panel.chart.days == days_now and panel.title.text() == "ci-runner"
+
+
+def test_activity_tab_after_moving_quickly_through_busy_accounts_shows_the_last_ones_numbers(gui, qtbot, monkeypatch):
+    # Every account counts as busy and is counted a few tests per turn of the event loop, as the busiest
+    # accounts of 100,000 tests are: a count still going for an account left behind must not win.
+    monkeypatch.setattr(activity_controller, "BIG", 3)
+    monkeypatch.setattr(activity_controller, "SLICE_FACTS", 4)
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    panel = w.activity_panel
+    gui.run(desk.runner.idle("usage", "activity"))
+    w.lower_tabs.setCurrentWidget(w.activity_tab)
+    tests = gui.run(all_tests(desk))
+    view = focus(gui, w.accounts_view)
+    assert view is w.accounts_view
+    first = w.accounts_view.model().index(0, 0).data(ROW_ROLE)
+    desk.select_account(first.id)
+    gui.run(until(lambda: panel.title.text() == first.identifier, what="the first account's panel"))
+    # Down through four accounts, the loop running only a turn or two between key presses.
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+        gui.run(asyncio.sleep(0))
+    last = desk.presenter.selected()
+    assert last is not None and last.id != first.id
+    assert desk.activity.log.count(last.id) > 3  # it went the sliced way
+    gui.run(until(lambda: panel.title.text() == last.identifier, what="the last account's panel"))
+    gui.run(desk.runner.idle())
+    assert panel.title.text() == last.identifier
+    assert last.identifier in w.lower_tabs.tabText(w.lower_tabs.currentIndex())
+    assert [(sum(d), d[FAILED]) for d in panel.chart.days] == expected_days(tests, last.id, 30)
+    mine = [t for t in tests if by_account(t, last.id)]
+    newest = sorted(mine, key=lambda t: (t.created_at, t.id), reverse=True)[:8]
+    shown = [panel.last_tests.topLevelItem(i).text(0) for i in range(panel.last_tests.topLevelItemCount())]
+    assert shown == [t.name for t in newest]
+    assert panel.subtitle.text().startswith(f"{sum(map(sum, panel.chart.days))} tests in the last 30 days")
 
 
 def test_activity_tab_shows_server_text_as_text(qtbot):
