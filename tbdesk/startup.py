@@ -9,15 +9,18 @@ from __future__ import annotations
 import contextlib
 import importlib
 import signal
-import socket
 import sys
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QSocketNotifier, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from .gui.views import Shell
+
+if TYPE_CHECKING:
+    import socket
 
 FIRST_PAINT_MARK = "tbdesk: first paint"  # printed with --exit-when-loaded: what the benchmark waits for
 
@@ -93,6 +96,8 @@ def wake_on_signals(app: QApplication) -> tuple[socket.socket, socket.socket, QS
     would not. The C-level handler writes to a socket that Qt watches, so Qt wakes just then (instead of a
     timer waking tbdesk 10 times a second, idle or not).
     """
+    import socket  # after the first frame: it is not needed to paint
+
     receive, send = socket.socketpair()
     receive.setblocking(False)
     send.setblocking(False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -85,6 +84,8 @@ class UsageLog:
 
     async def usage_in_slices(self, now: datetime | None = None) -> dict[int, Usage]:
         """As usage(), letting the event loop run every few milliseconds (see usage_slices)."""
+        import asyncio  # here, not at the top: the first frame imports this module, and asyncio can wait (#16)
+
         starts = list(self._starts.values())  # polling may add tests meanwhile
         for result in usage_slices(starts, now):
             if result is not None:

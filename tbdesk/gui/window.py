@@ -6,6 +6,7 @@ It shows what the models hold and raises signals; app.py decides what they do. N
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QIcon, QKeyEvent, QKeySequence, QPalette, QShortcut
@@ -29,11 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from . import plain, shortcuts, sizes
-from .activity_panel import ActivityPanel
 from .focus_style import outline_current_cell
 from .forms import child, load_form
 from .icons import app_icon, icon
 from .row_keys import NoKeyboardContextMenu, RowKeys
+
+if TYPE_CHECKING:
+    from .activity_panel import ActivityPanel
 
 READ_ONLY_TIP = "Only team admins manage service accounts."
 LOADING_ACCOUNTS = "Loading service accounts…"
@@ -116,10 +119,7 @@ class MainWindow(QMainWindow):
         self.export_button = child(c, QPushButton, "exportButton")
         self.export_button.setEnabled(False)  # until tests are shown to a signed-in admin
         self.activity_tab = child(c, QWidget, "activityTab")
-        self.activity_panel = ActivityPanel(self.activity_tab)
-        layout = self.activity_tab.layout()
-        if layout is not None:
-            layout.addWidget(self.activity_panel)
+        self._activity_panel: ActivityPanel | None = None  # built when first needed, after the first frame
         # The search mark is a button in the accessibility tree: give it a name and make it do what it says.
         self.search_mark = self.filter_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search_mark.setText("Filter service accounts")
@@ -487,6 +487,17 @@ class MainWindow(QMainWindow):
     def show_message(self, level: str, text: str) -> None:
         prefix = {"error": "⚠ ", "warning": "⚠ "}.get(level, "")
         self.statusBar().showMessage(plain.text(prefix + text), 0 if level == "error" else 8000)
+
+    @property
+    def activity_panel(self) -> ActivityPanel:
+        if self._activity_panel is None:
+            from .activity_panel import ActivityPanel
+
+            self._activity_panel = ActivityPanel(self.activity_tab)
+            layout = self.activity_tab.layout()
+            if layout is not None:
+                layout.addWidget(self._activity_panel)
+        return self._activity_panel
 
     def set_activity_title(self, name: str | None) -> None:
         """The tab says whose activity it shows, so selecting an account visibly changes it."""
