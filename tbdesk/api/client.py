@@ -85,12 +85,28 @@ def tls_ready() -> bool:
 def warm_up() -> None:
     """Do once, on a worker thread, what the first client would do on the event loop: load the TLS trust
     store (~20 ms; httpx does it per client), import httpcore (httpx loads it with the first client) and
-    anyio (httpcore loads it with the first connection, ~40 ms)."""
-    import anyio  # noqa: F401
+    anyio with its asyncio backend (httpcore loads them with the first connection: ~25 ms; anyio 4 imports
+    its parts on first use, so the package alone is not enough)."""
+    import importlib
+
     import httpcore  # noqa: F401
+
+    for name in _FIRST_CONNECTION_IMPORTS:
+        importlib.import_module(name)
 
     _tls_context(*_tls_key())
 
+
+# What httpcore's first connection on asyncio imports (anyio 4.16; tests/test_startup.py checks the list).
+_FIRST_CONNECTION_IMPORTS = (
+    "anyio._backends._asyncio",
+    "anyio.abc",
+    "anyio.lowlevel",
+    "anyio.streams.memory",
+    "anyio.streams.stapled",
+    "anyio.streams.tls",
+    "anyio.to_thread",
+)
 
 _TLS_KEYS: set[tuple[str | None, str | None]] = set()
 

@@ -1,0 +1,111 @@
+"""Start-up in the order a user sees it (issue #16): the first frame imports only what it paints, and what
+the first screen needs is made ready beside it, so no import runs on the event loop while the user waits.
+
+Each check runs in a fresh interpreter: this test process has imported everything long ago.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+
+import pytest
+
+# Needed only once the window is on screen: importing any of them before it delays the first frame.
+AFTER_FIRST_FRAME = (
+    "anyio",
+    "asyncio",
+    "httpcore",
+    "httpx",
+    "keyring",
+    "qasync",
+    "socket",
+    "tbdesk.app",
+    "tbdesk.controllers",
+    "tbdesk.credentials",
+    "tbdesk.gui.activity_panel",
+    "tbdesk.gui.dialogs",
+)
+
+FIRST_FRAME_PROBE = """
+import sys
+import tbdesk.startup as startup
+
+painted = startup.paint_first
+
+def columns(model):
+    from PySide6.QtCore import Qt
+
+    return [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+
+def paint_first(*args, **kwargs):
+    shell = painted(*args, **kwargs)
+    early = sorted(name for name in AFTER if name in sys.modules)  # before this probe imports anything
+    window = shell.window
+    print("EARLY", early, flush=True)
+    print("WINDOW", [window.isVisible(), [a.text() for a in window.menuBar().actions()],
+          columns(shell.accounts_proxy), columns(shell.tests_proxy), window.statusBar().currentMessage()], flush=True)
+    raise SystemExit(0)
+
+startup.paint_first = paint_first
+from tbdesk.__main__ import main
+main(["--api-url", "http://127.0.0.1:9/v1"])
+"""
+
+
+def run_probe(code: str, env: dict[str, str] | None = None) -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    found = {}
+    for line in result.stdout.splitlines():
+        tag, _, value = line.partition(" ")
+        if tag.isupper():
+            found[tag] = ast.literal_eval(value)
+    assert found, result.stdout[-2000:] + result.stderr[-3000:]
+    return found
+
+
+def test_the_first_frame_shows_the_real_window_before_the_network_code_is_imported(tmp_path):
+    code = f"AFTER = {AFTER_FIRST_FRAME!r}\n" + FIRST_FRAME_PROBE
+    found = run_probe(code, {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")})
+    assert found["EARLY"] == [], f"imported before the first frame: {found['EARLY']}"
+    visible, menus, account_columns, test_columns, status = found["WINDOW"]  # type: ignore[misc]
+    assert visible
+    assert [m.replace("&", "") for m in menus][:2] == ["File", "Account"]
+    assert "Identifier" in account_columns and "Key" in account_columns and "Secret" in account_columns
+    assert "Started by" in test_columns
+    assert status == "Starting…"
+
+
+FIRST_REQUEST_PROBE = """
+import asyncio, os, sys
+from tbdesk.api import Credentials
+from tbdesk.api.client import TestingBotClient, warm_up
+
+warm_up()  # what start-up does on a worker thread, beside reading the keyring
+
+async def first_request():
+    client = TestingBotClient(Credentials(os.environ["PROBE_KEY"], os.environ["PROBE_SECRET"]), os.environ["PROBE_URL"])
+    before = set(sys.modules)
+    user = await client.user()
+    print("NEW", sorted(set(sys.modules) - before), flush=True)
+    print("USER", [user.id > 0], flush=True)
+    await client.aclose()
+
+asyncio.run(first_request())
+"""
+
+
+@pytest.mark.slow
+def test_the_first_request_imports_nothing_on_the_event_loop(socket_sandbox):
+    sb = socket_sandbox
+    found = run_probe(FIRST_REQUEST_PROBE, {"PROBE_KEY": sb.key, "PROBE_SECRET": sb.secret, "PROBE_URL": sb.url})
+    assert found["USER"] == [True]
+    assert found["NEW"] == [], f"imported by the first request, on the event loop: {found['NEW']}"
