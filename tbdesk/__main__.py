@@ -99,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # Only now what signing in needs: asyncio, httpx, the keyring and the controllers (a third of start-up),
     # imported on a worker thread while the painted window keeps answering.
+    # httpx imports its command-line tool (click) whenever click is installed, and uvicorn (the sandbox's
+    # server) installs it: ~10 ms tbdesk never uses. A None entry makes that import fail as if click were
+    # missing, so httpx keeps its stub `main` (as in the frozen build, which leaves the tool out).
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     import_behind_window(["qasync", "tbdesk.app", "tbdesk.credentials", "tbdesk.gui.crash", "tbdesk.logs"])
     import asyncio
 
