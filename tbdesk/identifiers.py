@@ -27,11 +27,11 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache
 
+from .core.bidi import CONTROLS as BIDI_CONTROLS
 from .paths import resource
 
 MIN_LENGTH, MAX_LENGTH = 3, 100
 
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Default_Ignorable_Code_Point (DerivedCoreProperties.txt) outside category Cf, which is refused whole:
 # characters that draw nothing. Plus U+2800 BRAILLE PATTERN BLANK, which draws an empty cell.
 _INVISIBLE_RANGES = (

@@ -274,6 +274,20 @@ def test_csv_holds_no_credential(tmp_path: Path) -> None:
     assert key not in text and secret not in text
 
 
+def test_csv_shows_bidi_controls_as_the_window_does(tmp_path: Path) -> None:
+    # "report\u202eevil" reads "reportlive" in a spreadsheet; in the window it reads "report\ufffdevil".
+    tests = [make(0, name="report\u202eevil.pdf", build="b\u2067uild\u2069-7")]
+    path = tmp_path / "t.csv"
+    write_csv(path, tests)
+    with path.open(encoding="utf-8", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["name"] == "report\ufffdevil.pdf"
+    assert row["build"] == "b\ufffduild\ufffd-7"
+    assert not any(
+        ch in path.read_text(encoding="utf-8") for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    )
+
+
 def test_csv_failure_leaves_no_half_file(tmp_path: Path) -> None:
     class Boom(Exception):
         pass

@@ -3,9 +3,9 @@
 Only test fields are written, never `raw` (whatever else the server sent) and never a credential: the
 text fields go through the redactor too, in case a pipeline put a hub URL with its key in a test name.
 Cells that a spreadsheet would run as a formula are prefixed with an apostrophe (OWASP's advice for
-CSV injection), since every value here comes from the server. Browser and platform read as in the tests
-table (core/platforms.py: "Microsoft Edge", "macOS 15 Sequoia"), not as capability codes; a running test
-has no duration yet (an empty cell, not 0).
+CSV injection), since every value here comes from the server; bidi controls show as U+FFFD, as in the window
+(core/bidi.py). Browser and platform read as in the tests table (core/platforms.py: "Microsoft Edge",
+"macOS 15 Sequoia"), not as capability codes; a running test has no duration yet (an empty cell, not 0).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..api.models import Test
 from ..redact import SECRETS
+from .bidi import neutralise
 from .platforms import browser_name, test_platform
 
 HEADER = (
@@ -48,7 +49,7 @@ def iso(dt: datetime | None) -> str:
 
 
 def cell(text: str) -> str:
-    text = SECRETS.redact(text)
+    text = neutralise(SECRETS.redact(text))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

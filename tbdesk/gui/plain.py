@@ -14,16 +14,13 @@ text through `text`.
 
 from __future__ import annotations
 
-import re
 from typing import overload
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt  # the Qt namespace's QtGui half: convertFromPlainText
 from PySide6.QtWidgets import QLabel
 
-# Embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069), LRM/RLM and the Arabic letter mark.
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-SHOWN_INSTEAD = "\ufffd"  # the replacement character: visible, and no direction of its own
+from ..core.bidi import neutralise
 
 TOOLTIP_MAX = 600  # characters: a tooltip, not a document (a server's status message can be any length)
 
@@ -31,7 +28,7 @@ TOOLTIP_MAX = 600  # characters: a tooltip, not a document (a server's status me
 def text(value: str) -> str:
     """`value` with no bidi control left to reorder it (each shown as U+FFFD): for any place that paints
     plain text already -- a model's DisplayRole, a QLabel set to PlainText, a tree item, the status bar."""
-    return BIDI_CONTROLS.sub(SHOWN_INSTEAD, value) if value else value
+    return neutralise(value)
 
 
 def label(widget: QLabel, value: str) -> None:
