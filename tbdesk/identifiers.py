@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache
 
-from .core.bidi import CONTROLS as BIDI_CONTROLS
+from .bidi import CONTROLS as BIDI_CONTROLS
 from .paths import resource
 
 MIN_LENGTH, MAX_LENGTH = 3, 100

@@ -4,7 +4,7 @@ Only test fields are written, never `raw` (whatever else the server sent) and ne
 text fields go through the redactor too, in case a pipeline put a hub URL with its key in a test name.
 Cells that a spreadsheet would run as a formula are prefixed with an apostrophe (OWASP's advice for
 CSV injection), since every value here comes from the server; bidi controls show as U+FFFD, as in the window
-(core/bidi.py). Browser and platform read as in the tests table (core/platforms.py: "Microsoft Edge",
+(tbdesk/bidi.py). Browser and platform read as in the tests table (core/platforms.py: "Microsoft Edge",
 "macOS 15 Sequoia"), not as capability codes; a running test has no duration yet (an empty cell, not 0).
 """
 
@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..api.models import Test
+from ..bidi import neutralise
 from ..redact import SECRETS
-from .bidi import neutralise
 from .platforms import browser_name, test_platform
 
 HEADER = (

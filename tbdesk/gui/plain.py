@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt  # the Qt namespace's QtGui half: convertFromPlainText
 from PySide6.QtWidgets import QLabel
 
-from ..core.bidi import neutralise
+from ..bidi import neutralise
 
 TOOLTIP_MAX = 600  # characters: a tooltip, not a document (a server's status message can be any length)
 

@@ -2,7 +2,8 @@
 
 U+202E RIGHT-TO-LEFT OVERRIDE made a test named "report\u202eevil" read "reportlive". Wherever server text
 is shown -- the window (gui/plain.py) or a spreadsheet opening the CSV export (core/export.py) -- each one is
-replaced by a visible U+FFFD; identifiers refuse them outright (identifiers.py).
+replaced by a visible U+FFFD; identifiers refuse them outright (identifiers.py, used by the sandbox too:
+hence a module of its own, outside core/).
 """
 
 from __future__ import annotations
