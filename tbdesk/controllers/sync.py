@@ -109,6 +109,7 @@ class Sync(QObject):
             on_page=lambda rows: self.accounts.append(rows, resort=False), first=first
         )
         self.accounts.resort()
+        gc.freeze()  # as in show_first_screen: the accounts live as long as the window
         self._refreshed()
 
     def reconcile(self, fresh: list[ServiceAccount]) -> None:
@@ -200,6 +201,7 @@ class Sync(QObject):
                 self.history_loaded.emit(reach)
         if pages == HISTORY_MAX_PAGES:
             self._history_read, self._history_reach = True, None if complete else reach
+            gc.freeze()  # the history read for the activity pictures lives as long as the window too
         self.history_loaded.emit(self._history_reach)
 
     async def poll(self) -> None:
