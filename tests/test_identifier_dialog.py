@@ -105,3 +105,27 @@ def test_rename_to_a_case_variant_of_its_own_name_is_allowed(gui, qtbot):
     clear_and_enter(qtbot, other.upper())
     assert not dialog.ok.isEnabled() and f"“{other}”" in dialog.hint.text()
     qtbot.keyClick(focused(), Qt.Key.Key_Escape)
+
+
+def test_rename_leaves_out_bidi_controls_a_stored_name_holds_and_says_so(gui, qtbot):
+    # Stored by another client before the rules: "ci-runner" with a right-to-left override in it would read
+    # "ci-rennur" in the field. The field shows it without, the hint names what was left out, Enter saves it.
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    ci = row_of(desk, "ci-runner")
+    with sb.store.transaction() as db:
+        db.execute("UPDATE service_accounts SET identifier = ? WHERE id = ?", ("ci-\u202erunner", ci.id))
+    desk.refresh()
+    gui.run(until(lambda: row_of(desk, "ci-\u202erunner"), what="the stored name shown"))
+    desk.select_account(ci.id)
+    desk.window.edit_action.trigger()
+    dialog = gui.run(
+        until(lambda: isinstance(desk.dialog, IdentifierDialog) and desk.dialog.isVisible() and desk.dialog)
+    )
+    gui.run(until(lambda: focused() is dialog.edit, what="the identifier field focused"))
+    assert dialog.edit.text() == "ci-runner"
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in dialog.hint.text() and "left out" in dialog.hint.text()
+    assert dialog.ok.isEnabled()
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    gui.run(until(lambda: not dialog.isVisible(), what="dialog accepted"))
+    gui.run(until(lambda: sb.store.service_account(ci.id)["identifier"] == "ci-runner", what="renamed"))

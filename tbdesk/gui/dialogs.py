@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import identifiers
+from .. import bidi, identifiers
 from ..api.models import ServiceAccount, Test
 from ..core import test_page
 from ..core.usage import Usage
@@ -172,8 +172,17 @@ class IdentifierDialog(ActionDialog):
         )
         self.hint.setMinimumHeight(self.hint.fontMetrics().height())  # one line kept for it: no jump as it comes
         self.edit.textChanged.connect(self._validate)
+        self._note = ""  # said while nothing else needs saying
         if account:
-            self.edit.setText(account.identifier)
+            # A name stored before the rules (or by another client) may hold bidi controls: in the field they
+            # would reorder what the admin reads and edits. They are left out, and the admin is told.
+            hidden = sorted({ch for ch in account.identifier if ch in bidi.CONTROLS})
+            self.edit.setText("".join(ch for ch in account.identifier if ch not in bidi.CONTROLS))
+            if hidden:
+                self._note = (
+                    "The current identifier holds invisible characters that reorder text "
+                    f"({', '.join(map(identifiers.describe, hidden))}); they are left out here."
+                )
             self.edit.selectAll()
         self._validate()
         self.ok.setDefault(True)
@@ -200,7 +209,7 @@ class IdentifierDialog(ActionDialog):
         if problem is None and self.value() != self.edit.text().strip():
             problem = f"Will be saved as “{self.value()}”."  # fullwidth letters, decomposed accents
         # An empty field is not an error yet; say nothing until the user has typed.
-        self._set_hint(problem or "" if self.edit.text() else "", error=False)
+        self._set_hint(problem or self._note if self.edit.text() else "", error=False)
 
     def _set_hint(self, text: str, error: bool) -> None:
         self.hint.setText(text)
