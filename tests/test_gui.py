@@ -92,6 +92,7 @@ def test_sign_out_forgets_the_stored_pair(gui, qtbot):
     click(qtbot, dialog.ok)
     gui.run(task)
     assert (SERVICE, "default") in backend.items
+    assert desk.window.accounts_count.text() == "6"
     desk.window.sign_out_action.trigger()
     again = gui.run(
         until(
@@ -100,6 +101,7 @@ def test_sign_out_forgets_the_stored_pair(gui, qtbot):
         )
     )
     assert (SERVICE, "default") not in backend.items and desk.accounts.rowCount() == 0
+    assert desk.window.accounts_count.text() == ""  # not "0": nobody is signed in to count for
     again.reject()
 
 

@@ -104,7 +104,9 @@ class Presenter(QObject):
         total = self.accounts.rowCount()
         shown = self.accounts_proxy.rowCount()
         w = self.window
-        w.accounts_count.setText(f"{total}" if shown == total else f"{shown} of {total}")
+        count = f"{total}" if shown == total else f"{shown} of {total}"
+        # Signed out, a "0" would read as "this team has no service accounts": no count at all then.
+        w.accounts_count.setText(count if self.session.client is not None or total else "")
         needle = w.filter_edit.text().strip()
         filtering = bool(needle) or self.accounts_proxy.showing != AccountsProxy.ALL
         notice = self.accounts_refused
