@@ -87,6 +87,36 @@ def test_the_filter_matches_identifiers_case_insensitively(accounts):
     assert proxy.rowCount() == 3
 
 
+def test_typing_on_within_the_same_matches_leaves_the_rows_alone_until_the_accounts_change(accounts, qtbot):
+    proxy = AccountsProxy()
+    proxy.setSourceModel(accounts)
+    proxy.set_filter_text("a")
+    assert sorted(shown(proxy)) == ["alpha", "zeta"]
+    # "al" shows what "a" showed less zeta: filtered again. "alp" shows the same: nothing happens in Qt.
+    with qtbot.waitSignal(proxy.rowsRemoved):
+        proxy.set_filter_text("al")
+    with qtbot.assertNotEmitted(proxy.rowsRemoved), qtbot.assertNotEmitted(proxy.layoutChanged):
+        proxy.set_filter_text("alp")
+    assert shown(proxy) == ["alpha"]
+    # A rename (the filter is not dynamic: the row stays until the next keystroke), a new row and a refresh:
+    # the next keystroke, even one that matches as the last did, filters every row again.
+    accounts.upsert(account(3, "alpine"))
+    proxy.set_filter_text("alp")
+    assert sorted(shown(proxy)) == ["alpha", "alpine"]
+    accounts.append([account(4, "alpaca")])
+    proxy.set_filter_text("alp")
+    assert sorted(shown(proxy)) == ["alpaca", "alpha", "alpine"]
+    accounts.set_accounts([account(5, "alps"), account(2, "alpha")])
+    proxy.set_filter_text("alp")
+    assert sorted(shown(proxy)) == ["alpha", "alps"]
+    proxy.set_filter_text("")
+    assert proxy.rowCount() == 2
+
+
+def shown(proxy: AccountsProxy) -> list[str]:
+    return [proxy.index(r, AccountCol.IDENTIFIER).data(DISPLAY) for r in range(proxy.rowCount())]
+
+
 def test_tests_page_in_skipping_duplicates_and_dropping_stale_pages(qapp):
     tests = TestsModel()
     wanted: list[int] = []
