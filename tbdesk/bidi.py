@@ -19,3 +19,7 @@ _ANY = re.compile("[" + "".join(sorted(CONTROLS)) + "]")
 def neutralise(text: str) -> str:
     """`text` with each bidi control replaced by U+FFFD, so it reads as it is stored."""
     return _ANY.sub(SHOWN_INSTEAD, text) if text else text
+
+
+def has_controls(text: str) -> bool:
+    return _ANY.search(text) is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tbdesk.api.models import ServiceAccount, StartedBy, Test
-from tbdesk.core.reconcile import reconcile
+from tbdesk.core.reconcile import reconcile, reconcile_slices
 from tbdesk.core.usage import Usage, UsageLog, reached_cutoff, service_account_start, usage_of
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -79,6 +79,19 @@ def test_reconcile_touches_only_changed_rows_and_says_what_changed():
     assert [a.id for a in plan.changed] == [1, 2]
     assert [a.id for a in plan.added] == [11]
     assert plan.summary() == "Changed elsewhere since the last refresh: 1 renamed, 1 rotated, 1 deleted, 1 added."
+
+
+def test_reconcile_in_slices_plans_what_reconcile_does():
+    shown = [account(i, f"a{i}") for i in range(1, 12)]
+    fresh = [account(i, f"a{i}") for i in range(2, 14)]  # 1 deleted; 12 and 13 added
+    fresh[0] = account(2, "a2-renamed")
+    fresh[4] = account(6, "a6", key="n")
+    steps = list(reconcile_slices(shown, fresh, size=5))
+    assert steps[:-1] == [None, None] and steps[-1] is not None  # 12 fresh accounts, 5 at a time
+    assert steps[-1] == reconcile(shown, fresh)
+    plan = steps[-1]
+    assert plan.removed == [1] and [a.id for a in plan.added] == [12, 13]
+    assert [a.id for a in plan.changed] == [2, 6] and (plan.renamed, plan.rotated) == (1, 1)
 
 
 def test_reconcile_resets_when_most_rows_are_new_and_is_quiet_when_nothing_changed():

@@ -15,7 +15,7 @@ from ..api.errors import ApiError, AuthenticationError
 from ..api.models import Page, ServiceAccount, Test
 from ..core.activity import PANEL_DAYS, SPARK_DAYS
 from ..core.lifecycle import UNUSED_DAYS, History, oldest
-from ..core.reconcile import reconcile
+from ..core.reconcile import reconcile_slices
 from ..core.usage import UsageLog, reached_cutoff
 from ..core.wording import describe, refusal_text
 from ..options import Options
@@ -98,7 +98,7 @@ class Sync(QObject):
             self.presenter.set_accounts_refused(refusal_text(accounts))
         else:
             self.presenter.set_accounts_refused(None)
-            self.reconcile(accounts)
+            await self.reconcile(accounts)
         self.tests.reset(tests.items, tests.total)
         self._note_tests(tests.items)
         self._refreshed()
@@ -112,9 +112,12 @@ class Sync(QObject):
         gc.freeze()  # as in show_first_screen: the accounts live as long as the window
         self._refreshed()
 
-    def reconcile(self, fresh: list[ServiceAccount]) -> None:
-        """Apply a full list; say what changed elsewhere, so no stale row fails later."""
-        plan = reconcile(self.accounts.accounts(), fresh)
+    async def reconcile(self, fresh: list[ServiceAccount]) -> None:
+        """Apply a full list; say what changed elsewhere, so no stale row fails later. Compared in slices, the
+        window answering between them (see reconcile_slices); applied in one go."""
+        steps = reconcile_slices(self.accounts.accounts(), fresh)
+        while (plan := next(steps)) is None:
+            await asyncio.sleep(0)
         selected = self.presenter.selected()
         if plan.reset:
             self.accounts.set_accounts(fresh)

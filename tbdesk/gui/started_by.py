@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QComboBox
 
 from ..api.models import Test
+from ..bidi import has_controls
 from ..core.activity import Who, who_of
 from . import plain
 from .debounce import Debounce
@@ -40,6 +41,7 @@ class StartedByFilter(QObject):
         self._names: list[str] = []
         self._starters: dict[Who, tuple[str, bool]] = {}  # who -> (name, is a service account) from tests
         self._live: tuple[list[tuple[Who | None, str]], set[int]] | None = None  # sorted accounts, their ids
+        self._live_version = -1  # the accounts' names_version that _live was made from
         combo.addItem("Everyone", TestsProxy.ALL)
         combo.addItem("People (team members)", TestsProxy.PEOPLE)
         combo.insertSeparator(2)
@@ -47,9 +49,11 @@ class StartedByFilter(QObject):
         self._settle = Debounce(self.rebuild, parent=self)
 
     def schedule(self) -> None:
-        """The accounts changed: rebuild once they settle."""
-        self._live = None
-        self._settle.poke()
+        """The accounts may have changed: rebuild once they settle, if one came, went or was renamed (a
+        keystroke in the filter, a refresh or new usage changes none, and sorting 10,000 names is not free)."""
+        if self._live is None or self._live_version != self.accounts.names_version:
+            self._live = None
+            self._settle.poke()
 
     def note_tests(self, tests: Iterable[Test]) -> None:
         """Remember who started these tests, so people and deleted accounts can be picked too."""
@@ -73,9 +77,11 @@ class StartedByFilter(QObject):
 
     def entries(self) -> list[tuple[Who | None, str]]:
         """(key, text) for everything after Everyone and People: live accounts, people, deleted accounts."""
-        if self._live is None:  # sorting 10,000 names: only when the accounts changed, not per new starter
+        if self._live is None or self._live_version != self.accounts.names_version:
+            # Sorting 10,000 names: only when the accounts changed, not per new starter.
             live = sorted(self.accounts.accounts(), key=lambda a: a.identifier.casefold())
             self._live = ([(a.id, a.identifier) for a in live], {a.id for a in live})
+            self._live_version = self.accounts.names_version
         live_entries, live_ids = self._live
         people = sorted(
             ((who, name) for who, (name, is_account) in self._starters.items() if not is_account),
@@ -118,7 +124,7 @@ class StartedByFilter(QObject):
             if i == len(keys) or keys[i] is SEPARATOR:
                 first = self.combo.count()
                 # A 100-character identifier would make the list as wide as the screen (and past it).
-                self.combo.addItems([plain.short(n, LIST_CHARS) for n in names[start:i]])
+                self.combo.addItems(_shown(names[start:i]))
                 for offset, name in enumerate(names[start:i]):
                     if len(name) > LIST_CHARS:
                         self.combo.setItemData(first + offset, plain.tooltip(name), Qt.ItemDataRole.ToolTipRole)
@@ -159,3 +165,11 @@ class StartedByFilter(QObject):
     def _apply(self, *_: Any) -> None:
         self.proxy.set_started_by(self.choice())
         self.changed.emit()
+
+
+def _shown(names: list[str]) -> list[str]:
+    """The list's texts: plain.short of each name, without a call per name when none needs one (10,000
+    accounts: one search of them all for a bidi control, then a length check each)."""
+    if has_controls("".join(names)):
+        return [plain.short(n, LIST_CHARS) for n in names]
+    return [n if len(n) <= LIST_CHARS else plain.short(n, LIST_CHARS) for n in names]
