@@ -119,6 +119,8 @@ class TbDesk(QObject):
         w.accounts_view.selectionModel().currentChanged.connect(p.selection_changed)  # selected() falls back on it
         w.accounts_view.selectionModel().selectionChanged.connect(self.activity.selection_changed)
         w.accounts_view.selectionModel().currentChanged.connect(self.activity.selection_changed)
+        w.lower_tabs.currentChanged.connect(self.activity.tab_changed)
+        w.activity_panel_built.connect(self.activity.panel_built)
         w.accounts_view.customContextMenuRequested.connect(p.context_menu)
         w.accounts_view.doubleClicked.connect(lambda _i: w.edit_action.trigger())
         w.tests_view.doubleClicked.connect(rows.open_test)

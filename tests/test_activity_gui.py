@@ -366,6 +366,24 @@ def test_activity_tab_after_moving_quickly_through_busy_accounts_shows_the_last_
     assert panel.subtitle.text().startswith(f"{sum(map(sum, panel.chart.days))} tests in the last 30 days")
 
 
+def test_the_activity_panel_is_made_when_its_tab_is_first_shown_and_shows_the_selected_account(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    gui.run(desk.runner.idle("usage", "activity"))
+    ci = row_of(desk, "ci-runner")
+    desk.select_account(ci.id)
+    tab = w.lower_tabs.indexOf(w.activity_tab)
+    assert "ci-runner" in w.lower_tabs.tabText(tab)  # the tab's title follows the selection meanwhile
+    assert not w.activity_panel_made  # nothing built for a tab nobody opened (it cost the first screen 15-30 ms)
+    w.lower_tabs.setCurrentWidget(w.activity_tab)
+    assert w.activity_panel_made
+    panel = w.activity_panel
+    gui.run(until(lambda: panel.activity is not None and panel.title.text() == "ci-runner", what="the panel"))
+    tests = gui.run(all_tests(desk))
+    assert [(sum(d), d[FAILED]) for d in panel.chart.days] == expected_days(tests, ci.id, 30)
+
+
 def test_activity_tab_shows_server_text_as_text(qtbot):
     from tbdesk.core.activity import ActivityLog, account_activity
     from tbdesk.gui.activity_panel import ActivityPanel

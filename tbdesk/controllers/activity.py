@@ -79,12 +79,34 @@ class Activity(QObject):
         self.log.clear()
         self.ready = False
         self.reach = None
-        self.window.activity_panel.show_activity(None)
+        if self.window.activity_panel_made:
+            self.window.activity_panel.show_activity(None)
         self.window.set_activity_title(None)
         self.shown = None
 
+    def panel_wanted(self) -> bool:
+        """Whether to fill the panel now: it exists, or its tab is on screen. The window makes the panel when
+        first used, and making it with the first screen (which selects the first account) was a 15-30 ms step
+        of its own: until the tab is shown only the tab's title follows the selection (see tab_changed)."""
+        w = self.window
+        return w.activity_panel_made or w.lower_tabs.currentWidget() is w.activity_tab
+
+    def tab_changed(self, *_: Any) -> None:
+        """The Activity tab shown for the first time: its panel is made now (and filled: panel_built)."""
+        w = self.window
+        if not w.activity_panel_made and w.lower_tabs.currentWidget() is w.activity_tab:
+            w.activity_panel.show()
+
+    def panel_built(self) -> None:
+        """The window made the panel (its tab was shown, or something asked for it): fill it."""
+        self.selection_changed()
+
     def selection_changed(self, *_: Any) -> None:
         account = self.selected()
+        if not self.panel_wanted():
+            self.shown = (account.id, account.identifier) if account is not None else None
+            self.window.set_activity_title(account.identifier if account is not None else None)
+            return
         if account is not None and self.ready and self.log.count(account.id) > BIG:
             self.runner.spawn("activity-panel", self._show_selected())
         else:  # the usual account: a few milliseconds, shown at once (no task, no busy flicker)
@@ -109,7 +131,8 @@ class Activity(QObject):
             # collector from re-scanning it in every full collection.
             gc.freeze()
         self.ready = True
-        await self._show_selected()
+        if self.panel_wanted():
+            await self._show_selected()
 
     async def _show_selected(self) -> None:
         account = self.selected()

@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
     profile_chosen = Signal(str)  # File → Switch profile
     filter_down = Signal()  # Down in the filter box: into the results
     filter_escape = Signal()  # Escape in the filter box
+    activity_panel_built = Signal()  # the Activity tab's panel was made (it is made when first used)
 
     def __init__(self, settings: QSettings) -> None:
         super().__init__()
@@ -489,6 +490,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(plain.text(prefix + text), 0 if level == "error" else 8000)
 
     @property
+    def activity_panel_made(self) -> bool:
+        return self._activity_panel is not None
+
+    @property
     def activity_panel(self) -> ActivityPanel:
         if self._activity_panel is None:
             from .activity_panel import ActivityPanel
@@ -497,6 +502,7 @@ class MainWindow(QMainWindow):
             layout = self.activity_tab.layout()
             if layout is not None:
                 layout.addWidget(self._activity_panel)
+            self.activity_panel_built.emit()  # to be filled with the selected account's activity
         return self._activity_panel
 
     def set_activity_title(self, name: str | None) -> None:
