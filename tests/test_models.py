@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from tbdesk.api.models import ServiceAccount, StartedBy, Test
 from tbdesk.gui import format as fmt
@@ -115,6 +115,22 @@ def test_typing_on_within_the_same_matches_leaves_the_rows_alone_until_the_accou
 
 def shown(proxy: AccountsProxy) -> list[str]:
     return [proxy.index(r, AccountCol.IDENTIFIER).data(DISPLAY) for r in range(proxy.rowCount())]
+
+
+def test_a_sort_worked_out_before_the_rows_changed_is_worked_out_again(accounts):
+    accounts.append([account(4, "beta"), account(5, "Aaron")], resort=False)  # pages as they load: unsorted
+    kept = QPersistentModelIndex(accounts.index(accounts.row_of(4), AccountCol.IDENTIFIER))  # e.g. the selection
+    plan = accounts.sort_plan()
+    assert identifiers(accounts) == ["alpha", "mid", "zeta", "beta", "Aaron"]  # nothing shown yet
+    accounts.apply_sort_plan(plan)
+    assert identifiers(accounts) == ["Aaron", "alpha", "beta", "mid", "zeta"]
+    assert kept.row() == 2 and accounts.row_of(4) == 2 and accounts.folded(0) == "aaron"
+    stale = accounts.sort_plan()
+    accounts.upsert(account(1, "aardvark"))  # a rename between working out the order and showing it
+    accounts.append([account(6, "omega")], resort=False)
+    accounts.apply_sort_plan(stale)
+    assert identifiers(accounts) == ["aardvark", "Aaron", "alpha", "beta", "mid", "omega"]
+    assert [accounts.row_of(i) for i in (1, 6)] == [0, 5]
 
 
 def test_tests_page_in_skipping_duplicates_and_dropping_stale_pages(qapp):

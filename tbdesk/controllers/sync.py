@@ -108,7 +108,11 @@ class Sync(QObject):
         await self.session.require_client().service_accounts(
             on_page=lambda rows: self.accounts.append(rows, resort=False), first=first
         )
-        self.accounts.resort()
+        # Sorting 10,000 rows and showing them sorted were one 20-28 ms step: the order is worked out in one
+        # turn of the event loop and shown in the next (worked out again if the rows changed meanwhile).
+        plan = self.accounts.sort_plan()
+        await asyncio.sleep(0)
+        self.accounts.apply_sort_plan(plan)
         gc.freeze()  # as in show_first_screen: the accounts live as long as the window
         self._refreshed()
 

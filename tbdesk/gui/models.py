@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from enum import IntEnum
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -66,6 +66,14 @@ ACCOUNT_HEADERS = [
 CREDENTIAL_COLUMNS = (AccountCol.KEY, AccountCol.SECRET)
 
 
+class SortPlan(NamedTuple):
+    """The accounts in sort order as AccountsModel.sort_plan worked them out, for the rows as they were."""
+
+    generation: int
+    rows: list[ServiceAccount]
+    folded: list[str]
+
+
 _ACCOUNT_COLS = tuple(AccountCol)  # by index: cheaper than AccountCol(i) for each of the cells painted
 _ACCOUNT_ROLES = frozenset(
     int(r)
@@ -105,6 +113,7 @@ class AccountsModel(QAbstractTableModel):
         self.sparks_loaded = False
         self._folded: list[str] = []  # casefolded identifiers, aligned with _rows, for the filter
         self.names_version = 0  # goes up whenever an account comes, goes or is renamed (not on a re-sort)
+        self._generation = 0  # goes up whenever the rows change at all (a SortPlan is for one generation)
         self._sort_column, self._sort_order = int(AccountCol.IDENTIFIER), Qt.SortOrder.AscendingOrder
         self.usage_loaded = False
         self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -319,14 +328,11 @@ class AccountsModel(QAbstractTableModel):
         """Sorted here, in one Python list.sort, rather than by the proxy: a proxy sort asks data() for
         each comparison, which took a second for 10,000 rows."""
         self._sort_column, self._sort_order = column, order
-        self.layoutAboutToBeChanged.emit()
-        old = self.persistentIndexList()
-        ids = [(self._rows[i.row()].id, i.column()) for i in old]
-        self._sort_rows()
-        self.changePersistentIndexList(old, [self.index(self._row_of[a], c) for a, c in ids])
-        self.layoutChanged.emit()
+        self.apply_sort_plan(self.sort_plan())
 
-    def _sort_rows(self) -> None:
+    def sort_plan(self) -> SortPlan:
+        """The rows in sort order, worked out without changing the model: the Python half of a sort, which
+        a caller may do in one turn of the event loop and show (apply_sort_plan) in the next."""
         col = AccountCol(self._sort_column) if 0 <= self._sort_column < len(AccountCol) else AccountCol.IDENTIFIER
         rows = self._rows
         folded = [a.identifier.casefold() for a in rows]
@@ -336,9 +342,23 @@ class AccountsModel(QAbstractTableModel):
             zip(keys, [a.id for a in rows], range(len(rows)), strict=True),
             reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
         )
-        self._rows = [rows[i] for _, _, i in order]
-        self._folded = [folded[i] for _, _, i in order]
+        return SortPlan(self._generation, [rows[i] for _, _, i in order], [folded[i] for _, _, i in order])
+
+    def apply_sort_plan(self, plan: SortPlan) -> None:
+        """Show the rows in `plan`'s order, in one layout change; worked out again if they changed since."""
+        if plan.generation != self._generation:
+            plan = self.sort_plan()
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        ids = [(self._rows[i.row()].id, i.column()) for i in old]
+        self._take_plan(plan)
+        self.changePersistentIndexList(old, [self.index(self._row_of[a], c) for a, c in ids])
+        self.layoutChanged.emit()
+
+    def _take_plan(self, plan: SortPlan) -> None:
+        self._rows, self._folded = plan.rows, plan.folded
         self._row_of = {a.id: i for i, a in enumerate(self._rows)}
+        self._generation += 1
 
     def folded(self, row: int) -> str:
         return self._folded[row]
@@ -374,7 +394,7 @@ class AccountsModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(accounts)
         self.names_version += 1
-        self._sort_rows()
+        self._take_plan(self.sort_plan())
         keep = {a.id for a in self._rows if a.id in old and old[a.id].key == a.key}
         self._secrets = {i: s for i, s in self._secrets.items() if i in keep}
         self._revealed = {(i, c) for i, c in self._revealed if i in keep}
@@ -392,6 +412,7 @@ class AccountsModel(QAbstractTableModel):
                 self.upsert(a)
         if fresh:
             self.names_version += 1
+            self._generation += 1
             start = len(self._rows)
             self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
             for offset, a in enumerate(fresh):
@@ -415,6 +436,7 @@ class AccountsModel(QAbstractTableModel):
             self._revealed.discard((account.id, AccountCol.SECRET))
         old = self._rows[row]
         self._rows[row] = account
+        self._generation += 1
         if old.identifier != account.identifier:
             self.names_version += 1
         self._folded[row] = account.identifier.casefold()
@@ -433,6 +455,7 @@ class AccountsModel(QAbstractTableModel):
             return
         self.beginRemoveRows(QModelIndex(), row, row)
         self.names_version += 1
+        self._generation += 1
         del self._rows[row]
         self._reindex()
         self._secrets.pop(account_id, None)
