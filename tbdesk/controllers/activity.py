@@ -32,7 +32,7 @@ from ..core.activity import (
 )
 from ..gui.models import AccountsModel
 from ..gui.window import MainWindow
-from .tasks import TaskRunner
+from .tasks import TaskRunner, next_turn
 
 T = TypeVar("T")
 BIG = 2000  # one account's tests above which its panel is computed in slices (~2 ms of work at once)
@@ -124,7 +124,7 @@ class Activity(QObject):
         result: dict[int, Spark] = {}
         for part in spark_slices(self.log.groups()):
             result.update(part)
-            await asyncio.sleep(0)  # the window answers between slices (see spark_slices)
+            await next_turn()  # the window answers between slices (see spark_slices)
         self.accounts.set_sparks(result, no_tests())
         if not self.ready:
             # The loaded history lives as long as the window, like the first screen (see Sync): keep the
@@ -143,7 +143,7 @@ class Activity(QObject):
         # answering between slices; given up as soon as the selection moves on.
         for numbers in activity_slices(self.log.of(account.id), size=SLICE_FACTS):
             if numbers is None:
-                await asyncio.sleep(0)
+                await next_turn()
                 if self.selected() != account:
                     return
             else:

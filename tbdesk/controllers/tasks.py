@@ -19,6 +19,14 @@ from ..core.wording import describe
 from ..gui.messages import MessageBridge
 
 
+async def next_turn() -> None:
+    """Let the window answer between two slices of work. One asyncio.sleep(0) only lets callbacks already
+    queued run: in qasync a timer that fell due during the slice queues its callback behind this task's next
+    step, so the two slices ran back to back as far as that timer could tell. The second sleep lets it in."""
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+
+
 class TaskRunner(QObject):
     changed = Signal()  # a task started or ended
     auth_failed = Signal(str)  # a task was refused with 401: the reason, to sign in again
