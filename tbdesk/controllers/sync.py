@@ -60,10 +60,10 @@ class Sync(QObject):
         self.accounts.set_accounts(accounts.items)
         # The tests table in the next turn of the event loop, once the accounts are painted: painting both
         # tables' first rows in one go (the first time: icons, glyphs) was a 25-30 ms step, each alone half.
-        client = self.session.client
-        QTimer.singleShot(0, self, lambda: self._show_first_tests(client, accounts, tests))
+        self.runner.spawn("first-screen", self._show_first_tests(self.session.client, accounts, tests))
 
-    def _show_first_tests(self, client: object, accounts: Page[ServiceAccount], tests: Page[Test]) -> None:
+    async def _show_first_tests(self, client: object, accounts: Page[ServiceAccount], tests: Page[Test]) -> None:
+        await next_turn()
         if self.session.client is not client:  # signed out or in again meanwhile: that screen is gone
             return
         self.tests.reset(tests.items, tests.total)
@@ -81,7 +81,7 @@ class Sync(QObject):
     def stop_polling(self) -> None:
         """Signed out or asked to sign in again: nothing more is loaded with the old client."""
         self.poll_timer.stop()
-        self.runner.cancel("poll", "usage", "refresh", "more")
+        self.runner.cancel("poll", "usage", "refresh", "more", "first-screen")
 
     def clear(self) -> None:
         self._history_read = False

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox
 
 from ..api.models import Test
@@ -46,7 +46,7 @@ class StartedByFilter(QObject):
         combo.addItem("People (team members)", TestsProxy.PEOPLE)
         combo.insertSeparator(2)
         combo.currentIndexChanged.connect(self._apply)
-        self._settle = Debounce(self.rebuild, parent=self)
+        self._settle = Debounce(self._settled, parent=self)
 
     def schedule(self) -> None:
         """The accounts may have changed: rebuild once they settle, if one came, went or was renamed (a
@@ -102,6 +102,12 @@ class StartedByFilter(QObject):
                     out.append((SEPARATOR, ""))
                 out.extend(section)
         return out
+
+    def _settled(self) -> None:
+        """The names sorted in this turn of the event loop (entries() keeps them), the list filled in the next:
+        with 10,000 accounts the two were one 10-30 ms step."""
+        self.entries()
+        QTimer.singleShot(0, self, self.rebuild)
 
     def rebuild(self) -> None:
         entries = self.entries()
