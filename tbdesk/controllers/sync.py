@@ -58,14 +58,6 @@ class Sync(QObject):
         if isinstance(accounts, ApiError):
             accounts = Page((), 0, 0)
         self.accounts.set_accounts(accounts.items)
-        # The tests table in the next turn of the event loop, once the accounts are painted: painting both
-        # tables' first rows in one go (the first time: icons, glyphs) was a 25-30 ms step, each alone half.
-        self.runner.spawn("first-screen", self._show_first_tests(self.session.client, accounts, tests))
-
-    async def _show_first_tests(self, client: object, accounts: Page[ServiceAccount], tests: Page[Test]) -> None:
-        await next_turn()
-        if self.session.client is not client:  # signed out or in again meanwhile: that screen is gone
-            return
         self.tests.reset(tests.items, tests.total)
         self._note_tests(tests.items)
         self.loaded.set()
@@ -81,7 +73,7 @@ class Sync(QObject):
     def stop_polling(self) -> None:
         """Signed out or asked to sign in again: nothing more is loaded with the old client."""
         self.poll_timer.stop()
-        self.runner.cancel("poll", "usage", "refresh", "more", "first-screen")
+        self.runner.cancel("poll", "usage", "refresh", "more")
 
     def clear(self) -> None:
         self._history_read = False
