@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -248,15 +249,16 @@ def cold_start(python: str, runs: int, floor: float) -> list[Row]:
     return rows
 
 
-def process_counters(pid: int) -> tuple[float, int]:
-    """CPU seconds used so far by process `pid`, and its context switches (all threads): a wake-up count."""
+def process_counters(pid: int) -> tuple[float, dict[str, int]]:
+    """CPU seconds used so far by process `pid`, and each thread's context switches (a wake-up count)."""
     task = Path(f"/proc/{pid}/task")
     if task.is_dir():  # Linux: every thread's switches, which psutil sums only for the main one
-        switches = 0
+        switches: dict[str, int] = {}
         for status in task.glob("*/status"):
-            for line in status.read_text().splitlines():
-                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                    switches += int(line.split()[1])
+            with contextlib.suppress(FileNotFoundError):  # a thread that ended meanwhile
+                for line in status.read_text().splitlines():
+                    if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                        switches[status.parent.name] = switches.get(status.parent.name, 0) + int(line.split()[1])
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         ticks = os.sysconf("SC_CLK_TCK")
         return (int(fields[11]) + int(fields[12])) / ticks, switches
@@ -265,7 +267,25 @@ def process_counters(pid: int) -> tuple[float, int]:
     proc = psutil.Process(pid)
     cpu = proc.cpu_times()
     ctx = proc.num_ctx_switches()
-    return cpu.user + cpu.system, ctx.voluntary + ctx.involuntary
+    return cpu.user + cpu.system, {"process": ctx.voluntary + ctx.involuntary}
+
+
+def switches_during(pid: int, seconds: float) -> tuple[float, int]:
+    """CPU seconds and context switches of process `pid` over the next `seconds`, all its threads counted.
+
+    A thread that ends takes its count out of /proc (Qt's pooled threads end after 30 s idle; summing all
+    threads at both ends once went negative: -4.6 a second), so each thread's count is read every 0.1 s and
+    its last reading kept; a thread born meanwhile counts from zero.
+    """
+    cpu0, first = process_counters(pid)
+    last = dict(first)
+    end = time.perf_counter() + seconds
+    while (left := end - time.perf_counter()) > 0:
+        time.sleep(min(0.1, left))
+        last.update(process_counters(pid)[1])
+    cpu1, now = process_counters(pid)
+    last.update(now)
+    return cpu1 - cpu0, sum(count - first.get(tid, 0) for tid, count in last.items())
 
 
 def settle(pid: int, timeout: float = 60.0) -> None:
@@ -298,21 +318,28 @@ def idle_cost(python: str, seconds: float) -> list[Row]:
                 if MARKS[1] in line:
                     break
             settle(proc.pid)  # the usage and activity history load in the background after the first rows
-            cpu0, sw0 = process_counters(proc.pid)
             t0 = time.perf_counter()
-            time.sleep(seconds)
-            cpu1, sw1 = process_counters(proc.pid)
+            cpu, switches = switches_during(proc.pid, seconds)
             wall = time.perf_counter() - t0
         finally:
             proc.terminate()
             proc.wait(10)
     finally:
         sb.stop()
-    share = (cpu1 - cpu0) / wall * 100
-    wakeups = (sw1 - sw0) / wall
+    share = cpu / wall * 100
+    wakeups = switches / wall
     return [
         Row("idle", f"CPU used, window open and idle {seconds:.0f} s", "%", share, share, share, "<= 1", share <= 1),
-        Row("idle", "wake-ups a second (context switches, all threads)", "/s", wakeups, wakeups, wakeups, "", None),
+        Row(
+            "idle",
+            "wake-ups a second (context switches, all threads)",
+            "/s",
+            wakeups,
+            wakeups,
+            wakeups,
+            "",
+            None,
+        ),
     ]
 
 
