@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QToolButton
 
 from tbdesk.api import Test
 from tbdesk.controllers import activity as activity_controller
@@ -135,6 +135,9 @@ def test_filters_combine_and_stay_while_polling(gui, qtbot):
     click(qtbot, w.clear_filters)
     assert proxy.rowCount() == desk.tests.rowCount() and not w.clear_filters.isVisibleTo(w)
     assert w.test_name_edit.text() == "" and w.started_by.currentText() == "Everyone"
+    # The name field's own clear button goes with its text (QA3: it stayed on the empty field).
+    (clear,) = [b for b in w.test_name_edit.findChildren(QToolButton) if b.isVisibleTo(w)]
+    qtbot.waitUntil(lambda: clear.property("opacity") == 0.0)  # Qt fades it out
 
 
 def test_started_by_offers_each_person(gui, qtbot):

@@ -82,14 +82,20 @@ class TestFilters(QObject):
             return 0
 
     def clear(self) -> None:
-        """Every test again (Started by is cleared by its own filter)."""
-        for widget in (self.result, self.build, self.text):
+        """Every test again (Started by is cleared by its own filter), applied once."""
+        for widget in (self.result, self.build):
             widget.blockSignals(True)
         self.result.setCurrentIndex(0)
         self.build.setCurrentIndex(0)
-        self.text.clear()
-        for widget in (self.result, self.build, self.text):
+        for widget in (self.result, self.build):
             widget.blockSignals(False)
+        # The name field keeps its signals: its own clear button hides on textChanged (blocked, it stayed
+        # on an empty field). Disconnected meanwhile, so the filter is still applied once.
+        self.text.textChanged.disconnect(self._apply)
+        try:
+            self.text.clear()
+        finally:
+            self.text.textChanged.connect(self._apply)
         self._apply()
 
     def forget(self) -> None:
