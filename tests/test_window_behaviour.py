@@ -340,3 +340,27 @@ def test_the_first_load_says_loading_and_shows_the_busy_mark(gui):
     assert w.accounts_stack.currentWidget() is w.accounts_view and not w.tests_empty.isVisible()
     gui.run(until(lambda: not desk.runner.busy, what="background loads done"))
     assert not w.busy_bar.isVisible()
+
+
+def test_a_restored_tests_header_keeps_the_admins_sort_and_shows_its_arrow(qapp, tmp_path):
+    """A header saved by an older tbdesk, without the sort arrow: the table sorts as saved, and says so."""
+    from PySide6.QtCore import QSettings
+
+    from tbdesk.gui.views import Shell
+
+    settings = QSettings(str(tmp_path / "tbdesk.conf"), QSettings.Format.IniFormat)
+    old = Shell(settings)
+    header = old.window.tests_view.horizontalHeader()
+    header.setSortIndicator(TestCol.NAME, Qt.SortOrder.DescendingOrder)
+    header.setSortIndicatorShown(False)
+    old.window.save_layout()
+
+    shell = Shell(settings)
+    shell.window.restore_layout()
+    restored = shell.window.tests_view.horizontalHeader()
+    assert (restored.sortIndicatorSection(), restored.sortIndicatorOrder()) == (
+        TestCol.NAME,
+        Qt.SortOrder.DescendingOrder,
+    )
+    assert restored.isSortIndicatorShown()
+    assert shell.window.accounts_view.horizontalHeader().isSortIndicatorShown()

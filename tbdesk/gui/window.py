@@ -552,6 +552,10 @@ class MainWindow(QMainWindow):
                 restore(QByteArray(value))
         if not isinstance(s.value("window/splitter"), QByteArray | bytes):
             self.splitter.setSizes([330, 390])
+        # A header saved by an older tbdesk (or with the indicator off) restores without the sort arrow, yet
+        # both tables always sort: the arrow says by what (QA3 saw tests by name, descending, and no arrow).
+        for view in (self.accounts_view, self.tests_view):
+            view.horizontalHeader().setSortIndicatorShown(True)
 
     def save_layout(self) -> None:
         s = self.settings
