@@ -191,6 +191,11 @@ def test_top_builds_fold_the_rest_into_others() -> None:
     builds = account_activity(log.of(7), NOW).builds
     assert [name for name, _ in builds[:5]] == ["b7", "b6", "b5", "b4", "b3"]
     assert builds[5] == ("3 others", 1 + 2 + 3)
+    log.add([make(1, build="b8")])
+    assert account_activity(log.of(7), NOW).builds[5] == ("4 others", 1 + 2 + 3 + 1)
+    one = ActivityLog()
+    one.add([make(1, build=f"b{i}") for i in range(6)])
+    assert account_activity(one.of(7), NOW).builds[5] == ("1 other", 1)  # not "1 others"
 
 
 def test_no_finished_tests_has_no_rate() -> None:

@@ -332,4 +332,5 @@ def _top(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
     ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
     head = ranked[:TOP]
     rest = sum(n for _, n in ranked[TOP:])
-    return (*tuple(head), (f"{len(ranked) - TOP} others", rest)) if rest else tuple(head)
+    folded = len(ranked) - TOP
+    return (*tuple(head), (f"{folded} {'other' if folded == 1 else 'others'}", rest)) if rest else tuple(head)

@@ -226,14 +226,14 @@ class RankedBars(QWidget):
             p.drawText(
                 QRectF(0, y, name_w, self.ROW), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided
             )
-            others = i == TOP and name.endswith(" others")  # the folded rest: a count, not a bar
+            others = i == TOP  # the folded rest ("3 others"): a count, not a bar
             w = 0.0 if others else max(2.0, (bar_area - 4) * n / top)
             if w:
                 p.fillRect(QRectF(name_w, y + 5, w, self.ROW - 10), bar_color)
             p.drawText(
                 QRectF(name_w + w + 4, y, max(count_w, self.width() - name_w - w - 4), self.ROW),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                f"{n} tests" if others else str(n),
+                (f"{n} test" if n == 1 else f"{n} tests") if others else str(n),
             )
         p.end()
 
@@ -342,7 +342,11 @@ class ActivityPanel(QWidget):
             return
         self.stack.setCurrentIndex(1)
         self.title.setText(plain.text(name))
-        self.subtitle.setText(f"{activity.total} tests in the last 30 days" + (f" · {note}" if note else ""))
+        # The chart's window in dates: "the last 30 days" read as 30 × 24 hours, and a test from the 31st day
+        # back then seemed missing from the count while "Last tests" listed it (QA3).
+        total = f"{activity.total} test" if activity.total == 1 else f"{activity.total} tests"
+        since = f"{activity.first_day:%d %b}".lstrip("0")
+        self.subtitle.setText(f"{total} since {since}" + (f" · {note}" if note else ""))
         self.chart.set_days(activity.first_day, activity.days)
         self.rate_this.setText(activity.this_week.text())
         self.rate_last.setText(activity.last_week.text())
