@@ -172,3 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     server.run(sockets=[sock])
     store.close()
     return 0
+
+
+if __name__ == "__main__":  # python -m tbdesk.sandbox.cli, as well as python -m tbdesk.sandbox
+    raise SystemExit(main())
