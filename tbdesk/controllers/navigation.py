@@ -82,12 +82,10 @@ class Navigation(QObject):
             view.scrollTo(current)
 
     def first_screen(self, *_: object) -> None:
-        """The table has the focus from the start: show where it is, on the first row, so the first
-        arrow key moves a visible selection."""
-        view = self.window.accounts_view
-        selection = view.selectionModel()
-        focused = self.window.focusWidget() is view  # also before the window is first activated
-        if focused and not selection.currentIndex().isValid() and self.proxy.rowCount():
+        """Every sign-in starts on the first row, as start-up does (signing in again from the dialog left
+        nothing selected and the Activity tab empty; QA3): the first arrow key moves a visible selection."""
+        selection = self.window.accounts_view.selectionModel()
+        if not selection.currentIndex().isValid() and self.proxy.rowCount():
             selection.setCurrentIndex(self.proxy.index(0, 0), SELECT_ROW)
 
     # -- after an action -------------------------------------------------------------------------
