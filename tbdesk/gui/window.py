@@ -1,4 +1,5 @@
-"""The main window: widgets from ui/main_window.ui, actions, menus, toolbar, status bar, saved layout.
+"""The main window: widgets from ui/main_window.ui (compiled by gui/form_cache.py), actions, menus, toolbar,
+status bar, saved layout.
 
 It shows what the models hold and raises signals; app.py decides what they do. Nothing here touches the API.
 """
@@ -29,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import plain, shortcuts, sizes
+from . import form_cache, plain, shortcuts, sizes
 from .focus_style import outline_current_cell
-from .forms import child, load_form
+from .forms import child
 from .icons import app_icon, icon
 from .row_keys import NoKeyboardContextMenu, RowKeys
 
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.setWindowTitle("tbdesk")
         self.setWindowIcon(app_icon())
-        self.content = load_form("main_window.ui", self)
+        self.content = form_cache.load("main_window.ui", self)  # compiled by uic: a faster first frame
         self.setCentralWidget(self.content)
         c = self.content
         self.splitter = child(c, QSplitter, "splitter")

@@ -1,0 +1,128 @@
+"""The main window's form compiled by PySide6's uic into the user's cache, as __pycache__ holds compiled
+modules: ~10 ms of start-up less than QUiLoader's first use (issue #16), and no generated file in the
+repository that could go stale. ui/ stays the one source, edited in Designer.
+
+A cached module is named by a hash of the .ui file's content, the PySide6 version and FORMAT, so an edited
+form or an upgraded PySide6 compiles afresh (the old module is removed). Any failure (no uic, as in the frozen
+build; a cache folder that cannot be written; a broken cache file) falls back to QUiLoader: same widgets.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib.util
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Protocol, cast
+
+import PySide6
+from PySide6.QtCore import QByteArray, QCryptographicHash, QProcess, QStandardPaths
+from PySide6.QtWidgets import QWidget
+
+from ..paths import ui_file
+from .forms import load_form
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # part of the key: bump it when what compile_form writes changes
+
+
+class Form(Protocol):
+    def setupUi(self, widget: QWidget) -> None: ...
+
+
+def cache_folder() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)) / "forms"
+
+
+def uic_path() -> Path:
+    """PySide6's uic, where its own pyside6-uic launcher finds it."""
+    root = Path(PySide6.__file__).resolve().parent
+    return root / "uic.exe" if sys.platform == "win32" else root / "Qt" / "libexec" / "uic"
+
+
+def cache_file(ui: Path, folder: Path) -> Path:
+    key = QByteArray(ui.read_bytes() + f"\0{PySide6.__version__}\0{FORMAT}".encode())
+    digest = bytes(QCryptographicHash.hash(key, QCryptographicHash.Algorithm.Sha256).toHex().data()).decode()
+    return folder / f"{ui.stem}-{digest[:20]}.py"
+
+
+def load(name: str, parent: QWidget | None = None, folder: Path | None = None) -> QWidget:
+    """ui/<name> as a widget, from the compiled form in the cache (compiled now if missing), else QUiLoader."""
+    try:
+        form = compiled_form(ui_file(name), folder or cache_folder())
+        content = QWidget(parent)
+        try:
+            form.setupUi(content)
+        except BaseException:
+            content.setParent(None)
+            content.deleteLater()
+            raise
+        return content
+    except Exception as exc:  # a missing uic is expected (frozen build); anything else is worth a note
+        log.debug("compiled form %s unavailable (%s); using QUiLoader", name, exc)
+        return load_form(name, parent)
+
+
+def compiled_form(ui: Path, folder: Path) -> Form:
+    target = cache_file(ui, folder)
+    if target.is_file():
+        with contextlib.suppress(Exception):  # a damaged cache file (a full disk, an edit): compiled again
+            return import_form(target)
+    compile_form(ui, target)
+    return import_form(target)
+
+
+def import_form(target: Path) -> Form:
+    spec = importlib.util.spec_from_file_location(f"tbdesk_form_{target.stem.replace('-', '_')}", target)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {target}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # Python keeps its bytecode in the cache folder's __pycache__
+    classes = [value for key, value in vars(module).items() if key.startswith("Ui_") and isinstance(value, type)]
+    if len(classes) != 1:
+        raise ImportError(f"{target} has no single Ui_ class")
+    return cast(Form, classes[0]())
+
+
+def compile_form(ui: Path, target: Path) -> None:
+    """Run uic on `ui` and write the module to `target` (atomically: another tbdesk may be starting too);
+    earlier modules of the same form are removed."""
+    uic = uic_path()
+    if not uic.is_file():
+        raise FileNotFoundError(f"no uic at {uic}")
+    process = QProcess()
+    process.start(str(uic), ["-g", "python", str(ui)])
+    if not process.waitForFinished(10_000) or process.exitStatus() != QProcess.ExitStatus.NormalExit:
+        process.kill()
+        raise RuntimeError("uic did not finish")
+    if process.exitCode() != 0:
+        raise RuntimeError(f"uic failed: {bytes(process.readAllStandardError().data()).decode(errors='replace')[:500]}")
+    source = only_used_imports(bytes(process.readAllStandardOutput().data()).decode("utf-8"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(source, "utf-8")
+    os.replace(temporary, target)
+    for old in target.parent.glob(f"{ui.stem}-*.py"):
+        if old != target:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def only_used_imports(source: str) -> str:
+    """uic imports some 40 Qt classes whatever the form uses; the first use of each costs PySide6 0.1-1.5 ms
+    (~5 ms in all). Keep only the names the module uses."""
+    tree = ast.parse(source)
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    body: list[ast.stmt] = []
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom):
+            statement.names = [alias for alias in statement.names if (alias.asname or alias.name) in used]
+            if not statement.names:
+                continue
+        body.append(statement)
+    tree.body = body
+    return ast.unparse(tree) + "\n"
