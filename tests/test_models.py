@@ -9,7 +9,8 @@ from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from tbdesk.api.models import ServiceAccount, StartedBy, Test
 from tbdesk.gui import format as fmt
-from tbdesk.gui.models import AccountCol, AccountsModel, AccountsProxy, TestsModel
+from tbdesk.gui.models import AccountCol, AccountsModel, TestsModel
+from tbdesk.gui.shown_accounts import AccountsProxy
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -93,7 +94,7 @@ def test_typing_on_within_the_same_matches_leaves_the_rows_alone_until_the_accou
     proxy.set_filter_text("a")
     assert sorted(shown(proxy)) == ["alpha", "zeta"]
     # "al" shows what "a" showed less zeta: filtered again. "alp" shows the same: nothing happens in Qt.
-    with qtbot.waitSignal(proxy.rowsRemoved):
+    with qtbot.waitSignal(proxy.layoutChanged):
         proxy.set_filter_text("al")
     with qtbot.assertNotEmitted(proxy.rowsRemoved), qtbot.assertNotEmitted(proxy.layoutChanged):
         proxy.set_filter_text("alp")
@@ -194,3 +195,52 @@ def test_polled_tests_update_in_place_and_new_ones_go_on_top(qapp):
     assert tests.merge([a_test(3, 5), changed]) == 1
     assert [t.id for t in tests.tests()] == [3, 1, 2] and tests.total == 3
     assert tests.test_at(2).name == "renamed"
+
+
+def test_the_shown_rows_follow_every_change_of_the_accounts_while_a_filter_is_on(accounts, qtmodeltester):
+    proxy = AccountsProxy()
+    proxy.setSourceModel(accounts)
+    # pytest-qt's model tester checks the model now and every signal it sends below (a failure in one of its
+    # slots fails the test): begin/end pairs, row counts, persistent indexes.
+    qtmodeltester.check(proxy, force_py=True)
+    proxy.set_filter_text("a")
+
+    def expected() -> list[str]:
+        return [name for name in identifiers(accounts) if "a" in name]
+
+    def check() -> None:
+        assert shown(proxy) == expected()
+        for row in range(proxy.rowCount()):
+            source = proxy.mapToSource(proxy.index(row, 1))
+            assert proxy.mapFromSource(source) == proxy.index(row, 1)
+
+    check()
+    alpha = QPersistentModelIndex(proxy.index(shown(proxy).index("alpha"), AccountCol.IDENTIFIER))
+    accounts.append([account(10, "banana"), account(11, "kiwi"), account(12, "avocado")])  # two of three match
+    check()
+    accounts.remove(3)  # "mid": not shown
+    accounts.remove(1)  # "zeta": shown
+    check()
+    accounts.upsert(account(11, "kiwi-aa"))  # renamed to match: shown at the next sort or filter change
+    check()
+    accounts.sort(AccountCol.IDENTIFIER, Qt.SortOrder.DescendingOrder)
+    check()
+    assert alpha.isValid() and alpha.data(DISPLAY) == "alpha"  # the view's selection follows its account
+    proxy.set_filter_text("av")
+    assert shown(proxy) == ["avocado"] and not alpha.isValid()
+    accounts.set_accounts([account(20, "nova"), account(12, "avocado")])
+    assert shown(proxy) == ["avocado"]  # a refresh: filtered again
+
+
+def test_a_filter_change_is_one_layout_change_however_scattered_the_hidden_rows(qapp, qtbot):
+    model = AccountsModel()
+    model.set_accounts([account(i, f"{'odd' if i % 2 else 'even'}-{i:03d}") for i in range(200)])
+    model.sort(AccountCol.KEY_AGE)  # the odd and even names interleave in the shown order
+    proxy = AccountsProxy()
+    proxy.setSourceModel(model)
+    layouts = []
+    proxy.layoutChanged.connect(lambda *_: layouts.append(1))
+    with qtbot.assertNotEmitted(proxy.rowsRemoved), qtbot.assertNotEmitted(proxy.rowsInserted):
+        proxy.set_filter_text("odd")
+        proxy.set_filter_text("")
+    assert len(layouts) == 2 and proxy.rowCount() == 200

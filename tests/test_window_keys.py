@@ -472,3 +472,43 @@ def test_ctrl_c_in_the_tests_table_never_copies_a_secret(gui, qtbot):
     assert QGuiApplication.clipboard().text() != sb.store.service_account(ci.id)["secret"]
     assert not any("Secret of" in text for _level, text in desk.messages.history)
     assert not desk.clipboard.holding
+
+
+def test_a_filter_keeps_a_matching_selection_and_never_leaves_the_panes_on_a_hidden_account(gui, qtbot):
+    desk = signed_in(gui)
+    w = desk.window
+    activity = w.lower_tabs.indexOf(w.activity_tab)
+
+    def panes_name(identifier: str | None) -> bool:
+        title = w.lower_tabs.tabText(activity).replace("&", "")
+        if identifier is None:
+            return title == "Activity" and not w.only_selected.isVisible()
+        return identifier in title and identifier in w.only_selected.text().replace("&", "")
+
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    press(qtbot, Qt.Key.Key_Down)  # into the table
+    for _ in range(5):  # to the last row
+        press(qtbot, Qt.Key.Key_Down)
+    assert focused() is w.accounts_view and desk.selected().identifier == "visual-diff" and panes_name("visual-diff")
+    # A match that is still shown stays selected: "-r" keeps nightly-regression, not the first match.
+    press(qtbot, Qt.Key.Key_Up)
+    press(qtbot, Qt.Key.Key_Up)
+    assert desk.selected().identifier == "nightly-regression"
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    type_text(qtbot, "-r")
+    assert desk.accounts_proxy.rowCount() == 2 and desk.selected().identifier == "nightly-regression"
+    press(qtbot, Qt.Key.Key_Escape)
+    # The filter hides the selected account: the first match is selected, and the panes below say so.
+    press(qtbot, Qt.Key.Key_Down)
+    for _ in range(5):  # to the last row
+        press(qtbot, Qt.Key.Key_Down)
+    assert focused() is w.accounts_view and desk.selected().identifier == "visual-diff"
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    type_text(qtbot, "-r")
+    assert desk.selected().identifier == "ci-runner" and panes_name("ci-runner")
+    # Nothing matches: nothing is selected, and the panes name no account.
+    type_text(qtbot, "x")
+    assert desk.accounts_proxy.rowCount() == 0 and desk.selected() is None and panes_name(None)
+    # Escape: every account again, the last one selected before the filter hid it selected again.
+    press(qtbot, Qt.Key.Key_Escape)
+    assert desk.accounts_proxy.rowCount() == 6 and desk.selected().identifier == "ci-runner" and panes_name("ci-runner")

@@ -21,8 +21,8 @@ from ..gui import format as fmt
 from ..gui.bulk_rotate import BulkRotateDialog, BulkRow
 from ..gui.handover import HandoverPanel, Pair
 from ..gui.icons import icon
-from ..gui.models import AccountsProxy
 from ..gui.plain import mnemonic
+from ..gui.shown_accounts import AccountsProxy
 from .actions import AccountActions
 from .presenter import Presenter
 from .reveal import CredentialDisplay

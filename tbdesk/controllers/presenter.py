@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QMessageBox
 from .. import __version__
 from ..api.models import ServiceAccount
 from ..gui import plain
-from ..gui.models import ROW_ROLE, AccountCol, AccountsProxy, TestsProxy
+from ..gui.models import ROW_ROLE, AccountCol, TestsProxy
+from ..gui.shown_accounts import AccountsProxy
 from ..gui.views import Views, set_up_views
 from ..gui.window import READ_ONLY_TIP
 from .session import Session

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from ..gui.clipboard import ClipboardGuard
 from ..gui.messages import MessageBridge
-from ..gui.models import AccountsModel, AccountsProxy, TestsModel, TestsProxy
+from ..gui.models import AccountsModel, TestsModel, TestsProxy
+from ..gui.shown_accounts import AccountsProxy
 from ..gui.window import MainWindow
 from .open_dialog import OpenDialog
 from .tasks import TaskRunner

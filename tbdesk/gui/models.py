@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -140,13 +140,16 @@ class AccountsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        return self.cell(index.row(), index.column(), role) if index.isValid() else None
+
+    def cell(self, row: int, column: int, role: int) -> Any:
+        """data() without a QModelIndex: what AccountsProxy asks for each cell it shows."""
         if role not in _ACCOUNT_ROLES:  # painting asks for a dozen roles a cell, most of them unused here
             return None
-        row = index.row()
-        if not index.isValid() or not 0 <= row < len(self._rows):
+        if not 0 <= row < len(self._rows) or not 0 <= column < len(_ACCOUNT_COLS):
             return None
         account = self._rows[row]
-        col = _ACCOUNT_COLS[index.column()]
+        col = _ACCOUNT_COLS[column]
         if role == ROW_ROLE:
             return account
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -529,115 +532,6 @@ class AccountsModel(QAbstractTableModel):
     def _reindex(self) -> None:
         self._row_of = {a.id: i for i, a in enumerate(self._rows)}
         self._folded = [a.identifier.casefold() for a in self._rows]
-
-
-class AccountsProxy(QSortFilterProxyModel):
-    """Filters on the identifier (case-insensitive substring); sorting is the source model's.
-
-    The needle is matched against the model's casefolded identifiers, so a keystroke costs one cheap call
-    per row instead of a data() round trip through Qt for each.
-    """
-
-    ALL, UNUSED, PAST_POLICY = "all", "unused", "past-policy"
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.setDynamicSortFilter(False)
-        self._needle = ""
-        self.showing = self.ALL
-        self._only_ids: frozenset[int] | None = None  # leaked-key triage: just the owner, whatever else is set
-        self._decided: list[bool] | None = None  # while refiltering: every source row's answer, worked out at once
-        # The answers last applied, while the source rows stay as they were: a keystroke that shows the same
-        # rows (typing on within "pipeline-0" matches 9,990 of 10,000) then costs Qt nothing.
-        self._applied: list[bool] | None = None
-
-    def setSourceModel(self, model: Any) -> None:
-        super().setSourceModel(model)
-        for signal in (
-            model.rowsInserted,
-            model.rowsRemoved,
-            model.rowsMoved,
-            model.modelReset,
-            model.layoutChanged,
-            model.dataChanged,
-        ):
-            signal.connect(self._forget_applied)
-
-    def _forget_applied(self, *_: Any) -> None:
-        self._applied = None
-
-    def set_filter_text(self, text: str) -> None:
-        def change() -> None:
-            self._needle = text.strip().casefold()
-            self._only_ids = None
-
-        self._refilter(change)
-
-    def set_only(self, account_ids: frozenset[int] | None) -> None:
-        """Show exactly these accounts (a pasted key's owner; an empty set: none), or None to filter again."""
-
-        def change() -> None:
-            self._only_ids = account_ids
-            self._needle = ""
-
-        self._refilter(change)
-
-    def set_show(self, show: str) -> None:
-        """ALL, UNUSED (no test in 30 days) or PAST_POLICY (key older than the rotation policy)."""
-
-        def change() -> None:
-            self.showing = show
-
-        self._refilter(change)
-
-    def refilter(self) -> None:
-        """After the usage or the policy changed: what "unused" and "past the policy" match moved."""
-        if self.showing != self.ALL:
-            self.set_show(self.showing)
-
-    def _refilter(self, change: Callable[[], None]) -> None:
-        """Apply `change` and filter again, every row decided first in one Python pass: Qt then asks
-        filterAcceptsRow once per row and gets a list lookup (a keystroke with 10,000 accounts)."""
-        change()
-        model = cast(AccountsModel, self.sourceModel())
-        if self._only_ids is None and self.showing == self.ALL:  # the usual keystroke: identifiers only
-            needle = self._needle
-            decided = [needle in f for f in model.folded_all()] if needle else [True] * model.rowCount()
-        else:
-            decided = [self._accepts(model, row) for row in range(model.rowCount())]
-        if decided == self._applied:
-            return  # the same rows as shown: nothing to filter again
-        # A table has no parent rows whose mappings the filter change must prepare, so beginning it after the
-        # parameters changed is the same as before.
-        self.beginFilterChange()
-        self._decided = decided
-        try:
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        finally:
-            self._decided = None  # rows inserted later are decided one by one
-        self._applied = decided
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        decided = self._decided
-        if decided is not None and source_row < len(decided):
-            return decided[source_row]
-        if not self._needle and self._only_ids is None and self.showing == self.ALL:
-            return True
-        return self._accepts(cast(AccountsModel, self.sourceModel()), source_row)
-
-    def _accepts(self, model: AccountsModel, source_row: int) -> bool:
-        if self._only_ids is not None:
-            return model.id_at(source_row) in self._only_ids
-        if self._needle and self._needle not in model.folded(source_row):
-            return False
-        if self.showing == self.UNUSED:
-            return model.use(model.at(source_row)) is Use.UNUSED
-        if self.showing == self.PAST_POLICY:
-            return model.past_policy(model.at(source_row))
-        return True
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.sourceModel().sort(column, order)
 
 
 # -- tests --------------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 
 from . import sizes
 from .delegates import CredentialDelegate, MoreDelegate
-from .models import AccountCol, AccountsModel, AccountsProxy, TestCol, TestsModel, TestsProxy
+from .models import AccountCol, AccountsModel, TestCol, TestsModel, TestsProxy
 from .searchable import make_searchable
+from .shown_accounts import AccountsProxy
 from .sparkline import SparklineDelegate
 from .started_by import StartedByFilter
 from .test_filters import TestFilters
