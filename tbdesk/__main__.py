@@ -80,30 +80,34 @@ def main(argv: list[str] | None = None) -> int:
             print(f"installed {path}")
         return 0
 
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
+    from .core import collector
 
-    from .gui.icons import app_icon
-    from .startup import import_behind_window, paint_first, wake_on_signals
+    # Bounded: the first frame and the imports behind it make objects for the app's lifetime, not garbage.
+    with collector.paused():
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
 
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("tbdesk")
-    app.setOrganizationName("tbdesk")
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName("io.github.tbdesk.tbdesk")
-    app.setWindowIcon(app_icon())
-    app.setQuitOnLastWindowClosed(False)  # quitting waits for the client and the sandbox to close
-    settings = QSettings()
-    announce = args.exit_when_loaded or args.announce_start
-    shell = paint_first(settings, announce=announce)
+        from .gui.icons import app_icon
+        from .startup import import_behind_window, paint_first, wake_on_signals
 
-    # Only now what signing in needs: asyncio, httpx, the keyring and the controllers (a third of start-up),
-    # imported on a worker thread while the painted window keeps answering.
-    # httpx imports its command-line tool (click) whenever click is installed, and uvicorn (the sandbox's
-    # server) installs it: ~10 ms tbdesk never uses. A None entry makes that import fail as if click were
-    # missing, so httpx keeps its stub `main` (as in the frozen build, which leaves the tool out).
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-    import_behind_window(["qasync", "tbdesk.app", "tbdesk.credentials", "tbdesk.gui.crash", "tbdesk.logs"])
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("tbdesk")
+        app.setOrganizationName("tbdesk")
+        app.setApplicationVersion(__version__)
+        app.setDesktopFileName("io.github.tbdesk.tbdesk")
+        app.setWindowIcon(app_icon())
+        app.setQuitOnLastWindowClosed(False)  # quitting waits for the client and the sandbox to close
+        settings = QSettings()
+        announce = args.exit_when_loaded or args.announce_start
+        shell = paint_first(settings, announce=announce)
+
+        # Only now what signing in needs: asyncio, httpx, the keyring and the controllers (a third of start-up),
+        # imported on a worker thread while the painted window keeps answering.
+        # httpx imports its command-line tool (click) whenever click is installed, and uvicorn (the sandbox's
+        # server) installs it: ~10 ms tbdesk never uses. A None entry makes that import fail as if click were
+        # missing, so httpx keeps its stub `main` (as in the frozen build, which leaves the tool out).
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+        import_behind_window(["qasync", "tbdesk.app", "tbdesk.credentials", "tbdesk.gui.crash", "tbdesk.logs"])
     import asyncio
 
     import qasync

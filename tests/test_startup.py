@@ -109,3 +109,52 @@ def test_the_first_request_imports_nothing_on_the_event_loop(socket_sandbox):
     found = run_probe(FIRST_REQUEST_PROBE, {"PROBE_KEY": sb.key, "PROBE_SECRET": sb.secret, "PROBE_URL": sb.url})
     assert found["USER"] == [True]
     assert found["NEW"] == [], f"imported by the first request, on the event loop: {found['NEW']}"
+
+
+LOADED_PROBE = """
+import builtins, gc, os
+real_print = builtins.print
+
+def print(*args, **kwargs):
+    real_print(*args, **kwargs)
+    if args and str(args[0]).startswith("tbdesk: first paint"):
+        real_print("PAINT", [gc.isenabled()], flush=True)
+    if args and str(args[0]).startswith("tbdesk: loaded"):
+        real_print("LOADED", [gc.isenabled(), gc.get_freeze_count() > 0], flush=True)
+
+builtins.print = print
+from tbdesk.__main__ import main
+main(["--api-url", os.environ["PROBE_URL"], "--exit-when-loaded"])
+"""
+
+
+@pytest.mark.slow
+def test_start_up_pauses_the_garbage_collector_only_while_it_builds_what_lives_as_long_as_the_app(
+    socket_sandbox, tmp_path
+):
+    sb = socket_sandbox
+    env = {"PROBE_URL": sb.url, "TESTINGBOT_KEY": sb.key, "TESTINGBOT_SECRET": sb.secret, "HOME": str(tmp_path)}
+    found = run_probe(LOADED_PROBE, {**env, "XDG_CONFIG_HOME": str(tmp_path / "config")})
+    assert found["PAINT"] == [False]  # no full collection between the first frame and the first rows
+    assert found["LOADED"] == [True, True]  # collecting again once the window is up, start-up's objects frozen
+
+
+def test_the_paused_collector_is_restored_even_when_the_step_fails():
+    import gc
+
+    from tbdesk.core import collector
+
+    assert gc.isenabled()
+    gc.unfreeze()  # other tests' start-ups froze theirs
+    with pytest.raises(RuntimeError), collector.paused():
+        assert not gc.isenabled()
+        kept = [[] for _ in range(10)]  # lists: objects the collector tracks
+        raise RuntimeError("the step failed")
+    assert gc.isenabled() and gc.get_freeze_count() >= len(kept)
+    gc.disable()
+    try:
+        with collector.paused():
+            pass
+        assert not gc.isenabled()  # paused inside a pause (or with the collector off): left as it was
+    finally:
+        gc.enable()

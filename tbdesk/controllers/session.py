@@ -19,6 +19,7 @@ from ..api import schema as s
 from ..api.client import Credentials, TestingBotClient, check_base_url, tls_ready, warm_up
 from ..api.errors import ApiError, AuthenticationError, NotFound, PermissionDenied
 from ..api.models import User
+from ..core import collector
 from ..core.wording import describe, endpoint_refused, service_account_refusal
 from ..credentials import DEFAULT_PROFILE, CredentialStore, KeyringUnavailable, Profile
 from ..gui import plain
@@ -138,8 +139,9 @@ class Session(QObject):
     def _resolve_and_warm_up(self, url: str | None) -> Any:
         """On a worker thread: the stored pair (the keyring may block), and what building the client needs,
         so the first requests go out without another trip to a thread (one round trip to the first screen)."""
-        resolved = self.store.resolve(self.options.profile, None, None, url)
-        _warm_up()
+        resolved = self.store.resolve(self.options.profile, None, None, url)  # may wait on a keyring prompt
+        with collector.paused():  # bounded, and what it makes lives as long as the app
+            _warm_up()
         return resolved
 
     async def try_sign_in(self, creds: Credentials, profile: Profile, remember: bool) -> str | None:
