@@ -20,6 +20,7 @@ AFTER_FIRST_FRAME = (
     "httpcore",
     "httpx",
     "keyring",
+    "PySide6.QtUiTools",  # the dialogs' QUiLoader: the main window's form is compiled (gui/form_cache.py)
     "qasync",
     "socket",
     "tbdesk.app",

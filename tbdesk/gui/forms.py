@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QFile, QIODevice, QObject
-from PySide6.QtUiTools import QUiLoader
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..paths import ui_file
@@ -14,6 +13,11 @@ W = TypeVar("W", bound=QObject)
 
 
 def load_form(name: str, parent: QWidget | None = None) -> QWidget:
+    # Imported with the first dialog: the main window's form comes from form_cache, so QtUiTools and QFile
+    # (~2 ms) stay out of the first paint.
+    from PySide6.QtCore import QFile, QIODevice
+    from PySide6.QtUiTools import QUiLoader
+
     path = ui_file(name)
     device = QFile(str(path))
     if not device.open(QIODevice.OpenModeFlag.ReadOnly):

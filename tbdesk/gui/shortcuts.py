@@ -14,7 +14,7 @@ from enum import Enum
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout
 
 from .window_hints import dialog_frame
 
@@ -92,6 +92,8 @@ class ShortcutsDialog(QDialog):
     """Help → Keyboard shortcuts: the TABLE, as a read-only list."""
 
     def __init__(self, parent: object = None) -> None:
+        from PySide6.QtWidgets import QDialogButtonBox  # ~1 ms the first paint need not wait for
+
         super().__init__(parent)  # type: ignore[arg-type]
         dialog_frame(self)
         self.setWindowTitle("Keyboard shortcuts")
