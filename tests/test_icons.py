@@ -40,6 +40,17 @@ def test_an_icon_is_drawn_sharp_at_the_size_and_scale_asked(qapp, size, scale):
     assert image == drawn_directly("rotate", pixels)  # not another size scaled: no blur
 
 
+def test_an_icon_painted_on_a_2x_device_is_drawn_at_2x(qapp):
+    image = QImage(36, 36, QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(2.0)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    icon("rotate").paint(painter, QRect(0, 0, 18, 18))  # as a toolbar button paints it, at 2x
+    painter.end()
+    image.setDevicePixelRatio(1.0)
+    assert image == drawn_directly("rotate", 36)
+
+
 def test_an_icon_is_in_the_palette_text_colour(qapp):
     image = icon("add").pixmap(QSize(24, 24)).toImage()
     opaque = {
