@@ -3,6 +3,8 @@ QUiLoader builds, never a stale or broken cache file, and QUiLoader whenever com
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,15 +100,18 @@ def built(ui: Path, folder: Path) -> QWidget:
     return widget
 
 
-def test_an_edited_form_is_compiled_again_and_the_stale_module_removed(qapp, tmp_path):
+def test_an_edited_form_is_compiled_again_and_the_stale_module_removed(qapp, tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as on a user's machine
     ui, cache = tmp_path / "probe.ui", tmp_path / "cache"
     ui.write_text(FORM.format(text="Before"), "utf-8")
     assert built(ui, cache).findChild(QLabel, "title").text() == "Before"
     stale = list(cache.glob("probe-*.py"))
+    assert Path(importlib.util.cache_from_source(str(stale[0]))).exists()
     ui.write_text(FORM.format(text="After"), "utf-8")
     assert built(ui, cache).findChild(QLabel, "title").text() == "After"
     fresh = list(cache.glob("probe-*.py"))
     assert len(stale) == len(fresh) == 1 and stale != fresh
+    assert not Path(importlib.util.cache_from_source(str(stale[0]))).exists()  # nor its bytecode
 
 
 def test_another_pyside6_version_compiles_afresh(qapp, tmp_path, monkeypatch):

@@ -112,6 +112,7 @@ def compile_form(ui: Path, target: Path) -> None:
         if old != target:
             with contextlib.suppress(OSError):
                 old.unlink()
+                Path(importlib.util.cache_from_source(str(old))).unlink(missing_ok=True)
 
 
 def only_used_imports(source: str) -> str:
