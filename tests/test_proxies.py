@@ -133,3 +133,20 @@ async def test_the_users_ca_settings_are_honoured(tls_server, proxy, monkeypatch
         with pytest.raises(AuthenticationError):  # TLS verified against the user's CA; the server answered
             await client.user()
     assert proxy.heads == []
+
+
+def test_warming_up_loads_the_users_trust_store_and_a_broken_one_fails_where_the_client_is_made(
+    tls_server, monkeypatch, capsys
+):
+    from tbdesk.api.client import tls_ready, warm_up
+
+    url, ca_file = tls_server
+    monkeypatch.setenv("SSL_CERT_FILE", ca_file)
+    warm_up()  # the trust store loads on a thread of its own: ready when warm_up returns
+    assert tls_ready()
+    monkeypatch.setenv("SSL_CERT_FILE", ca_file + ".missing")
+    warm_up()  # no traceback from the loading thread: the failure belongs where the client is made
+    assert not tls_ready() and capsys.readouterr().err == ""
+    with pytest.raises(Exception) as failed:
+        TestingBotClient(PAIR, url, retry=ONCE)
+    print("EXC", type(failed.value), failed.value)

@@ -101,3 +101,12 @@ def test_a_locked_keyring_is_said_before_signing_in(gui):
     assert "not accepted" in error_of(dialog)
     assert keyring_note(dialog) == LOCKED
     assert not dialog.remember.isEnabled()
+
+
+def test_a_trust_store_setting_that_cannot_be_read_is_a_message_not_a_crash(gui, monkeypatch):
+    missing = str(gui.tmp / "no-such-ca.pem")
+    monkeypatch.setenv("SSL_CERT_FILE", missing)
+    desk = gui.desk(asgi_sandbox())
+    dialog = sign_in_dialog(gui, desk)
+    assert "SSL_CERT_FILE" in error_of(dialog) and missing in error_of(dialog)
+    assert desk.client is None

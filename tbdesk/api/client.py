@@ -8,6 +8,7 @@ answer never came is reported as "outcome unknown" and never re-sent, and the cl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import ipaddress
 import logging
@@ -15,6 +16,7 @@ import os
 import random
 import ssl
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -86,15 +88,28 @@ def warm_up() -> None:
     """Do once, on a worker thread, what the first client would do on the event loop: load the TLS trust
     store (~20 ms; httpx does it per client), import httpcore (httpx loads it with the first client) and
     anyio with its asyncio backend (httpcore loads them with the first connection: ~25 ms; anyio 4 imports
-    its parts on first use, so the package alone is not enough)."""
+    its parts on first use, so the package alone is not enough).
+
+    The trust store loads on a thread of its own, beside the imports: OpenSSL reads it without holding
+    Python's lock, so on a second core it costs the way to the first rows next to nothing."""
     import importlib
 
     import httpcore  # noqa: F401
 
-    for name in _FIRST_CONNECTION_IMPORTS:
-        importlib.import_module(name)
+    trust = threading.Thread(target=_tls_context_or_later, args=_tls_key(), name="tbdesk-tls", daemon=True)
+    trust.start()
+    try:
+        for name in _FIRST_CONNECTION_IMPORTS:
+            importlib.import_module(name)
+    finally:
+        trust.join()
 
-    _tls_context(*_tls_key())
+
+def _tls_context_or_later(cert_file: str | None, cert_dir: str | None) -> None:
+    """A context that cannot be built now (a broken SSL_CERT_FILE) fails later, where the client is made and
+    the failure is shown: not as a stray traceback from this thread."""
+    with contextlib.suppress(Exception):
+        _tls_context(cert_file, cert_dir)
 
 
 # What httpcore's first connection on asyncio imports (anyio 4.16; tests/test_startup.py checks the list).

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -169,6 +170,8 @@ class Session(QObject):
                 client = await asyncio.to_thread(self._client_for, creds, profile.api_url)
         except ValueError as exc:  # --api-url or a profile's URL that cannot be used: say why, no crash
             return f"The API URL “{profile.api_url}” cannot be used. {exc}"
+        except OSError as exc:  # the certificates to trust, named by SSL_CERT_FILE or SSL_CERT_DIR, unreadable
+            return trust_store_problem(exc)
         try:
             user, accounts, tests = await asyncio.gather(
                 client.user(), accounts_or_refusal(client.service_accounts_page(0)), client.tests(0, TESTS_PAGE)
@@ -309,3 +312,12 @@ class Session(QObject):
         )
         self.window.set_read_only(not user.can_manage)
         self.user_changed.emit()
+
+
+def trust_store_problem(exc: OSError) -> str:
+    """What the sign-in dialog says when the user's own trust settings cannot be read (a local mistake)."""
+    settings = ("SSL_CERT_FILE", "SSL_CERT_DIR")
+    named = ", ".join(f"{name}={value}" for name in settings if (value := os.environ.get(name)))
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    where = f" ({named})" if named else ""
+    return f"The certificates to trust could not be loaded{where}: {reason}. Check SSL_CERT_FILE and SSL_CERT_DIR."
