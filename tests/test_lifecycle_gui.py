@@ -4,6 +4,7 @@ accounts, the hand-over panel, leaked-key triage, bulk rotation and preferences 
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 
 import httpx
@@ -99,6 +100,13 @@ def test_key_age_column_marks_keys_past_the_policy_and_sorts(gui, qtbot):
 # -- 2. unused accounts --------------------------------------------------------------------------
 
 
+def shown_whole(desk, col: int) -> bool:
+    """The column is as wide as its widest cell needs (the delegate's size hint: text, mark and margins), so
+    no cell is cut to "…" at the default size."""
+    view = desk.window.accounts_view
+    return view.horizontalHeader().sectionSize(col) >= view.sizeHintForColumn(col)
+
+
 def test_unused_accounts_are_marked_and_the_show_filter_lists_only_them(gui, qtbot):
     sb = asgi_sandbox()
     desk = started(gui, qtbot, sb)
@@ -106,6 +114,7 @@ def test_unused_accounts_are_marked_and_the_show_filter_lists_only_them(gui, qtb
     assert cell(desk, nightly.id, AccountCol.LAST_TEST).startswith("unused")
     assert "no test in the last 30 days" in cell(desk, nightly.id, AccountCol.LAST_TEST, Qt.ItemDataRole.ToolTipRole)
     assert cell(desk, row_of(desk, "ci-runner").id, AccountCol.LAST_TEST).endswith("ago")
+    assert shown_whole(desk, AccountCol.LAST_TEST)
     desk.window.show_combo.setFocus()
     press(qtbot, Qt.Key.Key_Down)  # "Unused (no test in 30 days)"
     gui.run(until(lambda: desk.accounts_proxy.rowCount() == 1, what="only the unused"))
@@ -117,6 +126,22 @@ def test_unused_accounts_are_marked_and_the_show_filter_lists_only_them(gui, qtb
     gui.run(until(lambda: desk.accounts_proxy.rowCount() == 6, what="all again"))
 
 
+def test_an_account_that_never_ran_a_test_reads_unused_in_full(gui, qtbot):
+    sb = asgi_sandbox()
+    made = sb.store.create_service_account("never-ran")
+    long_ago = time.time() - 90 * 86400
+    with sb.store.transaction() as db:
+        db.execute(
+            "UPDATE service_accounts SET created_at = ?, keys_issued_at = ? WHERE id = ?",
+            (long_ago, long_ago, made["id"]),
+        )
+    desk = started(gui, qtbot, sb)
+    assert cell(desk, made["id"], AccountCol.LAST_TEST) == "unused · none in 30 d"
+    spoken = cell(desk, made["id"], AccountCol.LAST_TEST, Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken == "unused, no test in 30 days"  # a screen reader gets the words
+    assert shown_whole(desk, AccountCol.LAST_TEST)  # not "unused · none in 3…" (QA3)
+
+
 def test_a_history_too_short_to_tell_says_so_instead_of_unused(gui, qtbot, monkeypatch):
     sb = asgi_sandbox(tests=1500)  # 500 tests reach back only about ten days
     monkeypatch.setattr(sync_module, "USAGE_MAX_PAGES", 1)  # the usage history stops after one page
@@ -126,6 +151,7 @@ def test_a_history_too_short_to_tell_says_so_instead_of_unused(gui, qtbot, monke
     assert desk.accounts.use(nightly) is Use.UNKNOWN
     text = cell(desk, nightly.id, AccountCol.LAST_TEST)
     assert text.startswith("none since") and "unused" not in text
+    assert shown_whole(desk, AccountCol.LAST_TEST)
     assert "not known" in cell(desk, nightly.id, AccountCol.LAST_TEST, Qt.ItemDataRole.ToolTipRole)
     desk.window.show_combo.setFocus()
     press(qtbot, Qt.Key.Key_Down)

@@ -46,7 +46,7 @@ COLORS = {Outcome.ROTATED: "#1e8e3e", Outcome.FAILED: "#d64545", Outcome.UNKNOWN
 class BulkRow:
     account: ServiceAccount
     key_age: str
-    last_test: str  # as the table says it ("2 h ago", "unused · none in 30 days", "…")
+    last_test: str  # as the table says it ("2 h ago", "unused · none in 30 d", "…")
     usage: Usage | None  # None: recent use not loaded yet
 
 

@@ -198,7 +198,7 @@ class AccountsModel(QAbstractTableModel):
             return f"{text}, past the rotation policy" if accessible and self.past_policy(a) else text
         usage = self._usage.get(a.id)
         if col == AccountCol.LAST_TEST:
-            return self.last_test_text(a)
+            return self.last_test_text(a, accessible)
         if col == AccountCol.TESTS_7D:
             return "…" if not self.usage_loaded else str(usage.last_7d if usage else 0)
         if col == AccountCol.ACTIVITY:
@@ -274,7 +274,12 @@ class AccountsModel(QAbstractTableModel):
         usage = self._usage.get(a.id)
         return use_of(usage.last_test if usage else None, a.created_at, self.history)
 
-    def last_test_text(self, a: ServiceAccount) -> str:
+    # The widest texts last_test_text gives, with the unused mark and without (views.py sizes the column for
+    # them, so none is cut to "…" in a table that must fit 1,180 px: hence "30 d", as in "35 d ago").
+    LAST_TEST_MARKED = ("unused · 11 mo ago", f"unused · none in {UNUSED_DAYS} d")
+    LAST_TEST_PLAIN = ("none since 2026-12-31", "no tests loaded")
+
+    def last_test_text(self, a: ServiceAccount, accessible: bool = False) -> str:
         if not self.usage_loaded:
             return "…"
         usage = self._usage.get(a.id)
@@ -283,7 +288,9 @@ class AccountsModel(QAbstractTableModel):
         if use is Use.USED:
             return fmt.relative(last)
         if use is Use.UNUSED:
-            return f"unused · {fmt.relative(last)}" if last else f"unused · none in {UNUSED_DAYS} days"
+            if last:
+                return f"unused · {fmt.relative(last)}"
+            return f"unused, no test in {UNUSED_DAYS} days" if accessible else f"unused · none in {UNUSED_DAYS} d"
         if use is Use.NEW:
             return "no tests yet"
         reach = self.history.reaches_back_to

@@ -29,7 +29,9 @@ def account_widths(view: QTableView) -> dict[int, int]:
         AccountCol.SECRET: sizes.mask_width(view),
         AccountCol.CREATED: w(view, ("2026-12-31",)),
         AccountCol.KEY_AGE: w(view, ("365 days",), icon=True),
-        AccountCol.LAST_TEST: w(view, ("unused · 35 d ago",), icon=True),
+        AccountCol.LAST_TEST: max(
+            w(view, AccountsModel.LAST_TEST_MARKED, icon=True), w(view, AccountsModel.LAST_TEST_PLAIN)
+        ),
         AccountCol.TESTS_7D: w(view, ("Tests (7 days)",)),
         AccountCol.ACTIVITY: 110,
     }
