@@ -244,3 +244,13 @@ def test_a_filter_change_is_one_layout_change_however_scattered_the_hidden_rows(
         proxy.set_filter_text("odd")
         proxy.set_filter_text("")
     assert len(layouts) == 2 and proxy.rowCount() == 200
+
+
+def test_the_header_follows_a_new_rotation_policy_through_the_filter(accounts, qtbot):
+    proxy = AccountsProxy()
+    proxy.setSourceModel(accounts)
+    proxy.set_filter_text("a")
+    with qtbot.waitSignal(proxy.headerDataChanged):  # the view's header repaints its tooltip from it
+        accounts.set_policy(30)
+    tip = proxy.headerData(AccountCol.KEY_AGE, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "30-day policy" in tip

@@ -48,6 +48,7 @@ class AccountsProxy(QAbstractTableModel):
         model.layoutChanged.connect(self._source_layout_changed)
         model.modelAboutToBeReset.connect(self.beginResetModel)
         model.modelReset.connect(self._source_reset)
+        model.headerDataChanged.connect(self._source_header_changed)  # e.g. the key age tooltip names the policy
         # AccountsModel never moves rows (a sort is a layout change); a move would need its own mapping.
         self.endResetModel()
 
@@ -176,6 +177,10 @@ class AccountsProxy(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(first, top_left.column()), self.index(last, bottom_right.column()), list(roles)
             )
+
+    def _source_header_changed(self, orientation: Qt.Orientation, first: int, last: int) -> None:
+        if orientation == Qt.Orientation.Horizontal:  # the columns are the model's; its rows are not ours
+            self.headerDataChanged.emit(orientation, first, last)
 
     def _source_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         count = last - first + 1
