@@ -1,0 +1,65 @@
+"""QA4's findings in the filter box, leaked-key triage and messages, driven as a person would: keys to the
+focused widget, dialogs answered with Enter, Escape and Tab, against the real sandbox."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tbdesk.gui.shortcuts import ShortcutsDialog
+
+from helpers.gui import until
+from helpers.sandbox import asgi_sandbox
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def press(gui, qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press to whatever has the focus (once something has it: a closed dialog hands it back later)."""
+    widget = gui.run(until(focused, timeout=5, what="a focused widget"))
+    qtbot.keyClick(widget, key, modifier)
+
+
+def signed_in(gui, sb=None):
+    desk = gui.start(gui.desk(sb or asgi_sandbox()))
+    desk.window.activateWindow()
+    gui.run(until(lambda: focused() is not None, what="a focused widget"))
+    return desk
+
+
+def open_dialog(gui, desk, kind):
+    return gui.run(until(lambda: d if isinstance(d := desk.dialog, kind) and d.isVisible() else None, what=kind))
+
+
+def shortcuts_dialog() -> ShortcutsDialog | None:
+    return next((d for d in QApplication.topLevelWidgets() if isinstance(d, ShortcutsDialog) and d.isVisible()), None)
+
+
+# -- 5. F1 describes Enter in the filter box as it behaves ----------------------------------------
+
+
+def test_f1_says_enter_in_the_filter_box_goes_to_the_selected_match(gui, qtbot):
+    desk = signed_in(gui)
+    w = desk.window
+    press(gui, qtbot, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(focused(), "e")
+    assert desk.accounts_proxy.rowCount() > 2
+    press(gui, qtbot, Qt.Key.Key_Down)  # into the matches, on the first
+    press(gui, qtbot, Qt.Key.Key_Down)  # the second one
+    second = desk.selected()
+    press(gui, qtbot, Qt.Key.Key_F, CTRL)
+    press(gui, qtbot, Qt.Key.Key_Return)
+    assert focused() is w.accounts_view and desk.selected() == second  # the selected match, not the first
+    press(gui, qtbot, Qt.Key.Key_F1)
+    dialog = gui.run(until(shortcuts_dialog, what="the shortcuts list"))
+    table = dialog.table
+    rows = [[table.item(r, c).text() for c in range(3)] for r in range(table.rowCount())]
+    enter = [does for keys, does, where in rows if where == "Filter box" and keys in ("Return", "Enter")]
+    assert len(enter) == 1, rows
+    assert "selected match" in enter[0] and "first" in enter[0] and "none is selected" in enter[0]
+    press(gui, qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: shortcuts_dialog() is None, what="shortcuts closed"))
