@@ -4,6 +4,7 @@ focused widget, dialogs answered with Enter, Escape and Tab, against the real sa
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from tbdesk.gui.shortcuts import ShortcutsDialog
@@ -63,3 +64,49 @@ def test_f1_says_enter_in_the_filter_box_goes_to_the_selected_match(gui, qtbot):
     assert "selected match" in enter[0] and "first" in enter[0] and "none is selected" in enter[0]
     press(gui, qtbot, Qt.Key.Key_Escape)
     gui.run(until(lambda: shortcuts_dialog() is None, what="shortcuts closed"))
+
+
+# -- 1. nothing typed or sent widens the window ----------------------------------------------------
+
+
+def fits_screen(window) -> bool:
+    return window.frameGeometry().width() <= window.screen().availableGeometry().width()
+
+
+def test_a_long_pasted_string_leaves_the_window_as_wide_as_it_was(gui, qtbot):
+    desk = signed_in(gui)
+    w = desk.window
+    width = w.width()
+    assert fits_screen(w)
+    QGuiApplication.clipboard().setText("z" * 3000)
+    press(gui, qtbot, Qt.Key.Key_F, CTRL)
+    press(gui, qtbot, Qt.Key.Key_V, CTRL)
+    assert w.filter_edit.text() == "z" * 3000
+    gui.run(until(lambda: w.empty_label.isVisible(), what="the no-match notice"))
+    notice = w.empty_label.text()
+    assert notice.startswith("No service account matches “zzz") and "…”" in notice and len(notice) < 200
+    QApplication.processEvents()  # a layout request is handled on the next turn of the loop
+    assert w.width() == width and fits_screen(w)
+    assert w.empty_label.width() <= w.accounts_stack.width()
+
+
+def test_a_pasted_key_of_an_account_with_a_long_name_leaves_the_window_as_wide_as_it_was(gui, qtbot):
+    sb = asgi_sandbox()
+    ci = next(r for r in sb.store.service_accounts(0, 100)[0] if r["identifier"] == "ci-runner")
+    long_name = "x" * 100  # no space to wrap at; the server may send longer
+    sb.store.rename_service_account(ci["id"], long_name)
+    desk = signed_in(gui, sb)
+    w = desk.window
+    width = w.width()
+    QGuiApplication.clipboard().setText(ci["key"])
+    press(gui, qtbot, Qt.Key.Key_F, CTRL)
+    press(gui, qtbot, Qt.Key.Key_V, CTRL)
+    gui.run(until(lambda: w.triage_bar.isVisible(), what="the triage bar"))
+    assert "xxx…" in w.triage_rotate.text() and long_name not in w.triage_rotate.text()
+    label = w.triage_label
+    assert long_name not in label.text() and "“xxx" in label.text()
+    QApplication.processEvents()
+    name = label.text()[label.text().index("“") : label.text().index("”") + 1]
+    assert label.fontMetrics().horizontalAdvance(name) <= label.width()  # the quoted name is not cut at the edge
+    assert w.width() == width and fits_screen(w)
+    assert w.triage_rotate.geometry().right() <= w.triage_bar.width()

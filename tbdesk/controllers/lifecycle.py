@@ -21,7 +21,7 @@ from ..gui import format as fmt
 from ..gui.bulk_rotate import BulkRotateDialog, BulkRow
 from ..gui.handover import HandoverPanel, Pair
 from ..gui.icons import icon
-from ..gui.plain import mnemonic
+from ..gui.plain import mnemonic, quoted
 from ..gui.shown_accounts import AccountsProxy
 from .actions import AccountActions
 from .presenter import Presenter
@@ -124,8 +124,8 @@ class CredentialLifecycle(QObject):
         account = self.accounts.account(found.account_id) if found.account_id is not None else None
         if account is not None:
             text = (
-                f"This key belongs to the service account “{account.identifier}”. If it leaked, rotate it now: "
-                "the leaked pair stops working at once. (Matched on this computer; nothing was sent.)"
+                f"This key belongs to the service account {quoted(account.identifier, 32)}. If it leaked, rotate it "
+                "now: the leaked pair stops working at once. (Matched on this computer; nothing was sent.)"
             )
         elif found.own:
             text = (
@@ -145,7 +145,7 @@ class CredentialLifecycle(QObject):
         w.triage_label.setText(text)
         w.triage_icon.setPixmap(icon("warning" if found.found else "search").pixmap(20, 20))
         w.triage_rotate.setVisible(account is not None)
-        w.triage_rotate.setText(mnemonic(f"Rotate “{account.identifier}” now…") if account else "Rotate now…")
+        w.triage_rotate.setText(mnemonic(f"Rotate {quoted(account.identifier)} now…") if account else "Rotate now…")
         w.triage_bar.setVisible(True)
         self.presenter.update_actions()
 

@@ -115,7 +115,8 @@ class Presenter(QObject):
             notice = SIGNED_OUT_NOTICE
         elif notice is None and filtering and total and not shown:
             notice = (
-                f"No service account matches “{needle}”. Press Escape in the filter box to show them all."
+                f"No service account matches {plain.quoted(needle, 40)}. "  # cut: a paste may be 3,000 characters
+                "Press Escape in the filter box to show them all."
                 if needle
                 else "No service account is in this view. Choose “All accounts” under Show to see them all."
             )

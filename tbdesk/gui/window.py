@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -65,6 +66,15 @@ class StatusSection(QLabel):
 
     def _fit(self) -> None:
         self.setVisible(bool(self.text()) and not (self.yields and self.message_shown))
+
+
+def never_widens(label: QLabel) -> None:
+    """A wrapping label that quotes what was typed or sent: word wrap cannot break a word with no space (3,000
+    pasted characters), and its width once pushed the window to 25,620 px, which was then saved. Its width is
+    the layout's to give; a word longer than that is cut at the edge (the quotes in it are shortened anyway)."""
+    policy = label.sizePolicy()
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+    label.setSizePolicy(policy)  # keeps heightForWidth: the lines it wraps to still get their height
 
 
 class MainWindow(QMainWindow):
@@ -136,6 +146,8 @@ class MainWindow(QMainWindow):
             label.setFont(font)
         for label in (self.accounts_count, self.tests_count, self.empty_label):
             label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        for label in (self.empty_label, self.triage_label):
+            never_widens(label)
         self._setup_table(self.accounts_view, "Service accounts")
         self._setup_table(self.tests_view, "Recent tests")
         # Several accounts can be selected (Ctrl/Shift+click, Ctrl+A) to rotate them in one go.
