@@ -110,3 +110,35 @@ def test_a_pasted_key_of_an_account_with_a_long_name_leaves_the_window_as_wide_a
     assert label.fontMetrics().horizontalAdvance(name) <= label.width()  # the quoted name is not cut at the edge
     assert w.width() == width and fits_screen(w)
     assert w.triage_rotate.geometry().right() <= w.triage_bar.width()
+
+
+# -- 2. the no-match notice names the Show choice when that is what hides the account ---------------
+
+
+def test_an_account_hidden_by_the_show_choice_is_said_to_be_hidden_by_it(gui, qtbot):
+    desk = signed_in(gui)
+    gui.run(until(lambda: desk.accounts.usage_loaded, what="usage"))
+    w = desk.window
+    press(gui, qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    assert focused() is w.show_combo
+    press(gui, qtbot, Qt.Key.Key_Down)  # "Unused (no test in 30 days)"
+    gui.run(until(lambda: desk.accounts_proxy.rowCount() == 1, what="only the unused"))
+    press(gui, qtbot, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(focused(), "ci-run")  # ci-runner ran tests this week
+    gui.run(until(lambda: w.empty_label.isVisible(), what="the notice"))
+    notice = w.empty_label.text()
+    assert "“ci-run”" in notice and "Unused (no test in 30 days)" in notice and "All accounts" in notice
+    assert "Escape" not in notice  # Escape empties the filter box; the Show choice stays
+    # The way it names is the way out: Alt+W, Home (All accounts) shows ci-runner.
+    press(gui, qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    press(gui, qtbot, Qt.Key.Key_Home)
+    gui.run(until(lambda: desk.accounts_proxy.rowCount() == 1, what="ci-runner shown"))
+    assert desk.accounts_proxy.index(0, 0).data() == "ci-runner"
+    # Text that matches no account at all, under any Show choice, keeps the Escape advice.
+    press(gui, qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    press(gui, qtbot, Qt.Key.Key_Down)
+    press(gui, qtbot, Qt.Key.Key_F, CTRL)
+    press(gui, qtbot, Qt.Key.Key_End)
+    qtbot.keyClicks(focused(), "zz")
+    gui.run(until(lambda: "No service account matches “ci-runzz”" in w.empty_label.text(), what="no match"))
+    assert "Escape in the filter box to show all of “Unused (no test in 30 days)”" in w.empty_label.text()

@@ -114,15 +114,31 @@ class Presenter(QObject):
         if self.session.client is None and not w.loading:
             notice = SIGNED_OUT_NOTICE
         elif notice is None and filtering and total and not shown:
-            notice = (
-                f"No service account matches {plain.quoted(needle, 40)}. "  # cut: a paste may be 3,000 characters
-                "Press Escape in the filter box to show them all."
-                if needle
-                else "No service account is in this view. Choose “All accounts” under Show to see them all."
-            )
+            notice = self._no_match_notice(needle)
         w.show_empty(total == 0 and self.session.client is not None and not filtering, notice)
         self.started_by.schedule()
         self.update_actions()
+
+    def _no_match_notice(self, needle: str) -> str:
+        """Why the filtered list is empty, and the way out that works: Escape only empties the filter box,
+        so when the Show choice is what hides the matching accounts, the notice names that choice."""
+        show = f"“{self.window.show_combo.currentText()}”"
+        if not needle:
+            return f"No service account is in the view {show}. Choose “All accounts” under Show to see them all."
+        quoted = plain.quoted(needle, 40)  # cut: a paste may be 3,000 characters
+        if self.accounts_proxy.showing != AccountsProxy.ALL:
+            folded = needle.casefold()
+            hidden = sum(folded in name for name in self.accounts.folded_all())
+            if hidden:
+                which = "1 service account matches" if hidden == 1 else f"{hidden} service accounts match"
+                it = "it" if hidden == 1 else "them"
+                return (
+                    f"{which} {quoted}, but not {show} under Show. Choose “All accounts” under Show (Alt+W) "
+                    f"to see {it}."
+                )
+        # Escape empties the filter box but leaves the Show choice: "them all" only under All accounts.
+        then = "show them all" if self.accounts_proxy.showing == AccountsProxy.ALL else f"show all of {show}"
+        return f"No service account matches {quoted}. Press Escape in the filter box to {then}."
 
     def accounts_edited(self, top_left: QModelIndex, bottom_right: QModelIndex, *_: Any) -> None:
         """Rows changed in place (a rename, a rotation, a refresh): every place that shows a name follows."""
