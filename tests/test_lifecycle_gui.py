@@ -20,7 +20,7 @@ from tbdesk.gui.bulk_rotate import BulkRotateDialog
 from tbdesk.gui.clipboard import SENSITIVE_FORMATS
 from tbdesk.gui.dialogs import IdentifierDialog, RotateDialog
 from tbdesk.gui.handover import HandoverPanel
-from tbdesk.gui.models import AccountCol
+from tbdesk.gui.models import ROW_ROLE, AccountCol
 from tbdesk.gui.preferences_dialog import PreferencesDialog
 from tbdesk.sandbox.faults import Faults
 
@@ -277,14 +277,18 @@ def test_a_pasted_hub_url_finds_the_owner_offers_rotate_now_and_sends_nothing(gu
     gui.run(until(lambda: panel_of(desk), what="hand-over"))
     assert sb.store.authenticate(leaked["key"], leaked["secret"]) is None  # the leaked pair is dead
     panel_of(desk).close()
-    # The same leaked key again: it matches nothing now.
+    # The same leaked key again: it no longer works, and nothing offers to rotate it again (QA4).
     activate(qtbot, w)
     w.filter_edit.setFocus()
     w.filter_edit.selectAll()
     QGuiApplication.clipboard().setText(leaked["key"])
     press(qtbot, Qt.Key.Key_V, CTRL)
-    gui.run(until(lambda: "No service account" in w.triage_label.text(), what="no match"))
-    assert not w.triage_rotate.isVisible() and desk.accounts_proxy.rowCount() == 0
+    gui.run(until(lambda: "no longer works" in w.triage_label.text(), what="a dead key"))
+    assert not w.triage_rotate.isVisible()
+    assert (
+        desk.accounts_proxy.rowCount() == 1
+        and desk.accounts_proxy.index(0, AccountCol.KEY).data(ROW_ROLE).key != leaked["key"]
+    )
     # An identifier is an ordinary filter again.
     w.filter_edit.selectAll()
     qtbot.keyClicks(QApplication.focusWidget(), "canary")

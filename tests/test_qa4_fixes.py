@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGroupBox
 
+from tbdesk.gui.dialogs import RotateDialog
 from tbdesk.gui.shortcuts import ShortcutsDialog
 
-from helpers.gui import until
+from helpers.gui import row_of, until
 from helpers.sandbox import asgi_sandbox
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -142,3 +143,49 @@ def test_an_account_hidden_by_the_show_choice_is_said_to_be_hidden_by_it(gui, qt
     qtbot.keyClicks(focused(), "zz")
     gui.run(until(lambda: "No service account matches “ci-runzz”" in w.empty_label.text(), what="no match"))
     assert "Escape in the filter box to show all of “Unused (no test in 30 days)”" in w.empty_label.text()
+
+
+# -- 3. after rotating a pasted key, the banner says the key is dead and offers no second rotation --------
+
+
+def test_after_rotating_a_pasted_key_the_banner_says_it_no_longer_works(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    gui.run(until(lambda: desk.accounts.usage_loaded, what="usage"))
+    w = desk.window
+    jm = row_of(desk, "jenkins-mobile")
+    leaked = sb.store.service_account(jm.id)
+    QGuiApplication.clipboard().setText(leaked["key"])
+    press(gui, qtbot, Qt.Key.Key_F, CTRL)
+    press(gui, qtbot, Qt.Key.Key_V, CTRL)
+    gui.run(until(lambda: w.triage_bar.isVisible(), what="the triage bar"))
+    assert "“jenkins-mobile”" in w.triage_label.text() and w.triage_rotate.isVisible()
+    press(gui, qtbot, Qt.Key.Key_Return)  # Enter in the filter box: rotate now
+    dialog = open_dialog(gui, desk, RotateDialog)
+    # The recent tests are counted per account ("Started by"), not per key: the dialog says so.
+    usage = dialog.content.findChild(QGroupBox, "usageBox").title()
+    assert "started by this account" in usage and "current key" not in usage
+    while focused() is not dialog.ok:
+        press(gui, qtbot, Qt.Key.Key_Tab)
+    press(gui, qtbot, Qt.Key.Key_Space)
+    gui.run(until(lambda: (p := desk.lifecycle.panel) is not None and p.isVisible(), what="hand-over"))
+    assert sb.store.authenticate(leaked["key"], leaked["secret"]) is None
+    press(gui, qtbot, Qt.Key.Key_Escape)  # the hand-over panel closes
+    gui.run(until(lambda: desk.lifecycle.panel is None, what="hand-over closed"))
+    gui.run(until(lambda: focused() is not None and focused().window() is w, what="back in the window"))
+
+    def said_dead() -> bool:
+        text = w.triage_label.text()
+        return w.triage_bar.isVisible() and "no longer works" in text and "rotated" in text
+
+    assert said_dead() and not w.triage_rotate.isVisible()
+    assert w.filter_edit.text() == leaked["key"]
+    # A poll (F5 here) reads the accounts again: still dead, still no second rotation.
+    sent = desk.client.requests_sent
+    press(gui, qtbot, Qt.Key.Key_F5)
+    gui.run(until(lambda: desk.client.requests_sent > sent and not desk.runner.busy, what="refreshed"))
+    assert said_dead() and not w.triage_rotate.isVisible()
+    press(gui, qtbot, Qt.Key.Key_F, CTRL)
+    press(gui, qtbot, Qt.Key.Key_Return)  # no rotation offered: Enter goes to the account, with its new key
+    assert focused() is w.accounts_view and desk.selected().id == jm.id
+    assert desk.dialog is None or not isinstance(desk.dialog, RotateDialog) or not desk.dialog.isVisible()

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer
 from ..api.models import ServiceAccount
 from ..core.lifecycle import UNUSED_DAYS, key_age
 from ..core.rotation import AUTH_FAILED, Outcome, Result, rotate_each
-from ..core.triage import Triage, may_hold_key, triage
+from ..core.triage import KEY_LENGTH, Triage, may_hold_key, triage
 from ..gui import format as fmt
 from ..gui.bulk_rotate import BulkRotateDialog, BulkRow
 from ..gui.handover import HandoverPanel, Pair
@@ -50,6 +50,7 @@ class CredentialLifecycle(QObject):
         super().__init__(parent)
         self.session, self.presenter, self.actions, self.credentials = session, presenter, actions, credentials
         self._kept_key: str | None = None  # the key a paste was cut down to (its note goes when the text changes)
+        self._last_match: Triage | None = None  # the last key or secret matched here: known dead once it no longer is
         self.runner, self.dialogs, self.window, self.messages = (
             shared.runner,
             shared.dialogs,
@@ -63,6 +64,13 @@ class CredentialLifecycle(QObject):
         self._said_short = False  # the "history too short" note is showing
         for text, value in SHOW_CHOICES:
             window.show_combo.addItem(text, value)
+        for changed in (
+            self.accounts.dataChanged,
+            self.accounts.rowsInserted,
+            self.accounts.rowsRemoved,
+            self.accounts.modelReset,
+        ):
+            changed.connect(self._recheck)
 
     # -- the "Show" filter -----------------------------------------------------------------------
 
@@ -93,24 +101,59 @@ class CredentialLifecycle(QObject):
     # -- leaked-key triage -----------------------------------------------------------------------
 
     def filter_changed(self, text: str) -> None:
-        # The key index is built only for text that may hold a key: typing an identifier stays cheap.
-        found = triage(text, self.accounts.keys(), self.session.own_key) if may_hold_key(text) else None
+        found = self._triage(text)
         self.triaged = found
         bar = self.window.statusBar()
         if text != self._kept_key and bar.currentMessage() == KEPT_ONLY_THE_KEY:
             bar.clearMessage()  # about an earlier paste, not what the box holds now
+        self._apply_triage(text, found)
+        if found is not None and found.extra and not found.secret:
+            # What was pasted may hold the secret: keep only the key in the box, and so on screen.
+            QTimer.singleShot(0, lambda key=found.key: self._keep_only_key(key))
+        if found is not None and found.account_id is not None:
+            self.presenter.select_account(found.account_id, keep_filter=True)
+        self.presenter.accounts_changed()
+
+    def _triage(self, text: str) -> Triage | None:
+        # The key index is built only for text that may hold a key: typing an identifier stays cheap.
+        if not may_hold_key(text):
+            return None
+        found = triage(text, self.accounts.keys(), self.session.own_key, self.accounts.secrets())
         if found is None:
-            self.window.triage_bar.setVisible(False)
+            return None
+        if found.account_id is not None:
+            self._last_match = found
+        elif (last := self._last_match) is not None and not found.own and found.key == last.key:
+            # It matched here before and matches nothing now: rotated or deleted since, so it no longer works.
+            return Triage(found.key, extra=found.extra, secret=last.secret, was_account_id=last.account_id)
+        return found
+
+    def _apply_triage(self, text: str, found: Triage | None) -> None:
+        # The no-match notice must not quote it: it may be a secret, or a key cut short.
+        self.presenter.filter_is_credential = found is not None
+        if found is None or found.near_miss is not None:
             self.proxy.set_filter_text(text)
         else:
-            self.proxy.set_only(frozenset({found.account_id}) if found.account_id is not None else frozenset())
+            # The owner alone; once rotated, the owner still (with its new key), where it now stands.
+            owner = found.account_id if found.account_id is not None else found.was_account_id
+            self.proxy.set_only(frozenset({owner}) if owner is not None else frozenset())
+        if found is None:
+            self.window.triage_bar.setVisible(False)
+            self.presenter.update_actions()
+        else:
             self._show_triage(found)
-            if found.extra:
-                # What was pasted may hold the secret: keep only the key in the box, and so on screen.
-                QTimer.singleShot(0, lambda key=found.key: self._keep_only_key(key))
-            if found.account_id is not None:
-                self.presenter.select_account(found.account_id, keep_filter=True)
-        self.presenter.accounts_changed()
+
+    def _recheck(self, *_: object) -> None:
+        """The accounts changed (a rotation here or elsewhere, a delete, a poll): a key in the filter box may
+        have stopped working. Say so, and offer no second rotation."""
+        if self.triaged is None:
+            return
+        text = self.window.filter_edit.text()
+        found = self._triage(text)
+        if found != self.triaged:
+            self.triaged = found
+            self._apply_triage(text, found)
+            self.presenter.accounts_changed()
 
     def _keep_only_key(self, key: str) -> None:
         edit = self.window.filter_edit
@@ -122,10 +165,25 @@ class CredentialLifecycle(QObject):
     def _show_triage(self, found: Triage) -> None:
         w = self.window
         account = self.accounts.account(found.account_id) if found.account_id is not None else None
+        what = "secret" if found.secret else "key"
         if account is not None:
             text = (
-                f"This key belongs to the service account {quoted(account.identifier, 32)}. If it leaked, rotate it "
-                "now: the leaked pair stops working at once. (Matched on this computer; nothing was sent.)"
+                f"This is the {what} of the service account {quoted(account.identifier, 32)}. If it leaked, rotate "
+                "it now: the leaked pair stops working at once. (Matched on this computer; nothing was sent.)"
+            )
+        elif found.was_account_id is not None:
+            was = self.accounts.account(found.was_account_id)
+            if was is not None:
+                text = (
+                    f"This {what} no longer works: the {what} of {quoted(was.identifier, 32)} was rotated since it "
+                    f"was pasted here, and {quoted(was.identifier, 32)} has a new pair. Nothing more to do for it."
+                )
+            else:
+                text = f"This {what} no longer works: its service account was deleted. Nothing more to do for it."
+        elif found.near_miss is not None:
+            text = (
+                f"This does not look like a TestingBot key: keys and secrets are {KEY_LENGTH} characters (digits "
+                f"and a–f), this one is {found.near_miss}. Check that it was copied whole."
             )
         elif found.own:
             text = (
@@ -139,8 +197,8 @@ class CredentialLifecycle(QObject):
             )
         else:
             text = (
-                "No service account of this team has this key: it was rotated or deleted already, or it is not "
-                "this team's. (Matched against the loaded accounts; nothing was sent.)"
+                "No service account of this team has this key, nor is it a secret loaded here: it was rotated or "
+                "deleted already, or it is not this team's. (Matched against the loaded accounts; nothing was sent.)"
             )
         w.triage_label.setText(text)
         w.triage_icon.setPixmap(icon("warning" if found.found else "search").pixmap(20, 20))

@@ -43,6 +43,7 @@ class Presenter(QObject):
         self.tests, self.tests_proxy = shared.tests, shared.tests_proxy
         window = self.window
         self.accounts_refused: str | None = None  # why the accounts panel shows no list (refusal_text)
+        self.filter_is_credential = False  # a key or secret is in the filter box: never quoted in a notice
         views = views or set_up_views(window, self.accounts, self.accounts_proxy, self.tests_proxy, self)
         self.cred_delegate, self.more_delegate = views.cred_delegate, views.more_delegate
         self.spark_delegate, self.started_by, self.test_filters = views.spark_delegate, views.started_by, views.tests
@@ -125,6 +126,8 @@ class Presenter(QObject):
         show = f"“{self.window.show_combo.currentText()}”"
         if not needle:
             return f"No service account is in the view {show}. Choose “All accounts” under Show to see them all."
+        if self.filter_is_credential:  # maybe a secret: the triage bar above says what it is
+            return "No service account has what is in the filter box. Press Escape in the filter box to clear it."
         quoted = plain.quoted(needle, 40)  # cut: a paste may be 3,000 characters
         if self.accounts_proxy.showing != AccountsProxy.ALL:
             folded = needle.casefold()

@@ -1,42 +1,52 @@
 """Leaked-key triage: find the key in whatever was pasted (a bare key, `KEY:SECRET`, a hub URL, env lines,
-capabilities JSON) and match it exactly against the keys already loaded. Nothing is sent anywhere.
+capabilities JSON) and match it exactly against the keys already loaded, and against the secrets already in
+memory (a leaked secret is a leak too). Nothing is sent anywhere.
+
+What counts as a key is its shape: TestingBot issues keys and secrets as 32 hexadecimal digits (the sandbox
+issues the same). Any other text is an ordinary filter (a JWT's letters and digits are not a key), except
+hex digits a few short of or past 32 -- most likely a key or secret cut while copying -- which get a note.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _TOKEN = re.compile(r"[A-Za-z0-9]{16,128}")
-_PAIR = re.compile(r"\b[A-Za-z0-9]{16,128}:[A-Za-z0-9]{16,128}\b")  # KEY:SECRET, also inside a hub URL
+_RUN = re.compile(r"[A-Za-z0-9]{16,}")  # whole runs: 160 hex digits hold no 32-digit key at their end
+KEY_LENGTH = 32  # hex digits, keys and secrets alike
+_KEY_SHAPE = re.compile(r"[0-9a-fA-F]{32}")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+NEAR = range(KEY_LENGTH - 4, KEY_LENGTH + 5)  # a key or secret a few digits short or long: cut or mistyped
 MAX_INPUT = 10_000  # a paste larger than this is not a credential; do not scan it
 
 
 @dataclass(frozen=True)
 class Triage:
-    """What the pasted text holds. `key` is the matched key (or the first key-like token when none matched);
-    `account_id` the service account it belongs to; `own` when it is the signed-in admin's own key."""
+    """What the pasted text holds. `key` is the matched key or secret (or the first key-shaped token when none
+    matched); `account_id` the service account it belongs to; `own` when it is the signed-in admin's own key;
+    `secret` when it matched that account's secret, not its key. `near_miss`: no key-shaped token, but a run of
+    hex digits that many digits long (a key cut while copying); the text is then filtered as ordinary text.
+    `was_account_id`: it no longer belongs to that account (rotated or deleted since it matched here)."""
 
-    key: str
+    key: str = field(repr=False)  # may be a secret: never in a repr, a log or a message
     account_id: int | None = None
     own: bool = False
     extra: bool = False  # the text held more than the key (maybe the secret): clear it from the box
+    secret: bool = False
+    near_miss: int | None = None
+    was_account_id: int | None = None
 
     @property
     def found(self) -> bool:
         return self.account_id is not None or self.own
 
 
-_HEX_KEY = re.compile(r"[0-9a-fA-F]{32}")
-
-
 def looks_like_key(token: str) -> bool:
-    """A key, not an identifier such as "nightly-regression": 32 hex digits (TestingBot's keys, even one
-    with no digit such as "deadbeef…"), or 20+ letters and digits with both kinds."""
-    if _HEX_KEY.fullmatch(token):
-        return True
-    return len(token) >= 20 and any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
+    """The shape of a TestingBot key or secret: 32 hex digits (even one with no digit, "deadbeef…"). An
+    identifier such as "nightly-regression" or a JWT's letters and digits are not."""
+    return _KEY_SHAPE.fullmatch(token) is not None
 
 
 def may_hold_key(text: str) -> bool:
@@ -44,19 +54,30 @@ def may_hold_key(text: str) -> bool:
     return len(text) <= MAX_INPUT and _TOKEN.search(text) is not None
 
 
-def triage(text: str, keys: Mapping[str, int], own_key: str | None = None) -> Triage | None:
-    """None when the text is not a credential (it is an identifier filter). Exact matches only."""
+def triage(
+    text: str,
+    keys: Mapping[str, int],
+    own_key: str | None = None,
+    secrets: Mapping[str, int] | None = None,
+) -> Triage | None:
+    """None when the text is not a credential (it is an identifier filter). Exact matches only: `keys` and
+    `secrets` map each known key or secret to its account."""
     if not may_hold_key(text):
         return None
-    tokens = _TOKEN.findall(text)
+    tokens = [t for t in _RUN.findall(text) if len(t) <= 128]
     extra = text.strip() not in tokens[:1]
+    secrets = secrets or {}
     for token in tokens:
         if token in keys:
             return Triage(token, keys[token], extra=extra)
+        if token in secrets:
+            return Triage(token, secrets[token], extra=extra, secret=True)
         if own_key is not None and token == own_key:
             return Triage(token, own=True, extra=extra)
-    candidates = [t for t in tokens if looks_like_key(t)]
-    if candidates or _PAIR.search(text):
-        first = candidates[0] if candidates else tokens[0]
-        return Triage(first, extra=extra)
+    shaped = [t for t in tokens if looks_like_key(t)]
+    if shaped:
+        return Triage(shaped[0], extra=extra)
+    near = [t for t in tokens if len(t) in NEAR and _HEX.fullmatch(t) and not t.isdigit()]
+    if near:
+        return Triage(near[0], near_miss=len(near[0]))
     return None

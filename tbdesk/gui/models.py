@@ -331,6 +331,11 @@ class AccountsModel(QAbstractTableModel):
         """Key -> account id, for leaked-key triage (built per call: triage runs on a paste, not per row)."""
         return {a.key: a.id for a in self._rows}
 
+    def secrets(self) -> dict[str, int]:
+        """Secret -> account id, for the secrets in memory (after Add, Rotate, a reveal or a copy): a pasted
+        secret is a leak too. The others are not fetched for it: that would be one request per account."""
+        return {s: i for i, s in self._secrets.items()}
+
     def resort(self) -> None:
         self.sort(self._sort_column, self._sort_order)
 
