@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QGroupBox
 
+from tbdesk.core.triage import triage
 from tbdesk.gui.dialogs import RotateDialog
 from tbdesk.gui.shortcuts import ShortcutsDialog
 
@@ -189,3 +190,88 @@ def test_after_rotating_a_pasted_key_the_banner_says_it_no_longer_works(gui, qtb
     press(gui, qtbot, Qt.Key.Key_Return)  # no rotation offered: Enter goes to the account, with its new key
     assert focused() is w.accounts_view and desk.selected().id == jm.id
     assert desk.dialog is None or not isinstance(desk.dialog, RotateDialog) or not desk.dialog.isVisible()
+
+
+# -- 4. what is not a key is not triaged as one; a pasted secret is named, never shown -----------------
+
+
+def paste(gui, qtbot, text: str) -> None:
+    """Ctrl+F (which selects what the box held), then Ctrl+V: the pasted text replaces it."""
+    QGuiApplication.clipboard().setText(text)
+    press(gui, qtbot, Qt.Key.Key_F, CTRL)
+    press(gui, qtbot, Qt.Key.Key_V, CTRL)
+
+
+def shown_texts(desk) -> list[str]:
+    """Every message of the window a pasted value could reach: banner, notice, status bar, title, history."""
+    w = desk.window
+    texts = [w.triage_label.text(), w.empty_label.text(), w.statusBar().currentMessage(), w.windowTitle()]
+    return texts + [text for _level, text in desk.messages.history]
+
+
+def test_a_jwt_or_a_cut_key_is_not_taken_for_a_key(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+    paste(gui, qtbot, jwt)
+    gui.run(until(lambda: w.empty_label.isVisible(), what="the no-match notice"))
+    assert not w.triage_bar.isVisible()  # ordinary text: no "rotated or deleted already"
+    assert w.filter_edit.text() == jwt  # whole, not cut to its first part
+    assert "No service account matches “eyJhbG" in w.empty_label.text()
+    # A key missing its last character: a note that it is not a key's shape, not "rotated or deleted".
+    key = row_of(desk, "ci-runner").key
+    paste(gui, qtbot, key[:-1])
+    gui.run(until(lambda: w.triage_bar.isVisible(), what="the note"))
+    note = w.triage_label.text()
+    assert "does not look like a TestingBot key" in note and "31" in note and "rotated" not in note
+    assert not w.triage_rotate.isVisible()
+    assert all(key[:-1] not in text for text in shown_texts(desk))
+    # The whole key again: its account, as before.
+    paste(gui, qtbot, key)
+    gui.run(until(lambda: "“ci-runner”" in w.triage_label.text(), what="the owner"))
+    assert w.triage_rotate.isVisible()
+
+
+def test_a_pasted_secret_names_its_account_offers_rotate_and_is_never_shown(gui, qtbot, leakcheck):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    jm, ci = row_of(desk, "jenkins-mobile"), row_of(desk, "ci-runner")
+    secret, other = sb.store.service_account(jm.id)["secret"], sb.store.service_account(ci.id)["secret"]
+    leakcheck.watch(secret, other)
+    # The admin copied jenkins-mobile's secret earlier (Ctrl+C on its row): tbdesk holds it in memory.
+    press(gui, qtbot, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(focused(), "jenkins")
+    press(gui, qtbot, Qt.Key.Key_C, CTRL)
+    gui.run(until(lambda: QGuiApplication.clipboard().text() == secret, what="the secret copied"))
+    press(gui, qtbot, Qt.Key.Key_F, CTRL)
+    press(gui, qtbot, Qt.Key.Key_V, CTRL)  # ... and pastes it back to ask whose it is
+    gui.run(until(lambda: "secret of the service account “jenkins-mobile”" in w.triage_label.text(), what="owner"))
+    assert w.triage_rotate.isVisible() and "jenkins-mobile" in w.triage_rotate.text()
+    assert desk.accounts_proxy.rowCount() == 1 and desk.selected().id == jm.id
+    assert all(secret not in text for text in shown_texts(desk))
+    press(gui, qtbot, Qt.Key.Key_Return)  # the same rotation as for a key
+    dialog = open_dialog(gui, desk, RotateDialog)
+    assert dialog.account.id == jm.id
+    press(gui, qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not dialog.isVisible(), what="cancelled"))
+    # A secret tbdesk never loaded cannot be matched, and is not quoted either.
+    paste(gui, qtbot, other)
+    gui.run(until(lambda: "nor is it a secret loaded here" in w.triage_label.text(), what="no match"))
+    gui.run(until(lambda: w.empty_label.isVisible(), what="the no-match notice"))
+    assert all(other not in text for text in shown_texts(desk))
+    QGuiApplication.clipboard().clear()
+
+
+def test_triage_goes_by_the_shape_of_a_testingbot_key():
+    key, secret = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+    keys, secrets = {key: 7}, {secret: 7}
+    assert triage("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0", keys) is None
+    assert triage("pipeline" * 3 + "1" * 8, keys) is None  # letters and digits, not hex: an ordinary filter
+    assert triage(key[:-1], keys).near_miss == 31 and not triage(key[:-1], keys).found
+    assert triage(key + "0", keys).near_miss == 33
+    assert triage("0" * 5 + key * 5, keys) is None  # 165 hex digits hold no key at their end
+    found = triage(f"TESTINGBOT_SECRET={secret}", keys, secrets=secrets)
+    assert found.secret and found.account_id == 7 and secret not in repr(found)
+    assert triage(secret, keys).account_id is None and not triage(secret, keys).secret  # not in memory
