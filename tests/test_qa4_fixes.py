@@ -275,3 +275,17 @@ def test_triage_goes_by_the_shape_of_a_testingbot_key():
     found = triage(f"TESTINGBOT_SECRET={secret}", keys, secrets=secrets)
     assert found.secret and found.account_id == 7 and secret not in repr(found)
     assert triage(secret, keys).account_id is None and not triage(secret, keys).secret  # not in memory
+
+
+def test_a_pasted_key_whose_account_another_admin_deletes_is_said_to_no_longer_work(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    nightly = row_of(desk, "nightly-regression")
+    paste(gui, qtbot, nightly.key)
+    gui.run(until(lambda: w.triage_rotate.isVisible(), what="Rotate offered"))
+    sb.store.delete_service_account(nightly.id)  # another admin, elsewhere
+    press(gui, qtbot, Qt.Key.Key_F5)
+    gui.run(until(lambda: "was deleted" in w.triage_label.text(), what="the key said dead"))
+    assert "no longer works" in w.triage_label.text() and not w.triage_rotate.isVisible()
+    assert nightly.key not in w.empty_label.text()

@@ -175,8 +175,8 @@ class CredentialLifecycle(QObject):
             was = self.accounts.account(found.was_account_id)
             if was is not None:
                 text = (
-                    f"This {what} no longer works: the {what} of {quoted(was.identifier, 32)} was rotated since it "
-                    f"was pasted here, and {quoted(was.identifier, 32)} has a new pair. Nothing more to do for it."
+                    f"This {what} no longer works: {quoted(was.identifier, 32)} was rotated and has a new key and "
+                    f"secret (shown below). Nothing more to do for this {what}."
                 )
             else:
                 text = f"This {what} no longer works: its service account was deleted. Nothing more to do for it."
