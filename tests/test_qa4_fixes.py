@@ -289,3 +289,17 @@ def test_a_pasted_key_whose_account_another_admin_deletes_is_said_to_no_longer_w
     gui.run(until(lambda: "was deleted" in w.triage_label.text(), what="the key said dead"))
     assert "no longer works" in w.triage_label.text() and not w.triage_rotate.isVisible()
     assert nightly.key not in w.empty_label.text()
+
+
+def test_a_window_wider_than_its_screen_is_not_remembered_that_wide(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    width = w.width()
+    w.resize(25_620, w.height())  # as a label that could not wrap once made it
+    QApplication.processEvents()
+    assert not fits_screen(w)
+    press(gui, qtbot, Qt.Key.Key_Q, CTRL)
+    gui.run(until(desk.closed.is_set, what="quit"))
+    again = signed_in(gui, sb)
+    assert again.window.width() == width and fits_screen(again.window)

@@ -576,7 +576,11 @@ class MainWindow(QMainWindow):
 
     def save_layout(self) -> None:
         s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
+        screen = self.screen()
+        if screen is None or self.frameGeometry().width() <= screen.availableGeometry().width():
+            # A window wider than its screen is not one the user made (QA4: a long paste made it 25,620 px,
+            # and it came back that wide); the size it had before stays remembered.
+            s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("accounts/header", self.accounts_view.horizontalHeader().saveState())
