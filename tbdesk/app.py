@@ -18,6 +18,7 @@ from .api.models import ServiceAccount
 from .controllers.actions import AccountActions
 from .controllers.activity import Activity
 from .controllers.export import TestsExport
+from .controllers.kept_selection import KeptSelection
 from .controllers.lifecycle import CredentialLifecycle
 from .controllers.navigation import Navigation
 from .controllers.open_dialog import OpenDialog
@@ -79,7 +80,8 @@ class TbDesk(QObject):
         self.preferences = PreferencesControl(options, settings, shared, *timers, self)
         self.session.user_wait = self.runner.user_wait
         self.profiles = Profiles(self.session, self.runner, store, self.window, self.messages, self.clipboard, self)
-        self.navigation = Navigation(shared, self.session, self.presenter, self)
+        self.kept_selection = KeptSelection(self.window.accounts_view, self.accounts_proxy, self)
+        self.navigation = Navigation(shared, self.session, self.presenter, self.kept_selection, self)
         self.activity = Activity(self.runner, self.window, self.accounts, self.presenter.selected, self)
         self.export = TestsExport(self.runner, self.window, self.messages, self.tests_proxy, self)
         self.shutdown = Shutdown(shared, self.session, self.sync, self)
@@ -195,10 +197,13 @@ class TbDesk(QObject):
         actions.affected.connect(nav.focus_account)
         session.first_screen.connect(nav.first_screen)  # after the rows are in (connected after sync's)
         self.accounts_proxy.rowsRemoved.connect(nav.row_removed, Qt.ConnectionType.QueuedConnection)
-        self.accounts_proxy.layoutAboutToBeChanged.connect(nav.shown_rows_changing)
-        self.accounts_proxy.layoutChanged.connect(nav.shown_rows_changed)
-        nav.selection_dropped.connect(p.selection_changed)
-        nav.selection_dropped.connect(self.activity.selection_changed)
+        kept = self.kept_selection  # the selection through filter changes
+        self.accounts_proxy.layoutAboutToBeChanged.connect(kept.changing)
+        self.accounts_proxy.layoutChanged.connect(kept.changed)
+        w.accounts_view.selectionModel().currentChanged.connect(kept.current_changed)
+        w.show_combo.currentIndexChanged.connect(kept.keep_in_view)
+        kept.dropped.connect(p.selection_changed)
+        kept.dropped.connect(self.activity.selection_changed)
         w.accounts_view.selectionModel().currentChanged.connect(nav.row_removed, Qt.ConnectionType.QueuedConnection)
         w.unavailable.connect(nav.unavailable)
         w.elsewhere.connect(nav.elsewhere)

@@ -221,9 +221,12 @@ def test_the_shown_rows_follow_every_change_of_the_accounts_while_a_filter_is_on
     accounts.remove(3)  # "mid": not shown
     accounts.remove(1)  # "zeta": shown
     check()
-    accounts.upsert(account(11, "kiwi-aa"))  # renamed to match: shown at the next sort or filter change
-    check()
+    # Renamed to match, and sorted: still the accounts the filter let through when it was applied (a row must
+    # not come and go under the admin's eyes because of a sort); the next filter change takes the new name.
+    accounts.upsert(account(11, "kiwi-aa"))
     accounts.sort(AccountCol.IDENTIFIER, Qt.SortOrder.DescendingOrder)
+    assert shown(proxy) == [name for name in expected() if name != "kiwi-aa"]
+    proxy.set_filter_text("a")
     check()
     assert alpha.isValid() and alpha.data(DISPLAY) == "alpha"  # the view's selection follows its account
     proxy.set_filter_text("av")

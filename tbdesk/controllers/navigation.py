@@ -9,9 +9,10 @@ and gives it back to the table when closed), so the next Ctrl+C copies that acco
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 
 from ..gui.shortcuts import by_name, key_text
+from .kept_selection import KeptSelection
 from .presenter import SELECT_ROW, Presenter
 from .session import Session
 from .shared import Shared
@@ -46,47 +47,22 @@ ACTS_ON = {  # "Ctrl+R rotates the selected service account"
 
 
 class Navigation(QObject):
-    # The filter hid selected rows: Qt dropped them from the selection without its usual signals.
-    selection_dropped = Signal()
-
-    def __init__(self, shared: Shared, session: Session, presenter: Presenter, parent: QObject | None = None) -> None:
+    def __init__(
+        self, shared: Shared, session: Session, presenter: Presenter, kept: KeptSelection, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
-        self.session, self.presenter = session, presenter
+        self.session, self.presenter, self.kept = session, presenter, kept
         self.runner, self.window, self.messages = shared.runner, shared.window, shared.messages
         self.proxy = shared.accounts_proxy
-        self._selected_before: tuple[int | None, frozenset[int]] | None = None
-        self._hidden: int | None = None  # the account selected when a filter with no match hid it
 
     # -- the filter box --------------------------------------------------------------------------
 
     def filter_changed(self, _text: str) -> None:
-        """One match left: select it, so Ctrl+C or F2 acts on it without leaving the filter box."""
+        """One match left: select it, so Ctrl+C or F2 acts on it without leaving the filter box. Whatever is
+        current stays in view."""
         if self.proxy.rowCount() == 1:
-            index = self.proxy.index(0, 0)
-            self.window.accounts_view.selectionModel().setCurrentIndex(index, SELECT_ROW)
-
-    def shown_rows_changing(self) -> None:
-        self._selected_before = self._selected_ids()
-
-    def shown_rows_changed(self) -> None:
-        """After the filter (or a sort) changed the rows shown. If it hid the selected account, the first
-        match is selected instead (as KeePassXC's search does), so the panes below never describe an account
-        the table no longer shows; with no match left, nothing is selected and the panes say so."""
-        before, self._selected_before = self._selected_before, None
-        if before is None or before == self._selected_ids():
-            return
-        selection = self.window.accounts_view.selectionModel()
-        if not selection.currentIndex().isValid() and not selection.selectedRows() and self.proxy.rowCount():
-            selection.setCurrentIndex(self.proxy.index(0, 0), SELECT_ROW)
-        else:
-            self._hidden = before[0] if before[0] is not None else self._hidden
-            self.selection_dropped.emit()
-
-    def _selected_ids(self) -> tuple[int | None, frozenset[int]]:
-        selection = self.window.accounts_view.selectionModel()
-        current = self.presenter.account_at(selection.currentIndex())
-        selected = (self.presenter.account_at(i) for i in selection.selectedRows())
-        return (current.id if current else None), frozenset(a.id for a in selected if a is not None)
+            self.kept.pick(self.proxy.index(0, 0))
+        self.kept.keep_in_view()
 
     def into_results(self) -> None:
         """Down or Enter in the filter box: the table gets the focus, on the selected or first match."""
@@ -102,24 +78,16 @@ class Navigation(QObject):
         view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def clear_filter(self) -> None:
-        """Escape in the filter box: show every account again, the selection kept and in view (a filter that
-        matched nothing had left none: the account selected before it is selected again)."""
-        hidden, self._hidden = self._hidden, None
-        self.window.filter_edit.clear()
-        view = self.window.accounts_view
-        current = view.selectionModel().currentIndex()
-        if not current.isValid() and hidden is not None:
-            self.presenter.select_account(hidden, keep_filter=True)
-            current = view.selectionModel().currentIndex()
-        if current.isValid():
-            view.scrollTo(current)
+        """Escape in the filter box: show every account again, the selection kept (see KeptSelection) and in
+        view."""
+        self.window.filter_edit.clear()  # filter_changed scrolls to the current row
 
     def first_screen(self, *_: object) -> None:
         """Every sign-in starts on the first row, as start-up does (signing in again from the dialog left
         nothing selected and the Activity tab empty; QA3): the first arrow key moves a visible selection."""
         selection = self.window.accounts_view.selectionModel()
         if not selection.currentIndex().isValid() and self.proxy.rowCount():
-            selection.setCurrentIndex(self.proxy.index(0, 0), SELECT_ROW)
+            self.kept.pick(self.proxy.index(0, 0))
 
     # -- after an action -------------------------------------------------------------------------
 

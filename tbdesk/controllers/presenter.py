@@ -67,18 +67,36 @@ class Presenter(QObject):
         return found or ([current] if current is not None else [])
 
     def select_account(self, account_id: int, keep_filter: bool = False) -> None:
-        row = self.accounts.row_of(account_id)
-        if row is None:
+        """Select the account (after Add, Rename, Rotate, a pasted key), so the next Ctrl+C copies its secret.
+        Hidden by the filter text or the Show choice, those are cleared (and the admin told) unless
+        keep_filter; never is another account left selected in its place (QA4: Add with Show on "Unused"
+        left the first match selected, and Ctrl+C copied that account's secret)."""
+        account = self.accounts.account(account_id)
+        if account is None:
             return
-        index = self.accounts_proxy.mapFromSource(self.accounts.index(row, 0))
+        index = self._shown_index(account_id)
         if not index.isValid() and keep_filter:
             return
-        if not index.isValid():  # hidden by the filter: clear it so the row can be shown
-            self.window.filter_edit.clear()
-            index = self.accounts_proxy.mapFromSource(self.accounts.index(row, 0))
-        view = self.window.accounts_view
+        w = self.window
+        if not index.isValid() and w.filter_edit.text():
+            w.filter_edit.clear()
+            index = self._shown_index(account_id)
+            self.told.emit(f"The filter was cleared to show “{plain.short(account.identifier)}”.")
+        if not index.isValid() and w.show_combo.currentIndex() != 0:
+            w.show_combo.setCurrentIndex(0)  # "All accounts"
+            index = self._shown_index(account_id)
+            self.told.emit(f"Show is back on “All accounts” to show “{plain.short(account.identifier)}”.")
+        view = w.accounts_view
+        if not index.isValid():  # cannot happen with both cleared; if it did, nothing rather than the wrong one
+            view.selectionModel().clear()
+            return
         view.selectionModel().setCurrentIndex(index, SELECT_ROW)
+        view.doItemsLayout()  # a filter just cleared: laid out now, or scrollTo stops within the old row count
         view.scrollTo(index)
+
+    def _shown_index(self, account_id: int) -> QModelIndex:
+        row = self.accounts.row_of(account_id)
+        return self.accounts_proxy.mapFromSource(self.accounts.index(row, 0)) if row is not None else QModelIndex()
 
     def remove_account(self, account_id: int) -> None:
         """Take a deleted account out of the list; the selection moves to its neighbour, as in list views

@@ -34,7 +34,8 @@ class AccountsProxy(QAbstractTableModel):
         self.showing = self.ALL
         self._only_ids: frozenset[int] | None = None  # leaked-key triage: just the owner, whatever else is set
         self._removing = False
-        self._kept: list[tuple[int, int]] = []  # across a source layout change: (account id, column) per index
+        self._kept: list[tuple[int, int]] = []  # across a layout change: (account id, column) per index
+        self._kept_ids: list[int] | None = None  # across a sort: the accounts shown (None: all of them)
 
     def setSourceModel(self, model: AccountsModel) -> None:
         self.beginResetModel()
@@ -206,12 +207,25 @@ class AccountsProxy(QAbstractTableModel):
             self._removing = False
             self.endRemoveRows()
 
+    # A sort shows the same accounts in the new order: not filtered again. An account changed since the filter
+    # was applied (a rotated key no longer "past the policy") stays until the filter changes, as it would
+    # without the sort (QA4 saw a header click hide the row just rotated).
     def _source_layout_about_to_change(self, *_: Any) -> None:
+        model = self._source
+        self._kept_ids = None if self._all_shown() else [model.id_at(row) for row in self._shown]
         self._begin_layout()
 
     def _source_layout_changed(self, *_: Any) -> None:
-        self._shown = self._matching()
+        model, ids = self._source, self._kept_ids
+        if ids is None:
+            self._shown = list(range(model.rowCount()))
+        else:
+            self._shown = sorted(row for row in map(model.row_of, ids) if row is not None)
+        self._kept_ids = None
         self._end_layout()
+
+    def _all_shown(self) -> bool:
+        return len(self._shown) == self._source.rowCount()
 
     def _source_reset(self) -> None:
         self._shown = self._matching()

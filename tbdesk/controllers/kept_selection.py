@@ -1,0 +1,106 @@
+"""The accounts table's selection while the rows shown change: the filter box, the Show choice, a pasted key.
+
+Qt keeps a selection across a layout change only by the corners of its ranges: when the filter hid a corner,
+the whole range went (Ctrl+A, then a filter: nothing left selected), and a hidden current row just became
+none, without a signal, so the panes below went on describing an account the table no longer showed (QA4).
+The rules here are those of KeePassXC's search and a file manager's filter:
+
+- selected accounts that are still shown stay selected, however many there are;
+- when the current account is hidden, the current row moves to a selected account still shown; with none,
+  to the account the admin last chose, if it is shown, else to the first match;
+- with no match at all, nothing is selected (`dropped`: the panes say so);
+- after the admin changes the filter, the current row is scrolled into view.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QObject, Signal
+from PySide6.QtWidgets import QTableView
+
+from ..gui.models import ROW_ROLE
+from ..gui.shown_accounts import AccountsProxy
+
+SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+CURRENT_ONLY = QItemSelectionModel.SelectionFlag.NoUpdate
+
+
+class KeptSelection(QObject):
+    dropped = Signal()  # the selection shrank or went without Qt's own signals: whatever shows it, update
+
+    def __init__(self, view: QTableView, proxy: AccountsProxy, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.view, self.proxy = view, proxy
+        self._before: tuple[int | None, list[int]] | None = None  # across a layout change: current, selected
+        self._chosen: int | None = None  # the account the admin made current last (not one tbdesk picked)
+        self._picking = False
+
+    @property
+    def selection(self) -> QItemSelectionModel:
+        return self.view.selectionModel()
+
+    def pick(self, index: QModelIndex, flags: QItemSelectionModel.SelectionFlag = SELECT_ROW) -> None:
+        """Make `index` current (and selected) for the admin: not a choice of theirs to come back to."""
+        self._picking = True
+        try:
+            self.selection.setCurrentIndex(index, flags)
+        finally:
+            self._picking = False
+
+    def current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        account = current.data(ROW_ROLE) if current.isValid() else None
+        if account is not None and not self._picking:
+            self._chosen = account.id
+
+    # -- across a change of the rows shown ---------------------------------------------------------
+
+    def changing(self) -> None:
+        self._before = self._ids()
+
+    def changed(self) -> None:
+        before, self._before = self._before, None
+        if before is None:
+            return
+        still = sorted(row for row in (self._row(i) for i in before[1]) if row is not None)
+        if sorted(still) != sorted(i.row() for i in self.selection.selectedRows()):
+            self._select_rows(still)  # Qt dropped a range whose corner the filter hid
+        if not self.selection.currentIndex().isValid():
+            chosen = self._row(self._chosen) if self._chosen is not None else None
+            if still:
+                self.pick(self.proxy.index(still[0], 0), CURRENT_ONLY)
+            elif self.proxy.rowCount():
+                self.pick(self.proxy.index(chosen if chosen is not None else 0, 0))
+        if self._ids() != before:
+            self.dropped.emit()  # Qt says nothing of rows that left the selection in a layout change
+
+    def keep_in_view(self, *_: object) -> None:
+        """After the admin changed the filter: the current row on screen. The view lays out a changed row
+        count later (in the same turn scrolling would stop within the old count): laid out here first."""
+        current = self.selection.currentIndex()
+        if current.isValid():
+            self.view.doItemsLayout()
+            self.view.scrollTo(current)
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def _ids(self) -> tuple[int | None, list[int]]:
+        current = self.selection.currentIndex()
+        account = current.data(ROW_ROLE) if current.isValid() else None
+        selected = [a.id for a in (i.data(ROW_ROLE) for i in self.selection.selectedRows()) if a is not None]
+        return (account.id if account is not None else None), sorted(selected)
+
+    def _row(self, account_id: int) -> int | None:
+        accounts = self.proxy.sourceModel()
+        row = accounts.row_of(account_id)
+        shown = self.proxy.mapFromSource(accounts.index(row, 0)) if row is not None else QModelIndex()
+        return shown.row() if shown.isValid() else None
+
+    def _select_rows(self, rows: list[int]) -> None:
+        """Select exactly these rows, as few ranges as they make (one per run of neighbouring rows)."""
+        last = self.proxy.columnCount() - 1
+        runs = QItemSelection()
+        for _, run in groupby(enumerate(sorted(rows)), key=lambda pair: pair[1] - pair[0]):
+            block = [row for _, row in run]
+            runs.select(self.proxy.index(block[0], 0), self.proxy.index(block[-1], last))
+        self.selection.select(runs, QItemSelectionModel.SelectionFlag.ClearAndSelect)
