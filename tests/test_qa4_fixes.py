@@ -112,6 +112,12 @@ def test_a_pasted_key_of_an_account_with_a_long_name_leaves_the_window_as_wide_a
     assert label.fontMetrics().horizontalAdvance(name) <= label.width()  # the quoted name is not cut at the edge
     assert w.width() == width and fits_screen(w)
     assert w.triage_rotate.geometry().right() <= w.triage_bar.width()
+    # Its Activity tab (Alt+Y) and the tests it started, filtered to it, name it too.
+    press(gui, qtbot, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
+    gui.run(until(lambda: w.lower_tabs.currentWidget() is w.activity_tab, what="the Activity tab"))
+    gui.run(until(lambda: "xxx" in (w.activity_panel.title.text() or ""), what="the Activity title"))
+    QApplication.processEvents()
+    assert w.width() == width and fits_screen(w)
 
 
 # -- 2. the no-match notice names the Show choice when that is what hides the account ---------------

@@ -233,7 +233,7 @@ class Presenter(QObject):
         who = self.tests_proxy.who
         if isinstance(who, int) and len(on) == 1:  # Started by alone is the cause: say which account
             account = self.accounts.account(who)
-            name = f"“{account.identifier}”" if account else "this account"
+            name = plain.quoted(account.identifier, 40) if account else "this account"
             return plain.text(f"No tests by {name}{more}. Choose Everyone under Started by to see all tests.")
         if len(on) > 1:  # several filters: name them all, not only one of them (QA2 #38)
             loaded_text = "loaded test" if more else "test"

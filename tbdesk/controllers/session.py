@@ -305,7 +305,7 @@ class Session(QObject):
 
     def apply_user(self, user: User) -> None:
         self.user = user
-        role = f", {user.role}" if user.role else ""
+        role = f", {plain.short(user.role)}" if user.role else ""  # the server's word: any length
         read_only = "" if user.can_manage else " · read-only"
         self.window.user_label.setText(
             f"{plain.short(user.name)}{role}{read_only} · {plain.short(user.plan or 'plan unknown')}"

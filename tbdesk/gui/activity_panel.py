@@ -34,6 +34,7 @@ from . import format as fmt
 HINT = "Select a service account above to see what its pipeline has been doing."
 LEGEND_H = 18
 AXIS_W = 34
+TITLE_PX = 440  # the widest the account's name may be: the panel fits the window's default width beside it
 
 
 def _plain(label: QLabel) -> QLabel:
@@ -337,11 +338,15 @@ class ActivityPanel(QWidget):
         `note` says how far back the loaded tests reach when that is less than the 30 days."""
         self.activity = activity
         if name is None or activity is None:
-            self.hint.setText(plain.text(f"Counting the tests of “{waiting}”…") if waiting else HINT)
+            self.hint.setText(f"Counting the tests of {plain.quoted(waiting, 40)}…" if waiting else HINT)
             self.stack.setCurrentWidget(self.hint)
             return
         self.stack.setCurrentIndex(1)
-        self.title.setText(plain.text(name))
+        # Elided, the whole name in the tooltip: a long name with no space to wrap at widened the window (QA4).
+        metrics = self.title.fontMetrics()
+        shown = metrics.elidedText(plain.text(name), Qt.TextElideMode.ElideRight, TITLE_PX)
+        self.title.setText(shown)
+        self.title.setToolTip(plain.tooltip(name) if shown != plain.text(name) else "")
         # The chart's window in dates: "the last 30 days" read as 30 × 24 hours, and a test from the 31st day
         # back then seemed missing from the count while "Last tests" listed it (QA3).
         total = f"{activity.total} test" if activity.total == 1 else f"{activity.total} tests"
