@@ -202,6 +202,7 @@ class TbDesk(QObject):
         self.accounts_proxy.layoutChanged.connect(kept.changed)
         w.accounts_view.selectionModel().currentChanged.connect(kept.current_changed)
         w.show_combo.currentIndexChanged.connect(kept.keep_in_view)
+        self.accounts.layoutChanged.connect(kept.sorted)
         kept.dropped.connect(p.selection_changed)
         kept.dropped.connect(self.activity.selection_changed)
         w.accounts_view.selectionModel().currentChanged.connect(nav.row_removed, Qt.ConnectionType.QueuedConnection)

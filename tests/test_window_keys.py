@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from tbdesk.gui.dialogs import DeleteDialog, IdentifierDialog, RotateDialog
 from tbdesk.gui.handover import HandoverPanel
+from tbdesk.gui.models import AccountCol
 
 from helpers.gui import row_of, until
 from helpers.sandbox import asgi_sandbox
@@ -607,3 +608,20 @@ def test_add_with_a_filter_on_selects_the_new_account_whatever_show_hid(gui, qtb
     press(qtbot, Qt.Key.Key_C, CTRL)
     secret = sb.store.service_account(desk.selected().id)["secret"]
     gui.run(until(lambda: QGuiApplication.clipboard().text() == secret, what="the new account's secret copied"))
+
+
+def test_until_the_admin_picks_an_account_the_first_row_is_the_selected_one(gui, qtbot):
+    # 2,500 accounts come in pages of 500: the first page's first row is not the whole list's (QA4 saw the
+    # 12th row selected, off-screen, once all 2,500 were in).
+    desk = signed_in(gui, asgi_sandbox(accounts=2500))
+    gui.run(until(lambda: desk.accounts.rowCount() == 2500 and not desk.runner.running("refresh"), what="all in"))
+    view = desk.window.accounts_view
+    gui.run(until(lambda: view.selectionModel().currentIndex().row() == 0, what="the first row selected"))
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [0]
+    # Once the admin picks one, it stays theirs through a sort.
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Down)
+    picked = desk.selected().id
+    view.sortByColumn(AccountCol.CREATED, Qt.SortOrder.AscendingOrder)
+    assert desk.selected().id == picked

@@ -9,6 +9,7 @@ The rules here are those of KeePassXC's search and a file manager's filter:
 - when the current account is hidden, the current row moves to a selected account still shown; with none,
   to the account the admin last chose, if it is shown, else to the first match;
 - with no match at all, nothing is selected (`dropped`: the panes say so);
+- until the admin chooses an account (a key or click on the table, an action), the first row is selected;
 - after the admin changes the filter, the current row is scrolled into view.
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QObject, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
 from PySide6.QtWidgets import QTableView
 
 from ..gui.models import ROW_ROLE
@@ -35,6 +36,9 @@ class KeptSelection(QObject):
         self._before: tuple[int | None, list[int]] | None = None  # across a layout change: current, selected
         self._chosen: int | None = None  # the account the admin made current last (not one tbdesk picked)
         self._picking = False
+        self._input = False  # a key press or click on the table is being handled
+        view.installEventFilter(self)
+        view.viewport().installEventFilter(self)
 
     @property
     def selection(self) -> QItemSelectionModel:
@@ -50,7 +54,7 @@ class KeptSelection(QObject):
 
     def current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         account = current.data(ROW_ROLE) if current.isValid() else None
-        if account is not None and not self._picking:
+        if account is not None and self._input and not self._picking:
             self._chosen = account.id
 
     # -- across a change of the rows shown ---------------------------------------------------------
@@ -73,6 +77,36 @@ class KeptSelection(QObject):
                 self.pick(self.proxy.index(chosen if chosen is not None else 0, 0))
         if self._ids() != before:
             self.dropped.emit()  # Qt says nothing of rows that left the selection in a layout change
+
+    # -- until the admin chooses -------------------------------------------------------------------
+
+    def start_over(self) -> None:
+        """A new sign-in: nothing chosen yet."""
+        self._chosen = None
+
+    def choose(self, account_id: int) -> None:
+        """The row an action of the admin's affected (Add, Rename, Rotate) counts as their choice."""
+        self._chosen = account_id
+
+    def sorted(self) -> None:
+        """The accounts were sorted (the rest of a large team loaded, a header clicked). Until the admin chooses
+        an account, the first row is the selected one: the pages after the first move the first page's first
+        row down the list (QA4 saw the 12th row of 2,500 selected, off-screen)."""
+        current = self.selection.currentIndex()
+        several = len(self.selection.selectedRows()) > 1  # Ctrl+A, Shift+click: chosen, however it came
+        if self._chosen is None and current.isValid() and current.row() != 0 and not several:
+            self.pick(self.proxy.index(0, 0))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A key or a click on the table: the row it makes current is the admin's choice (Qt also makes a row
+        # current by itself, e.g. when the table first gets the focus: that one is not).
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            self._input = True
+            QTimer.singleShot(0, self._input_done)
+        return False
+
+    def _input_done(self) -> None:
+        self._input = False
 
     def keep_in_view(self, *_: object) -> None:
         """After the admin changed the filter: the current row on screen. The view lays out a changed row

@@ -85,8 +85,9 @@ class Navigation(QObject):
     def first_screen(self, *_: object) -> None:
         """Every sign-in starts on the first row, as start-up does (signing in again from the dialog left
         nothing selected and the Activity tab empty; QA3): the first arrow key moves a visible selection."""
+        self.kept.start_over()
         selection = self.window.accounts_view.selectionModel()
-        if not selection.currentIndex().isValid() and self.proxy.rowCount():
+        if self.proxy.rowCount() and selection.currentIndex().row() != 0:
             self.kept.pick(self.proxy.index(0, 0))
 
     # -- after an action -------------------------------------------------------------------------
@@ -94,6 +95,7 @@ class Navigation(QObject):
     def focus_account(self, account_id: int) -> None:
         """The affected row selected and the table focused (Add, Rename, Rotate)."""
         self.presenter.select_account(account_id, keep_filter=False)
+        self.kept.choose(account_id)
         self.window.accounts_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def row_removed(self, *_: object) -> None:
