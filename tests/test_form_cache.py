@@ -144,6 +144,23 @@ def test_without_uic_the_form_comes_from_quiloader(qapp, tmp_path, monkeypatch):
     assert not (tmp_path / "cache").exists()
 
 
+def test_the_frozen_build_uses_the_form_compiled_when_it_was_built(qapp, tmp_path, monkeypatch):
+    bundled = tmp_path / "bundled"
+    form_cache.bundle_form(ui_file("main_window.ui"), bundled)  # what packaging/tbdesk.spec does
+    monkeypatch.setattr(form_cache, "bundled_folder", lambda: bundled)
+    monkeypatch.setattr(form_cache, "uic_path", lambda: tmp_path / "no-uic")  # the frozen build has none
+    monkeypatch.setattr(form_cache, "cache_folder", lambda: tmp_path / "cache")
+    calls = quiloader_calls(monkeypatch)
+    content = form_cache.load("main_window.ui")
+    assert calls == [] and not (tmp_path / "cache").exists()
+    assert described(content) == described(forms.load_form("main_window.ui"))
+    # A form built from another .ui (an older build's file left behind) is never used: its name differs.
+    for old in bundled.glob("*.py"):
+        old.rename(old.with_name("main_window-0000000000.py"))
+    content = form_cache.load("main_window.ui")
+    assert calls == ["main_window.ui"]
+
+
 def test_a_cache_folder_that_cannot_be_written_falls_back_to_quiloader(qapp, tmp_path, monkeypatch):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder", "utf-8")

@@ -110,3 +110,23 @@ def test_frozen_build_smoke(tmp_path):
     assert size < 120 * 2**20, f"frozen build is {size / 2**20:.0f} MiB"
     # the trimmed ICU still collates by locale: the frozen app's own Qt, asked through its Python
     assert "ICU collation follows the locale" in result.stdout
+    # The window is painted from the form compiled at build time: no QUiLoader (QtUiTools) before the first
+    # frame, and nothing compiled into the user's cache (the frozen build has no uic).
+    home = tmp_path / "home"
+    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / "cache"), "QT_QPA_PLATFORM": "offscreen"}
+    app = ROOT / "build" / "frozen" / "tbdesk" / "tbdesk"
+    proc = subprocess.Popen(
+        [str(app), "--api-url", "http://127.0.0.1:9/v1", "--announce-start"], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if "tbdesk: first paint" in line:
+                assert "QtUiTools" not in Path(f"/proc/{proc.pid}/maps").read_text()
+                break
+        else:
+            raise AssertionError("the frozen app never painted")
+        assert not (home / "cache").exists()
+    finally:
+        proc.kill()
+        proc.communicate()  # closes its output pipe

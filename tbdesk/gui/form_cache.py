@@ -22,7 +22,7 @@ import PySide6
 from PySide6.QtCore import QByteArray, QCryptographicHash, QStandardPaths
 from PySide6.QtWidgets import QWidget
 
-from ..paths import ui_file
+from ..paths import data_root, ui_file
 from .forms import load_form
 
 log = logging.getLogger(__name__)
@@ -50,10 +50,39 @@ def cache_file(ui: Path, folder: Path) -> Path:
     return folder / f"{ui.stem}-{digest[:20]}.py"
 
 
+def bundled_folder() -> Path:
+    """Forms compiled when the frozen build was made (it has no uic): packaging/tbdesk.spec writes them with
+    bundle_form(). Named like the cache's, so a form that does not match the build's .ui is never used."""
+    return data_root() / "forms"
+
+
+def bundle_form(ui: Path, folder: Path) -> Path:
+    """Compile `ui` into `folder` for a frozen build, bytecode included (checked by hash, not by the file's
+    time, which copying into the build changes)."""
+    import py_compile
+
+    target = cache_file(ui, folder)
+    compile_form(ui, target)
+    py_compile.compile(
+        str(target),
+        cfile=importlib.util.cache_from_source(str(target)),
+        doraise=True,
+        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+    )
+    return target
+
+
 def load(name: str, parent: QWidget | None = None, folder: Path | None = None) -> QWidget:
-    """ui/<name> as a widget, from the compiled form in the cache (compiled now if missing), else QUiLoader."""
+    """ui/<name> as a widget: the frozen build's compiled form, else the one in the cache (compiled now if
+    missing), else QUiLoader."""
     try:
-        form = compiled_form(ui_file(name), folder or cache_folder())
+        ui = ui_file(name)
+        bundled = cache_file(ui, bundled_folder())
+        form = (
+            import_form(bundled)
+            if folder is None and bundled.is_file()
+            else compiled_form(ui, folder or cache_folder())
+        )
         content = QWidget(parent)
         try:
             form.setupUi(content)
