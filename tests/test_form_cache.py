@@ -144,6 +144,13 @@ def test_without_uic_the_form_comes_from_quiloader(qapp, tmp_path, monkeypatch):
     assert not (tmp_path / "cache").exists()
 
 
+def test_the_compiled_form_keeps_its_bytecode_even_where_python_writes_none(qapp, tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # PYTHONDONTWRITEBYTECODE=1, as on some machines
+    form_cache.load("main_window.ui", folder=tmp_path)
+    (module,) = tmp_path.glob("main_window-*.py")
+    assert Path(importlib.util.cache_from_source(str(module))).is_file()  # not compiled again at each start
+
+
 def test_the_frozen_build_uses_the_form_compiled_when_it_was_built(qapp, tmp_path, monkeypatch):
     bundled = tmp_path / "bundled"
     form_cache.bundle_form(ui_file("main_window.ui"), bundled)  # what packaging/tbdesk.spec does

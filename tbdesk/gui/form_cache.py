@@ -57,18 +57,9 @@ def bundled_folder() -> Path:
 
 
 def bundle_form(ui: Path, folder: Path) -> Path:
-    """Compile `ui` into `folder` for a frozen build, bytecode included (checked by hash, not by the file's
-    time, which copying into the build changes)."""
-    import py_compile
-
+    """Compile `ui` into `folder` for a frozen build."""
     target = cache_file(ui, folder)
     compile_form(ui, target)
-    py_compile.compile(
-        str(target),
-        cfile=importlib.util.cache_from_source(str(target)),
-        doraise=True,
-        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-    )
     return target
 
 
@@ -120,6 +111,8 @@ def import_form(target: Path) -> Form:
 def compile_form(ui: Path, target: Path) -> None:
     """Run uic on `ui` and write the module to `target` (atomically: another tbdesk may be starting too);
     earlier modules of the same form are removed."""
+    import py_compile
+
     from PySide6.QtCore import QProcess  # only when compiling: ~0.5 ms less on every other start
 
     uic = uic_path()
@@ -137,6 +130,14 @@ def compile_form(ui: Path, target: Path) -> None:
     temporary = target.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(source, "utf-8")
     os.replace(temporary, target)
+    # Its bytecode too, checked by the source's hash (not its time, which copying into a frozen build changes),
+    # and written even where PYTHONDONTWRITEBYTECODE is set: else every start compiled the module again.
+    py_compile.compile(
+        str(target),
+        cfile=importlib.util.cache_from_source(str(target)),
+        doraise=True,
+        invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
+    )
     for old in target.parent.glob(f"{ui.stem}-*.py"):
         if old != target:
             with contextlib.suppress(OSError):
