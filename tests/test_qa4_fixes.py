@@ -274,7 +274,10 @@ def test_triage_goes_by_the_shape_of_a_testingbot_key():
     key, secret = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
     keys, secrets = {key: 7}, {secret: 7}
     assert triage("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0", keys) is None
-    assert triage("pipeline" * 3 + "1" * 8, keys) is None  # letters and digits, not hex: an ordinary filter
+    assert triage("nightly-regression-pipeline-1111", keys) is None  # an identifier: an ordinary filter
+    # 32 letters and digits, not only hex: TestingBot documents the length, not the alphabet.
+    other = "Zq8Rk2Lm9Vx4Np7Tb3Wc6Yd1Hf5Gj0Se"
+    assert triage(other, {other: 9}).account_id == 9
     assert triage(key[:-1], keys).near_miss == 31 and not triage(key[:-1], keys).found
     assert triage(key + "0", keys).near_miss == 33
     assert triage("0" * 5 + key * 5, keys) is None  # 165 hex digits hold no key at their end

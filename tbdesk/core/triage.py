@@ -2,9 +2,11 @@
 capabilities JSON) and match it exactly against the keys already loaded, and against the secrets already in
 memory (a leaked secret is a leak too). Nothing is sent anywhere.
 
-What counts as a key is its shape: TestingBot issues keys and secrets as 32 hexadecimal digits (the sandbox
-issues the same). Any other text is an ordinary filter (a JWT's letters and digits are not a key), except
-hex digits a few short of or past 32 -- most likely a key or secret cut while copying -- which get a note.
+What counts as a key is its shape: 32 letters and digits. TestingBot's docs and clients show keys and secrets
+of 32 characters (their placeholders are 32 X's); that they are hexadecimal, as the sandbox issues them, is
+not documented, so a key with other letters is still a key. Any other text is an ordinary filter (a JWT's
+parts are not 32 characters long), except hex digits a few short of or past 32 -- most likely a key or secret
+cut while copying -- which get a note.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 _TOKEN = re.compile(r"[A-Za-z0-9]{16,128}")
 _RUN = re.compile(r"[A-Za-z0-9]{16,}")  # whole runs: 160 hex digits hold no 32-digit key at their end
 KEY_LENGTH = 32  # hex digits, keys and secrets alike
-_KEY_SHAPE = re.compile(r"[0-9a-fA-F]{32}")
+_KEY_SHAPE = re.compile(r"[A-Za-z0-9]{32}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 NEAR = range(KEY_LENGTH - 4, KEY_LENGTH + 5)  # a key or secret a few digits short or long: cut or mistyped
 MAX_INPUT = 10_000  # a paste larger than this is not a credential; do not scan it
@@ -44,8 +46,8 @@ class Triage:
 
 
 def looks_like_key(token: str) -> bool:
-    """The shape of a TestingBot key or secret: 32 hex digits (even one with no digit, "deadbeef…"). An
-    identifier such as "nightly-regression" or a JWT's letters and digits are not."""
+    """The shape of a TestingBot key or secret: 32 letters and digits (even all letters, "deadbeef…"). An
+    identifier such as "nightly-regression" or a JWT's parts are not."""
     return _KEY_SHAPE.fullmatch(token) is not None
 
 
