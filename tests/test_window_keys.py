@@ -625,3 +625,33 @@ def test_until_the_admin_picks_an_account_the_first_row_is_the_selected_one(gui,
     picked = desk.selected().id
     view.sortByColumn(AccountCol.CREATED, Qt.SortOrder.AscendingOrder)
     assert desk.selected().id == picked
+
+
+def test_the_view_menu_sorts_either_table_from_the_keyboard(gui, qtbot):
+    """QA4: a table's header takes no focus, so the keyboard could not sort. View → Sort accounts by."""
+    desk = signed_in(gui)
+    w = desk.window
+
+    def menu_keys(*keys: Qt.Key) -> None:
+        press(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+        for key in keys:
+            popup = gui.run(until(QApplication.activePopupWidget, what="a menu open"))
+            qtbot.keyClick(popup, key)
+        gui.run(until(lambda: QApplication.activePopupWidget() is None, what="the menus closed"))
+
+    def names() -> list[str]:
+        return [
+            desk.accounts_proxy.index(r, AccountCol.IDENTIFIER).data() for r in range(desk.accounts_proxy.rowCount())
+        ]
+
+    created = {a.identifier: a.created_at for a in desk.accounts.accounts()}
+    menu_keys(Qt.Key.Key_O, Qt.Key.Key_C)  # Sort accounts by → Created
+    header = w.accounts_view.horizontalHeader()
+    assert header.sortIndicatorSection() == AccountCol.CREATED
+    assert names() == sorted(created, key=lambda n: created[n])
+    assert [a.text() for a in w.sort_accounts_menu.actions() if a.isChecked()] == ["&Created"]
+    menu_keys(Qt.Key.Key_O, Qt.Key.Key_D)  # Descending
+    assert names() == sorted(created, key=lambda n: created[n], reverse=True)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    menu_keys(Qt.Key.Key_T, Qt.Key.Key_N)  # Sort tests by → Name
+    assert w.tests_view.horizontalHeader().sortIndicatorSection() == 0

@@ -36,6 +36,7 @@ from .focus_style import outline_current_cell
 from .forms import child
 from .icons import app_icon, icon
 from .row_keys import NoKeyboardContextMenu, RowKeys
+from .sort_menu import SortMenu
 
 if TYPE_CHECKING:
     from .activity_panel import ActivityPanel
@@ -321,6 +322,11 @@ class MainWindow(QMainWindow):
         self.account_menu.addAction(self.rotate_due_action)
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.refresh_action, self.find_action, self.details_action])
+        view_menu.addSeparator()
+        self.sort_accounts_menu = SortMenu("S&ort accounts by", self.accounts_view, view_menu)
+        self.sort_tests_menu = SortMenu("Sort &tests by", self.tests_view, view_menu)
+        view_menu.addMenu(self.sort_accounts_menu)
+        view_menu.addMenu(self.sort_tests_menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.shortcuts_action, self.about_action])
 
