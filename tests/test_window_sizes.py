@@ -35,6 +35,8 @@ def test_every_column_is_visible_at_the_default_size(tmp_path):
     seen = probe(tmp_path, 1920, 1080)
     assert seen["window"] == [1180, 760]
     assert seen["accounts_fit"] and seen["tests_fit"], seen
+    # Also with a vertical scroll bar (QA5: a wider Last test column left no room for it: a horizontal bar).
+    assert seen["accounts_fit_scrolling"], seen
     # A 12-dot mask and its two buttons, not ~280 px.
     assert seen["key_width"] < 200, seen
     # At 1600 px the test name takes the room; Duration keeps its size next to its header.

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from tbdesk.api.models import ServiceAccount
 from tbdesk.app import Options, TbDesk
 from tbdesk.credentials import CredentialStore
 from tbdesk.gui import sizes
@@ -39,13 +40,22 @@ def main() -> None:
     wide = {"name": tests.sectionSize(0), "duration": tests.sectionSize(TestCol.DURATION), "width": w.width()}
     w.resize(*default)
     app.processEvents()
+    accounts_fit = sizes.columns_fit(w.accounts_view)
+    # A team with more accounts than the table shows at once: its vertical scroll bar takes room too.
+    desk.accounts.set_accounts(
+        [ServiceAccount(id=i, identifier=f"pipeline-{i:03d}", key=f"{i:032x}") for i in range(1, 80)]
+    )
+    w.accounts_stack.setCurrentWidget(w.accounts_view)  # signed out, the panel shows its notice instead
+    app.processEvents()
+    scrolled_fit = sizes.columns_fit(w.accounts_view) and w.accounts_view.verticalScrollBar().isVisible()
     print(
         json.dumps(
             {
                 "screen": [room.width(), room.height()],
                 "window": [w.width(), w.height()],
                 "minimum": [w.minimumSizeHint().width(), w.minimumSizeHint().height()],
-                "accounts_fit": sizes.columns_fit(w.accounts_view),
+                "accounts_fit": accounts_fit,
+                "accounts_fit_scrolling": scrolled_fit,
                 "tests_fit": sizes.columns_fit(w.tests_view),
                 "accounts_viewport": w.accounts_view.viewport().width(),
                 "key_width": w.accounts_view.horizontalHeader().sectionSize(1),

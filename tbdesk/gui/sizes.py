@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QSize
 from PySide6.QtGui import QFontDatabase, QFontMetrics, QGuiApplication
-from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QStyle, QStyleOptionViewItem, QTableView, QWidget
 
 from .format import MASK
 
@@ -39,6 +39,27 @@ def text_width(view: QTableView, samples: tuple[str, ...], icon: bool = False, m
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont) if mono else view.font()
     metrics = QFontMetrics(font)
     return max(metrics.horizontalAdvance(s) for s in samples) + PADDING + (ICON if icon else 0)
+
+
+def cell_width(view: QTableView, samples: tuple[str, ...], icon: bool = False) -> int:
+    """The width a cell needs to show each sample whole, as the view's style lays out an item: text, an icon
+    at the view's size, margins. For a column whose texts are much wider than its title: text_width's
+    allowance for the header's sort arrow is room such cells never use, taken from the name column."""
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.font = view.font()
+    features = QStyleOptionViewItem.ViewItemFeature.HasDisplay
+    if icon:
+        features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
+        size = view.iconSize()
+        side = view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, view)
+        option.decorationSize = size if size.isValid() else QSize(side, side)
+    option.features = features
+    widths = []
+    for sample in samples:
+        option.text = sample
+        widths.append(view.style().sizeFromContents(QStyle.ContentsType.CT_ItemViewItem, option, QSize(), view).width())
+    return max(widths) + 4  # a little air: a cell exactly as wide as its text reads as cut
 
 
 def mask_width(view: QTableView) -> int:

@@ -30,7 +30,8 @@ def account_widths(view: QTableView) -> dict[int, int]:
         AccountCol.CREATED: w(view, ("2026-12-31",)),
         AccountCol.KEY_AGE: w(view, ("365 days",), icon=True),
         AccountCol.LAST_TEST: max(
-            w(view, AccountsModel.LAST_TEST_MARKED, icon=True), w(view, AccountsModel.LAST_TEST_PLAIN)
+            sizes.cell_width(view, AccountsModel.LAST_TEST_MARKED, icon=True),
+            sizes.cell_width(view, AccountsModel.LAST_TEST_PLAIN),
         ),
         AccountCol.TESTS_7D: w(view, ("Tests (7 days)",)),
         AccountCol.ACTIVITY: 110,
