@@ -597,7 +597,8 @@ def test_add_with_a_filter_on_selects_the_new_account_whatever_show_hid(gui, qtb
         )
     )
     assert w.show_combo.currentIndex() == 0  # back on "All accounts", which shows it
-    assert any("All accounts" in m for _, m in desk.messages.history[-3:])  # and says why Show changed
+    # ... and says so, last, where the status bar shows it (QA5: "Added …" came after and hid it).
+    assert "All accounts" in w.statusBar().currentMessage()
     # The hand-over panel comes first; Escape closes it, and Ctrl+C in the table copies the new account's
     # secret (QA4: with the first match left selected, another account's).
     panel = gui.run(until(lambda: desk.lifecycle.panel, what="hand-over panel"))
@@ -655,3 +656,35 @@ def test_the_view_menu_sorts_either_table_from_the_keyboard(gui, qtbot):
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     menu_keys(Qt.Key.Key_T, Qt.Key.Key_N)  # Sort tests by → Name
     assert w.tests_view.horizontalHeader().sortIndicatorSection() == 0
+
+
+def test_a_quick_look_with_the_filter_or_show_returns_to_the_account_the_admin_chose(gui, qtbot):
+    """QA5: after a peek with the filter, the first match stayed selected, and the next Ctrl+C or Ctrl+R
+    acted on it instead of the account the admin had picked."""
+    desk = signed_in(gui)
+    w = desk.window
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    press(qtbot, Qt.Key.Key_Down)
+    for _ in range(5):
+        press(qtbot, Qt.Key.Key_Down)
+    assert desk.selected().identifier == "visual-diff"  # chosen with the arrow keys
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    type_text(qtbot, "ci")
+    assert desk.selected().identifier == "ci-runner"  # the first match, while the filter hides the choice
+    press(qtbot, Qt.Key.Key_Escape)
+    assert desk.selected().identifier == "visual-diff"
+    # The same through the Show choice: Unused hides it, All accounts brings it back selected.
+    w.show_combo.setFocus()
+    press(qtbot, Qt.Key.Key_Down)  # "Unused (no test in 30 days)"
+    gui.run(until(lambda: desk.accounts_proxy.rowCount() == 1, what="only the unused"))
+    assert desk.selected().identifier == "nightly-regression"
+    press(qtbot, Qt.Key.Key_Up)  # "All accounts"
+    gui.run(until(lambda: desk.accounts_proxy.rowCount() == 6, what="all again"))
+    assert desk.selected().identifier == "visual-diff"
+    # A match the admin went into (Down from the filter box) is their choice: Escape keeps it.
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    type_text(qtbot, "jenk")
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    press(qtbot, Qt.Key.Key_Escape)
+    assert desk.selected().identifier == "jenkins-mobile"

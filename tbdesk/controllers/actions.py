@@ -44,8 +44,8 @@ class AccountActions(QObject):
 
         def added(account: ServiceAccount) -> None:
             self.accounts.upsert(account)
-            self.affected.emit(account.id)
             self.messages.info(f"Added {quoted(account.identifier)}; hand its key and secret over to its pipeline.")
+            self.affected.emit(account.id)  # after: what selecting it had to change (Show, the filter) is said last
             self.pair_ready.emit([account], False)
 
         dialog = IdentifierDialog(self.window, [a.identifier for a in self.accounts.accounts()])
@@ -66,17 +66,17 @@ class AccountActions(QObject):
             return
         made = await client.service_account(found.id)
         self.accounts.upsert(made)
-        self.affected.emit(found.id)
         self.messages.info(f"{quoted(identifier)} was created after all; its key and secret are ready to copy.")
+        self.affected.emit(found.id)
         self.pair_ready.emit([made], False)
 
     async def rename_account(self, account: ServiceAccount) -> None:
         def renamed(new: ServiceAccount) -> None:
             self.accounts.upsert(new)
-            self.affected.emit(new.id)
             self.messages.info(
                 f"Renamed {quoted(account.identifier)} to {quoted(new.identifier)}; key and secret unchanged."
             )
+            self.affected.emit(new.id)
 
         taken = [a.identifier for a in self.accounts.accounts() if a.id != account.id]
         await self._act(
@@ -89,8 +89,8 @@ class AccountActions(QObject):
     async def rotate_account(self, account: ServiceAccount) -> None:
         def rotated(new: ServiceAccount) -> None:
             self.accounts.upsert(new)
-            self.affected.emit(new.id)
             self.messages.info(f"New key and secret for {quoted(new.identifier)}; the old pair no longer works.")
+            self.affected.emit(new.id)
             self.pair_ready.emit([new], True)
 
         await self._act(

@@ -9,6 +9,7 @@ The rules here are those of KeePassXC's search and a file manager's filter:
 - when the current account is hidden, the current row moves to a selected account still shown; with none,
   to the account the admin last chose, if it is shown, else to the first match;
 - with no match at all, nothing is selected (`dropped`: the panes say so);
+- every account shown again, the account the admin chose is current again, if the filter had moved off it;
 - until the admin chooses an account (a key or click on the table, an action), the first row is selected;
 - after the admin changes the filter, the current row is scrolled into view.
 """
@@ -36,6 +37,7 @@ class KeptSelection(QObject):
         self._before: tuple[int | None, list[int]] | None = None  # across a layout change: current, selected
         self._chosen: int | None = None  # the account the admin made current last (not one tbdesk picked)
         self._picking = False
+        self._picked: int | None = None  # the account the filter made current last, until the admin chooses
         self._input = False  # a key press or click on the table is being handled
         view.installEventFilter(self)
         view.viewport().installEventFilter(self)
@@ -51,11 +53,13 @@ class KeptSelection(QObject):
             self.selection.setCurrentIndex(index, flags)
         finally:
             self._picking = False
+        account = index.data(ROW_ROLE) if index.isValid() else None
+        self._picked = account.id if account is not None else None
 
     def current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         account = current.data(ROW_ROLE) if current.isValid() else None
         if account is not None and self._input and not self._picking:
-            self._chosen = account.id
+            self._chosen, self._picked = account.id, None
 
     # -- across a change of the rows shown ---------------------------------------------------------
 
@@ -71,12 +75,26 @@ class KeptSelection(QObject):
             self._select_rows(still)  # Qt dropped a range whose corner the filter hid
         if not self.selection.currentIndex().isValid():
             chosen = self._row(self._chosen) if self._chosen is not None else None
-            if still:
+            if still:  # one the admin selected: theirs, not a pick of the filter's
                 self.pick(self.proxy.index(still[0], 0), CURRENT_ONLY)
+                self._picked = None
             elif self.proxy.rowCount():
                 self.pick(self.proxy.index(chosen if chosen is not None else 0, 0))
+        self._back_to_chosen()
         if self._ids() != before:
             self.dropped.emit()  # Qt says nothing of rows that left the selection in a layout change
+
+    def _back_to_chosen(self) -> None:
+        """Every account shown again (Escape, Show back on All accounts) while the current row is still one the
+        filter picked: back to the admin's own choice (QA5: a quick look with the filter left the first match
+        selected, and the next Ctrl+C or Ctrl+R acted on it)."""
+        current_id, selected = self._ids()
+        if not self.proxy.all_shown() or self._chosen is None or current_id != self._picked or len(selected) > 1:
+            return
+        row = self._row(self._chosen)
+        if row is not None and current_id != self._chosen:
+            self.pick(self.proxy.index(row, 0))
+            self._picked = None  # the admin's choice, restored: not a pick
 
     # -- until the admin chooses -------------------------------------------------------------------
 
@@ -85,8 +103,9 @@ class KeptSelection(QObject):
         self._chosen = None
 
     def choose(self, account_id: int) -> None:
-        """The row an action of the admin's affected (Add, Rename, Rotate) counts as their choice."""
-        self._chosen = account_id
+        """A row the admin went to (Down or Enter from the filter box) or acted on (Add, Rename, Rotate)
+        counts as their choice."""
+        self._chosen, self._picked = account_id, None
 
     def sorted(self) -> None:
         """The accounts were sorted (the rest of a large team loaded, a header clicked). Until the admin chooses

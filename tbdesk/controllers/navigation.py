@@ -60,7 +60,8 @@ class Navigation(QObject):
     def filter_changed(self, _text: str) -> None:
         """One match left: select it, so Ctrl+C or F2 acts on it without leaving the filter box. Whatever is
         current stays in view."""
-        if self.proxy.rowCount() == 1:
+        selection = self.window.accounts_view.selectionModel()
+        if self.proxy.rowCount() == 1 and not selection.isRowSelected(0):
             self.kept.pick(self.proxy.index(0, 0))
         self.kept.keep_in_view()
 
@@ -74,6 +75,8 @@ class Navigation(QObject):
         rows = selection.selectedRows()
         index = rows[0] if rows else self.proxy.index(0, 0)
         selection.setCurrentIndex(index, SELECT_ROW)
+        if (account := self.presenter.account_at(index)) is not None:
+            self.kept.choose(account.id)
         view.scrollTo(index)
         view.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -212,7 +212,7 @@ class AccountsProxy(QAbstractTableModel):
     # without the sort (QA4 saw a header click hide the row just rotated).
     def _source_layout_about_to_change(self, *_: Any) -> None:
         model = self._source
-        self._kept_ids = None if self._all_shown() else [model.id_at(row) for row in self._shown]
+        self._kept_ids = None if self.all_shown() else [model.id_at(row) for row in self._shown]
         self._begin_layout()
 
     def _source_layout_changed(self, *_: Any) -> None:
@@ -224,7 +224,8 @@ class AccountsProxy(QAbstractTableModel):
         self._kept_ids = None
         self._end_layout()
 
-    def _all_shown(self) -> bool:
+    def all_shown(self) -> bool:
+        """No account is filtered out."""
         return len(self._shown) == self._source.rowCount()
 
     def _source_reset(self) -> None:
