@@ -161,8 +161,8 @@ class TbDesk(QObject):
         w.rotate_action.triggered.connect(self.lifecycle.rotate_selected)  # several selected: bulk
         w.delete_action.triggered.connect(lambda: actions.on_selected(actions.delete_account))
         w.refresh_action.triggered.connect(sync.refresh)
-        w.copy_key_action.triggered.connect(lambda: creds.copy(p.selected(), AccountCol.KEY))
-        w.copy_secret_action.triggered.connect(lambda: creds.copy(p.selected(), AccountCol.SECRET))
+        w.copy_key_action.triggered.connect(lambda: creds.copy(p.copy_source(), AccountCol.KEY))
+        w.copy_secret_action.triggered.connect(lambda: creds.copy(p.copy_source(), AccountCol.SECRET))
         w.copy_env_action.triggered.connect(lambda: creds.copy_snippet(p.selected(), "env"))
         w.copy_hub_action.triggered.connect(lambda: creds.copy_snippet(p.selected(), "hub"))
         w.reveal_key_action.triggered.connect(lambda: creds.reveal(p.selected(), AccountCol.KEY))

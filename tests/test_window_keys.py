@@ -526,11 +526,15 @@ def selected_names(desk) -> list[str]:
 
 def test_a_filter_keeps_every_selected_account_it_still_shows(gui, qtbot):
     desk = signed_in(gui)
+    w = desk.window
     press(qtbot, Qt.Key.Key_F, CTRL)
     press(qtbot, Qt.Key.Key_Down)  # ci-runner
     press(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
     press(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)  # three, jenkins-mobile current
     assert selected_names(desk) == ["ci-runner", "github-actions-web", "jenkins-mobile"]
+    # Ctrl+C copies one pair: the current row's, and the status bar says whose (QA5).
+    press(qtbot, Qt.Key.Key_C, CTRL)
+    assert "jenkins-mobile" in w.statusBar().currentMessage() and "3 selected" in w.statusBar().currentMessage()
     press(qtbot, Qt.Key.Key_F, CTRL)
     type_text(qtbot, "i")  # all but release-smoke... and the current, jenkins-mobile, stays
     type_text(qtbot, "-")  # "i-": ci-runner only

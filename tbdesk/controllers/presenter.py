@@ -59,6 +59,16 @@ class Presenter(QObject):
             index = rows[0]
         return index.data(ROW_ROLE) if index.isValid() else None
 
+    def copy_source(self) -> ServiceAccount | None:
+        """The account Ctrl+C and Ctrl+B copy from: the current row. With several selected, the status bar
+        says which (QA5: the copy came from the current row, and nothing said whose)."""
+        account = self.selected()
+        count = len(self.selected_accounts())
+        if account is not None and count > 1:
+            name = plain.quoted(account.identifier, 32)
+            self.told.emit(f"Copying from {name}, the current row of the {count} selected: a copy holds one pair's.")
+        return account
+
     def selected_accounts(self) -> list[ServiceAccount]:
         """Every selected account, top to bottom as shown (or the current one)."""
         rows = sorted(self.window.accounts_view.selectionModel().selectedRows(), key=lambda i: i.row())
