@@ -146,9 +146,10 @@ def test_triage_finds_the_owner_of_a_key_in_any_pasted_form(pasted):
     assert found.extra == (pasted.strip() != KEY)
 
 
-def test_triage_is_exact_and_says_when_nothing_matches():
+def test_triage_matches_whole_keys_in_any_case_and_says_when_nothing_matches():
     assert triage(KEY[:-1] + "0", KEYS).account_id is None  # one character off: no match
-    assert triage(KEY.upper(), KEYS).account_id is None
+    upper = triage(KEY.upper(), KEYS)  # a leak of the key whatever its case
+    assert upper.account_id == 7 and upper.case_differs and not triage(KEY, KEYS).case_differs
     miss = triage(f"{'9' * 16}abcd{'e' * 12}:{SECRET}", KEYS)
     assert miss is not None and not miss.found
     assert triage("nightly-regression", KEYS) is None  # an identifier filter, not a key

@@ -264,7 +264,7 @@ def test_a_pasted_secret_names_its_account_offers_rotate_and_is_never_shown(gui,
     gui.run(until(lambda: not dialog.isVisible(), what="cancelled"))
     # A secret tbdesk never loaded cannot be matched, and is not quoted either.
     paste(gui, qtbot, other)
-    gui.run(until(lambda: "nor is it a secret loaded here" in w.triage_label.text(), what="no match"))
+    gui.run(until(lambda: "tbdesk cannot tell whose" in w.triage_label.text(), what="no match"))
     gui.run(until(lambda: w.empty_label.isVisible(), what="the no-match notice"))
     assert all(other not in text for text in shown_texts(desk))
     QGuiApplication.clipboard().clear()

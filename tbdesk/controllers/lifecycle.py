@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer
@@ -16,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 from ..api.models import ServiceAccount
 from ..core.lifecycle import UNUSED_DAYS, key_age
 from ..core.rotation import AUTH_FAILED, Outcome, Result, rotate_each
-from ..core.triage import KEY_LENGTH, Triage, may_hold_key, triage
+from ..core.triage import KEY_LENGTH, Triage, key_tokens, may_hold_key, triage
 from ..gui import format as fmt
 from ..gui.bulk_rotate import BulkRotateDialog, BulkRow
 from ..gui.handover import HandoverPanel, Pair
@@ -30,6 +31,8 @@ from .session import Session
 from .shared import Shared
 
 KEPT_ONLY_THE_KEY = "Only the key was kept in the filter box; the rest of what you pasted was removed."
+KEPT_ONLY_THE_KEYS = "Only the keys found were kept in the filter box; the rest of what you pasted was removed."
+MAX_NAMED = 5  # accounts named in the banner; the bulk rotation dialog lists them all
 SHOW_CHOICES = (
     ("All accounts", AccountsProxy.ALL),
     (f"Unused (no test in {UNUSED_DAYS} days)", AccountsProxy.UNUSED),
@@ -50,7 +53,9 @@ class CredentialLifecycle(QObject):
         super().__init__(parent)
         self.session, self.presenter, self.actions, self.credentials = session, presenter, actions, credentials
         self._kept_key: str | None = None  # the key a paste was cut down to (its note goes when the text changes)
-        self._last_match: Triage | None = None  # the last key or secret matched here: known dead once it no longer is
+        # Each key or secret matched here (folded) -> its account and that account's name then: once it matches
+        # nothing it is known dead (rotated, or deleted with its name).
+        self._matched: dict[str, tuple[int, bool, str]] = {}
         self.runner, self.dialogs, self.window, self.messages = (
             shared.runner,
             shared.dialogs,
@@ -104,12 +109,13 @@ class CredentialLifecycle(QObject):
         found = self._triage(text)
         self.triaged = found
         bar = self.window.statusBar()
-        if text != self._kept_key and bar.currentMessage() == KEPT_ONLY_THE_KEY:
+        if text != self._kept_key and bar.currentMessage() in (KEPT_ONLY_THE_KEY, KEPT_ONLY_THE_KEYS):
             bar.clearMessage()  # about an earlier paste, not what the box holds now
         self._apply_triage(text, found)
-        if found is not None and found.extra and not found.secret:
-            # What was pasted may hold the secret: keep only the key in the box, and so on screen.
-            QTimer.singleShot(0, lambda key=found.key: self._keep_only_key(key))
+        if found is not None and found.extra and _holds_a_key(found):
+            # What was pasted may hold the secret: keep only the keys found in the box, and so on screen.
+            kept = " ".join(m.token for m in found.matches) if found.matches else found.key
+            QTimer.singleShot(0, lambda: self._keep_only_key(kept))
         if found is not None and found.account_id is not None:
             self.presenter.select_account(found.account_id, keep_filter=True)
         self.presenter.accounts_changed()
@@ -121,12 +127,27 @@ class CredentialLifecycle(QObject):
         found = triage(text, self.accounts.keys(), self.session.own_key, self.accounts.secrets())
         if found is None:
             return None
+        for match in found.matches:
+            account = self.accounts.account(match.account_id)
+            name = account.identifier if account is not None else ""
+            self._matched[match.token.lower()] = (match.account_id, match.secret, name)
+        if found.own:
+            return found
+        # Keys or secrets that matched here before and match nothing now: rotated or deleted since.
+        live = {m.token.lower() for m in found.matches}
+        gone: dict[int, bool] = {}
+        for token in key_tokens(text):
+            low = token.lower()
+            if low in self._matched and low not in live:
+                account_id, secret, _name = self._matched[low]
+                if all(m.account_id != account_id for m in found.matches):
+                    gone.setdefault(account_id, secret)
+        if not gone:
+            return found
         if found.account_id is not None:
-            self._last_match = found
-        elif (last := self._last_match) is not None and not found.own and found.key == last.key:
-            # It matched here before and matches nothing now: rotated or deleted since, so it no longer works.
-            return Triage(found.key, extra=found.extra, secret=last.secret, was_account_id=last.account_id)
-        return found
+            return replace(found, gone=tuple(gone))
+        first, secret = next(iter(gone.items()))
+        return Triage(found.key, extra=found.extra, secret=secret, was_account_id=first, gone=tuple(gone))
 
     def _apply_triage(self, text: str, found: Triage | None) -> None:
         # The no-match notice must not quote it: it may be a secret, or a key cut short.
@@ -134,9 +155,8 @@ class CredentialLifecycle(QObject):
         if found is None or found.near_miss is not None:
             self.proxy.set_filter_text(text)
         else:
-            # The owner alone; once rotated, the owner still (with its new key), where it now stands.
-            owner = found.account_id if found.account_id is not None else found.was_account_id
-            self.proxy.set_only(frozenset({owner}) if owner is not None else frozenset())
+            # The owners alone; once rotated, the owners still (with their new keys), where they now stand.
+            self.proxy.set_only(frozenset(m.account_id for m in found.matches) | frozenset(found.gone))
         if found is None:
             self.window.triage_bar.setVisible(False)
             self.presenter.update_actions()
@@ -155,31 +175,21 @@ class CredentialLifecycle(QObject):
             self._apply_triage(text, found)
             self.presenter.accounts_changed()
 
-    def _keep_only_key(self, key: str) -> None:
+    def _keep_only_key(self, kept: str) -> None:
+        """`kept`: the key, or the keys (and secrets) found, separated by spaces: none of them is dropped."""
         edit = self.window.filter_edit
-        if edit.text() != key and key in edit.text():
-            self._kept_key = key
-            edit.setText(key)
-            self.messages.info(KEPT_ONLY_THE_KEY)
+        if edit.text() != kept and all(token in edit.text() for token in kept.split()):
+            self._kept_key = kept
+            edit.setText(kept)
+            self.messages.info(KEPT_ONLY_THE_KEYS if " " in kept else KEPT_ONLY_THE_KEY)
 
     def _show_triage(self, found: Triage) -> None:
         w = self.window
-        account = self.accounts.account(found.account_id) if found.account_id is not None else None
-        what = "secret" if found.secret else "key"
-        if account is not None:
-            text = (
-                f"This is the {what} of the service account {quoted(account.identifier, 32)}. If it leaked, rotate "
-                "it now: the leaked pair stops working at once. (Matched on this computer; nothing was sent.)"
-            )
-        elif found.was_account_id is not None:
-            was = self.accounts.account(found.was_account_id)
-            if was is not None:
-                text = (
-                    f"This {what} no longer works: {quoted(was.identifier, 32)} was rotated and has a new key and "
-                    f"secret (shown below). Nothing more to do for this {what}."
-                )
-            else:
-                text = f"This {what} no longer works: its service account was deleted. Nothing more to do for it."
+        owners = self.triaged_accounts()
+        if owners:
+            text = self._owners_text(found, owners)
+        elif found.gone:
+            text = self._gone_text(found.gone, "secret" if found.secret else "key")
         elif found.near_miss is not None:
             text = (
                 f"This does not look like a TestingBot key: keys and secrets are {KEY_LENGTH} characters (digits "
@@ -196,26 +206,87 @@ class CredentialLifecycle(QObject):
                 "Ask an admin to paste it into tbdesk and rotate it."
             )
         else:
+            # Not "rotated or deleted already": an unloaded secret looks just the same, and may still work.
             text = (
-                "No service account of this team has this key, nor is it a secret loaded here: it was rotated or "
-                "deleted already, or it is not this team's. (Matched against the loaded accounts; nothing was sent.)"
+                "No service account of this team has this key. If it is a secret, tbdesk cannot tell whose: it "
+                "knows only the secrets revealed or copied here in this session. If it leaked, rotate the account "
+                "it came from. (Matched on this computer; nothing was sent.)"
             )
         w.triage_label.setText(text)
         w.triage_icon.setPixmap(icon("warning" if found.found else "search").pixmap(20, 20))
-        w.triage_rotate.setVisible(account is not None)
-        w.triage_rotate.setText(mnemonic(f"Rotate {quoted(account.identifier)} now…") if account else "Rotate now…")
+        w.triage_rotate.setVisible(bool(owners))
+        if len(owners) == 1:
+            w.triage_rotate.setText(mnemonic(f"Rotate {quoted(owners[0].identifier)} now…"))
+        else:
+            w.triage_rotate.setText(mnemonic(f"Rotate all {len(owners)} now…" if owners else "Rotate now…"))
         w.triage_bar.setVisible(True)
         self.presenter.update_actions()
 
-    def triaged_account(self) -> ServiceAccount | None:
+    def _owners_text(self, found: Triage, owners: Sequence[ServiceAccount]) -> str:
+        names = {a.id: a.identifier for a in owners}
+        matches = [m for m in found.matches if m.account_id in names]
+        if len(matches) == 1:
+            what = "secret" if matches[0].secret else "key"
+            text = (
+                f"This is the {what} of the service account {quoted(names[matches[0].account_id], 32)}. If it "
+                "leaked, rotate it now: the leaked pair stops working at once."
+            )
+        else:
+            listed = [f"{quoted(names[m.account_id], 32)} ({'secret' if m.secret else 'key'})" for m in matches]
+            shown = ", ".join(listed[:MAX_NAMED]) + (
+                f" and {len(listed) - MAX_NAMED} more" if len(listed) > MAX_NAMED else ""
+            )
+            text = (
+                f"This paste holds the credentials of {len(matches)} service accounts: {shown}. If it leaked, "
+                "rotate them all now: each leaked pair stops working at once."
+            )
+        if any(m.case_differs for m in matches):
+            text += " It was pasted in other letter case: a leaked key is leaked whatever its case."
+        if found.gone:
+            text += " " + self._gone_text(found.gone, "credential", also=True)
+        return text + " (Matched on this computer; nothing was sent.)"
+
+    def _gone_text(self, gone: Sequence[int], what: str, also: bool = False) -> str:
+        """Keys or secrets that matched here earlier and match nothing now, named by their accounts."""
+        said = []
+        for account_id in gone:
+            account = self.accounts.account(account_id)
+            if account is not None:
+                said.append(f"{quoted(account.identifier, 32)} was rotated and has a new key and secret")
+            else:
+                name = self._matched_name(account_id)
+                said.append(
+                    f"its service account {quoted(name, 32)} was deleted" if name else "its service account was deleted"
+                )
+        if also:
+            return f"Also in the paste, no longer working: {'; '.join(said)}."
+        if len(said) == 1:
+            shown = " (shown below)" if self.accounts.account(gone[0]) is not None else ""
+            return f"This {what} no longer works: {said[0]}{shown}. Nothing more to do for this {what}."
+        return f"These credentials no longer work: {'; '.join(said)}. Nothing more to do for them."
+
+    def _matched_name(self, account_id: int) -> str:
+        return next((name for i, _s, name in self._matched.values() if i == account_id and name), "")
+
+    def triaged_accounts(self) -> list[ServiceAccount]:
+        """Every service account the filter box holds a working credential of, in paste order."""
         found = self.triaged
-        return self.accounts.account(found.account_id) if found and found.account_id is not None else None
+        if found is None:
+            return []
+        return [a for m in found.matches if (a := self.accounts.account(m.account_id)) is not None]
+
+    def triaged_account(self) -> ServiceAccount | None:
+        owners = self.triaged_accounts()
+        return owners[0] if owners else None
 
     def triage_rotate(self) -> None:
-        """Rotate now (the button, or Enter in the filter box): the usual confirmation, then the hand-over."""
-        account = self.triaged_account()
-        if account is not None and self.session.can_manage:
-            self.runner.spawn("action", self.actions.rotate_account(account), replace=False)
+        """Rotate now (the button, or Enter in the filter box): the usual confirmation, then the hand-over;
+        several accounts in one bulk confirmation."""
+        owners = self.triaged_accounts()
+        if not owners or not self.session.can_manage:
+            return
+        work = self.actions.rotate_account(owners[0]) if len(owners) == 1 else self.rotate_many(owners)
+        self.runner.spawn("action", work, replace=False)
 
     # -- hand-over -------------------------------------------------------------------------------
 
@@ -382,6 +453,11 @@ class CredentialLifecycle(QObject):
             self.accounts.remove(result.account.id)
         elif result.now is not None:
             self.accounts.upsert(result.now)
+
+
+def _holds_a_key(found: Triage) -> bool:
+    """A paste whose matches are all secrets stays as pasted: cutting it would keep only a secret anyway."""
+    return any(not m.secret for m in found.matches) if found.matches else not found.secret
 
 
 async def _first(*events: asyncio.Event) -> None:
