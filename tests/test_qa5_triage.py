@@ -1,0 +1,162 @@
+"""QA5's leaked-key triage findings, driven as a person would: keys to the focused widget, dialogs answered
+with Enter, Escape and Tab, against the real sandbox."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from tbdesk.gui.bulk_rotate import BulkRotateDialog
+from tbdesk.gui.dialogs import RotateDialog
+
+from helpers.gui import row_of, until
+from helpers.sandbox import asgi_sandbox
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def press(gui, qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    widget = gui.run(until(focused, timeout=5, what="a focused widget"))
+    qtbot.keyClick(widget, key, modifier)
+
+
+def signed_in(gui, sb):
+    desk = gui.start(gui.desk(sb))
+    desk.window.activateWindow()
+    gui.run(until(lambda: focused() is not None, what="a focused widget"))
+    return desk
+
+
+def paste(gui, qtbot, text: str) -> None:
+    """Ctrl+F (which selects what the box held), then Ctrl+V: the pasted text replaces it."""
+    QGuiApplication.clipboard().setText(text)
+    press(gui, qtbot, Qt.Key.Key_F, CTRL)
+    press(gui, qtbot, Qt.Key.Key_V, CTRL)
+
+
+def shown_texts(desk) -> list[str]:
+    w = desk.window
+    texts = [w.triage_label.text(), w.empty_label.text(), w.statusBar().currentMessage(), w.windowTitle()]
+    return texts + [text for _level, text in desk.messages.history]
+
+
+def shown_dialog(desk, kind):
+    d = desk.dialog
+    return d if isinstance(d, kind) and d.isVisible() else None
+
+
+# -- 1. a live secret that is not loaded is never said to be rotated or deleted ------------------------
+
+
+def test_a_live_secret_never_revealed_is_not_said_to_be_rotated_or_deleted(gui, qtbot, leakcheck):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    jm = sb.store.service_account(row_of(desk, "jenkins-mobile").id)
+    leakcheck.watch(jm["secret"])
+    paste(gui, qtbot, jm["secret"])  # never revealed nor copied in this session
+    gui.run(until(lambda: w.triage_bar.isVisible(), what="the triage bar"))
+    said = w.triage_label.text()
+    assert "rotated" not in said.replace("rotate the account", "") and "deleted" not in said and "already" not in said
+    assert "cannot tell whose" in said and "revealed or copied" in said and "rotate the account it came from" in said
+    assert not w.triage_rotate.isVisible()
+    assert sb.store.authenticate(jm["key"], jm["secret"]) is not None  # it does still work
+    assert all(jm["secret"] not in text for text in shown_texts(desk))
+    QGuiApplication.clipboard().clear()
+
+
+def test_a_key_pasted_in_upper_case_is_still_its_accounts_key(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    ci = row_of(desk, "ci-runner")
+    paste(gui, qtbot, f"TESTINGBOT_KEY={ci.key.upper()}")
+    gui.run(until(lambda: "“ci-runner”" in w.triage_label.text(), what="the owner"))
+    assert "other letter case" in w.triage_label.text() and w.triage_rotate.isVisible()
+    assert desk.accounts_proxy.rowCount() == 1 and desk.selected().id == ci.id
+    press(gui, qtbot, Qt.Key.Key_Return)  # Enter in the filter box: the usual rotation of its owner
+    dialog = gui.run(until(lambda: shown_dialog(desk, RotateDialog), what="rotate dialog"))
+    assert dialog.account.id == ci.id
+    press(gui, qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not dialog.isVisible(), what="cancelled"))
+
+
+# -- 2. a paste holding two credentials names both, and Rotate covers both -----------------------------
+
+
+def test_a_paste_with_the_keys_of_two_accounts_names_both_and_rotates_both(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    a, b = row_of(desk, "ci-runner"), row_of(desk, "jenkins-mobile")
+    paste(gui, qtbot, f"PROD_TESTINGBOT_KEY={a.key}\nSTAGING_TESTINGBOT_KEY={b.key}\n")
+    gui.run(until(lambda: "“jenkins-mobile”" in w.triage_label.text(), what="both owners"))
+    said = w.triage_label.text()
+    assert "2 service accounts" in said and "“ci-runner” (key)" in said and "“jenkins-mobile” (key)" in said
+    assert w.triage_rotate.isVisible() and "all 2" in w.triage_rotate.text()
+    # The box keeps both keys (nothing found is dropped), and the list shows both owners.
+    gui.run(until(lambda: w.filter_edit.text() == f"{a.key} {b.key}", what="both keys kept"))
+    gui.run(until(lambda: "keys found were kept" in w.statusBar().currentMessage(), what="the note"))
+    assert desk.accounts_proxy.rowCount() == 2
+    assert "“jenkins-mobile”" in w.triage_label.text()  # still both, once the box was cut down
+    press(gui, qtbot, Qt.Key.Key_Return)  # Enter in the filter box: one confirmation for both
+    dialog = gui.run(until(lambda: shown_dialog(desk, BulkRotateDialog), what="bulk confirmation"))
+    listed = sorted(dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount()))
+    assert listed == ["ci-runner", "jenkins-mobile"]
+    while focused() is not dialog.ok:
+        press(gui, qtbot, Qt.Key.Key_Tab)
+    press(gui, qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: dialog.state.value == "done", what="both rotated"))
+    assert sb.store.service_account(a.id)["key"] != a.key and sb.store.service_account(b.id)["key"] != b.key
+    press(gui, qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not dialog.isVisible(), what="results closed"))
+    gui.run(until(lambda: "no longer work" in w.triage_label.text(), what="both said dead"))
+    said = w.triage_label.text()
+    assert "“ci-runner” was rotated" in said and "“jenkins-mobile” was rotated" in said
+    assert not w.triage_rotate.isVisible()
+
+
+def test_a_key_and_another_accounts_secret_name_both(gui, qtbot, leakcheck):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    a, b = row_of(desk, "ci-runner"), row_of(desk, "jenkins-mobile")
+    secret = sb.store.service_account(b.id)["secret"]
+    leakcheck.watch(secret)
+    # The admin copied jenkins-mobile's secret earlier (Ctrl+C on its row): tbdesk holds it in memory.
+    press(gui, qtbot, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(focused(), "jenkins")
+    press(gui, qtbot, Qt.Key.Key_C, CTRL)
+    gui.run(until(lambda: QGuiApplication.clipboard().text() == secret, what="the secret copied"))
+    paste(gui, qtbot, f"{a.key}:{secret}")
+    gui.run(until(lambda: "“jenkins-mobile” (secret)" in w.triage_label.text(), what="both owners"))
+    assert "“ci-runner” (key)" in w.triage_label.text() and "all 2" in w.triage_rotate.text()
+    assert all(secret not in text for text in shown_texts(desk))
+    press(gui, qtbot, Qt.Key.Key_Return)
+    dialog = gui.run(until(lambda: shown_dialog(desk, BulkRotateDialog), what="bulk confirmation"))
+    assert dialog.table.rowCount() == 2
+    press(gui, qtbot, Qt.Key.Key_Escape)  # nothing sent
+    gui.run(until(lambda: not dialog.isVisible(), what="cancelled"))
+    assert sb.store.service_account(a.id)["key"] == a.key
+    QGuiApplication.clipboard().clear()
+
+
+# -- 3. a pasted key of a deleted account names the account ---------------------------------------------
+
+
+def test_a_pasted_key_of_a_deleted_account_names_it(gui, qtbot):
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    nightly = row_of(desk, "nightly-regression")
+    paste(gui, qtbot, nightly.key)
+    gui.run(until(lambda: w.triage_rotate.isVisible(), what="Rotate offered"))
+    sb.store.delete_service_account(nightly.id)  # another admin, elsewhere
+    press(gui, qtbot, Qt.Key.Key_F5)
+    gui.run(until(lambda: "was deleted" in w.triage_label.text(), what="the key said dead"))
+    assert "“nightly-regression” was deleted" in w.triage_label.text() and not w.triage_rotate.isVisible()
