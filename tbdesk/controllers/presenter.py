@@ -52,11 +52,14 @@ class Presenter(QObject):
     # -- selection -------------------------------------------------------------------------------
 
     def selected(self) -> ServiceAccount | None:
+        """The account a one-account action acts on: the current row (where the focus mark is) when it is
+        selected, as in a file manager; else the first selected row; else the current row."""
         selection = self.window.accounts_view.selectionModel()
         index = selection.currentIndex()
-        rows = selection.selectedRows()
-        if rows:
-            index = rows[0]
+        if not (index.isValid() and selection.isRowSelected(index.row())):
+            rows = selection.selectedRows()
+            if rows:
+                index = min(rows, key=lambda i: i.row())
         return index.data(ROW_ROLE) if index.isValid() else None
 
     def copy_source(self) -> ServiceAccount | None:
