@@ -367,3 +367,15 @@ def test_a_restored_tests_header_keeps_the_admins_sort_and_shows_its_arrow(qapp,
     )
     assert restored.isSortIndicatorShown()
     assert shell.window.accounts_view.horizontalHeader().isSortIndicatorShown()
+
+
+def test_the_choice_combos_show_their_choice_whole_in_the_narrowest_window(gui, qtbot):
+    """QA5: "Any resul" at the window's minimum width, "Unused (no test in 30 day" at 2x."""
+    desk = signed_in(gui)
+    w = desk.window
+    w.resize(w.minimumSizeHint())
+    w.show_combo.setFocus()
+    press(qtbot, Qt.Key.Key_Down)  # "Unused (no test in 30 days)", the longest choice
+    gui.run(until(lambda: w.width() == w.minimumSizeHint().width(), what="the narrowest window"))
+    for combo in (w.result_combo, w.show_combo):
+        gui.run(until(lambda c=combo: c.width() >= c.sizeHint().width(), what=f"{combo.objectName()} whole"))

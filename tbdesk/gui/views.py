@@ -94,6 +94,8 @@ def set_up_views(
     # A team's 1,000 accounts and every build seen: searchable lists.
     make_searchable(w.started_by, "Search who started the tests")
     make_searchable(w.build_combo, "Search the builds")
+    for combo in (w.result_combo, w.show_combo):
+        sizes.WholeChoices(combo)
     return Views(
         cred_delegate,
         more_delegate,
