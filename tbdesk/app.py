@@ -182,6 +182,7 @@ class TbDesk(QObject):
             lambda: life.triage_rotate() if life.triaged_account() else nav.into_results()
         )
         w.triage_rotate.clicked.connect(life.triage_rotate)
+        w.triage_find.clicked.connect(life.find_owner)
         w.show_combo.currentIndexChanged.connect(life.show_changed)
         w.rotate_due_action.triggered.connect(life.rotate_due)
         w.handover_action.triggered.connect(life.handover_selected)

@@ -3,6 +3,10 @@ with Enter, Escape and Tab, against the real sandbox."""
 
 from __future__ import annotations
 
+import asyncio
+import re
+
+import httpx
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
@@ -14,6 +18,7 @@ from helpers.gui import row_of, until
 from helpers.sandbox import asgi_sandbox
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+SA_ONE = re.compile(r"/service-accounts/\d+$")
 
 
 def focused():
@@ -160,3 +165,84 @@ def test_a_pasted_key_of_a_deleted_account_names_it(gui, qtbot):
     press(gui, qtbot, Qt.Key.Key_F5)
     gui.run(until(lambda: "was deleted" in w.triage_label.text(), what="the key said dead"))
     assert "“nightly-regression” was deleted" in w.triage_label.text() and not w.triage_rotate.isVisible()
+
+
+# -- 1b. "Find its owner": the secrets read one by one, none shown or kept but the match --------------
+
+
+class Held(httpx.AsyncBaseTransport):
+    """The sandbox, with each read of one service account counted and, while `hold` is clear, held."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner, self.reads, self.hold = inner, 0, asyncio.Event()
+        self.hold.set()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and SA_ONE.search(request.url.path):
+            self.reads += 1
+            await self.hold.wait()
+        return await self.inner.handle_async_request(request)
+
+
+def test_find_its_owner_names_the_owner_of_an_unloaded_secret(gui, qtbot, leakcheck):
+    sb = asgi_sandbox()
+    held = Held(sb.transport)
+    desk = gui.start(gui.desk(sb, transport=held))
+    desk.window.activateWindow()
+    w = desk.window
+    jm = row_of(desk, "jenkins-mobile")
+    secrets = {r["id"]: sb.store.service_account(r["id"])["secret"] for r in sb.store.service_accounts(0, 100)[0]}
+    leakcheck.watch(*secrets.values())
+    paste(gui, qtbot, secrets[jm.id])  # never revealed nor copied in this session
+    gui.run(until(lambda: w.triage_find.isVisible(), what="Find its owner offered"))
+    assert "cannot tell whose" in w.triage_label.text() and "Find its owner" in w.triage_label.text()
+    press(gui, qtbot, Qt.Key.Key_Tab)  # from the filter box to the banner's button
+    assert focused() is w.triage_find
+    press(gui, qtbot, Qt.Key.Key_Space)
+    gui.run(until(lambda: "secret of the service account “jenkins-mobile”" in w.triage_label.text(), what="owner"))
+    assert 1 <= held.reads <= len(secrets)
+    assert not w.triage_find.isVisible() and w.triage_rotate.isVisible() and focused() is w.triage_rotate
+    assert desk.accounts_proxy.rowCount() == 1 and desk.selected().id == jm.id
+    # Only the owner's secret is kept in memory; the others were compared and dropped.
+    assert [i for i in secrets if desk.accounts.secret(i) is not None] == [jm.id]
+    assert all(s not in text for s in secrets.values() for text in shown_texts(desk))
+    press(gui, qtbot, Qt.Key.Key_Space)  # on to rotate it: the usual confirmation
+    dialog = gui.run(until(lambda: shown_dialog(desk, RotateDialog), what="rotate dialog"))
+    assert dialog.account.id == jm.id
+    press(gui, qtbot, Qt.Key.Key_Escape)
+    gui.run(until(lambda: not dialog.isVisible(), what="cancelled"))
+    QGuiApplication.clipboard().clear()
+
+
+def test_find_its_owner_can_be_stopped_and_says_when_no_account_has_it(gui, qtbot):
+    sb = asgi_sandbox()
+    held = Held(sb.transport)
+    desk = gui.start(gui.desk(sb, transport=held))
+    desk.window.activateWindow()
+    w = desk.window
+    stranger = "0123456789abcdef" * 2  # no account's key or secret
+    paste(gui, qtbot, stranger)
+    gui.run(until(lambda: w.triage_find.isVisible(), what="Find its owner offered"))
+    held.hold.clear()
+    press(gui, qtbot, Qt.Key.Key_Tab)
+    press(gui, qtbot, Qt.Key.Key_Space)
+    gui.run(until(lambda: held.reads == 1, what="the first read"))
+    assert "0 of 6 service accounts checked" in w.triage_label.text()
+    assert focused() is w.triage_find and "Stop" in w.triage_find.text()
+    press(gui, qtbot, Qt.Key.Key_Space)  # Stop looking
+    gui.run(until(lambda: not desk.runner.running("find-owner"), what="stopped"))
+    held.hold.set()
+    assert held.reads == 1 and "cannot tell whose" in w.triage_label.text() and "Find" in w.triage_find.text()
+    press(gui, qtbot, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # Alt+O: again, to the end this time
+    gui.run(until(lambda: "each account's current pair was read" in w.triage_label.text(), what="nowhere"))
+    assert held.reads == 1 + 6 and not w.triage_find.isVisible()
+    assert "rotated or deleted already, or it is not this team's" in w.triage_label.text()
+
+
+def test_find_its_owner_is_not_offered_beyond_200_accounts(gui, qtbot):
+    sb = asgi_sandbox(accounts=201)
+    desk = signed_in(gui, sb)
+    w = desk.window
+    paste(gui, qtbot, "0123456789abcdef" * 2)
+    gui.run(until(lambda: w.triage_bar.isVisible(), what="the triage bar"))
+    assert not w.triage_find.isVisible() and "more than 200 service accounts" in w.triage_label.text()

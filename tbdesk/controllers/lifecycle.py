@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer
 
+from ..api.errors import NotFound
 from ..api.models import ServiceAccount
 from ..core.lifecycle import UNUSED_DAYS, key_age
 from ..core.rotation import AUTH_FAILED, Outcome, Result, rotate_each
@@ -32,6 +33,8 @@ from .shared import Shared
 
 KEPT_ONLY_THE_KEY = "Only the key was kept in the filter box; the rest of what you pasted was removed."
 KEPT_ONLY_THE_KEYS = "Only the keys found were kept in the filter box; the rest of what you pasted was removed."
+FIND_AT_MOST = 200  # "Find its owner" reads one account per request: no more than this many
+FIND_TASK = "find-owner"
 MAX_NAMED = 5  # accounts named in the banner; the bulk rotation dialog lists them all
 SHOW_CHOICES = (
     ("All accounts", AccountsProxy.ALL),
@@ -56,6 +59,8 @@ class CredentialLifecycle(QObject):
         # Each key or secret matched here (folded) -> its account and that account's name then: once it matches
         # nothing it is known dead (rotated, or deleted with its name).
         self._matched: dict[str, tuple[int, bool, str]] = {}
+        self._finding: tuple[int, int] | None = None  # "Find its owner" under way: (checked, to check)
+        self._nowhere: str | None = None  # the (folded) value "Find its owner" found in no account
         self.runner, self.dialogs, self.window, self.messages = (
             shared.runner,
             shared.dialogs,
@@ -106,6 +111,7 @@ class CredentialLifecycle(QObject):
     # -- leaked-key triage -----------------------------------------------------------------------
 
     def filter_changed(self, text: str) -> None:
+        self._stop_finding()  # looking for the owner of what the box held before
         found = self._triage(text)
         self.triaged = found
         bar = self.window.statusBar()
@@ -206,12 +212,7 @@ class CredentialLifecycle(QObject):
                 "Ask an admin to paste it into tbdesk and rotate it."
             )
         else:
-            # Not "rotated or deleted already": an unloaded secret looks just the same, and may still work.
-            text = (
-                "No service account of this team has this key. If it is a secret, tbdesk cannot tell whose: it "
-                "knows only the secrets revealed or copied here in this session. If it leaked, rotate the account "
-                "it came from. (Matched on this computer; nothing was sent.)"
-            )
+            text = self._unknown_text(found)
         w.triage_label.setText(text)
         w.triage_icon.setPixmap(icon("warning" if found.found else "search").pixmap(20, 20))
         w.triage_rotate.setVisible(bool(owners))
@@ -219,8 +220,99 @@ class CredentialLifecycle(QObject):
             w.triage_rotate.setText(mnemonic(f"Rotate {quoted(owners[0].identifier)} now…"))
         else:
             w.triage_rotate.setText(mnemonic(f"Rotate all {len(owners)} now…" if owners else "Rotate now…"))
+        can_find = self._can_find(found)
+        if w.triage_find.hasFocus() and owners:
+            w.triage_rotate.setFocus()  # found: Space or Enter goes on to rotate it
+        w.triage_find.setVisible(can_find or self._finding is not None)
+        w.triage_find.setText("Stop l&ooking" if self._finding is not None else "Find its &owner")
         w.triage_bar.setVisible(True)
         self.presenter.update_actions()
+
+    def _unknown_text(self, found: Triage) -> str:
+        if self._finding is not None:
+            checked, total = self._finding
+            return (
+                f"Looking for the account it belongs to: {checked} of {total} service accounts checked. Each one's "
+                "secret is read and compared here, never shown or kept."
+            )
+        if self._nowhere == found.key.lower():
+            return (
+                "No service account of this team has this key or secret: each account's current pair was read and "
+                "compared. It was rotated or deleted already, or it is not this team's."
+            )
+        # Not "rotated or deleted already": an unloaded secret looks just the same, and may still work.
+        text = (
+            "No service account of this team has this key. If it is a secret, tbdesk cannot tell whose: it knows "
+            "only the secrets revealed or copied here in this session. If it leaked, rotate the account it came "
+            "from."
+        )
+        if self._can_find(found):
+            text += " Find its owner reads the secrets of the accounts one by one to tell (none is shown)."
+        elif len(self._unread()) > FIND_AT_MOST:
+            text += (
+                f" This team has more than {FIND_AT_MOST} service accounts whose secret is not loaded: too many to "
+                "read one by one to tell whose it is."
+            )
+        return text + " (Matched on this computer; nothing was sent.)"
+
+    def _unread(self) -> list[ServiceAccount]:
+        """The accounts whose secret is not in memory: the ones "Find its owner" has to read."""
+        return [a for a in self.accounts.accounts() if self.accounts.secret(a.id) is None]
+
+    def _can_find(self, found: Triage) -> bool:
+        unknown = not (found.found or found.gone or found.own) and found.near_miss is None
+        return (
+            unknown
+            and self._finding is None
+            and self._nowhere != found.key.lower()
+            and self.session.can_manage
+            and 0 < len(self._unread()) <= FIND_AT_MOST
+        )
+
+    def find_owner(self) -> None:
+        """Find its owner (or Stop looking): read the secret of each account not loaded yet, one request at
+        a time, until one matches what was pasted. Cancelled by Stop, or by anything new in the filter box."""
+        found = self.triaged
+        if self.runner.running(FIND_TASK):
+            self._stop_finding()
+            if found is not None:
+                self._show_triage(found)
+        elif found is not None and self._can_find(found):
+            self.runner.spawn(FIND_TASK, self._find_owner(found), replace=False)
+
+    def _stop_finding(self) -> None:
+        self.runner.cancel(FIND_TASK)
+        self._finding = None  # now, not once the task has noticed: the banner may be redrawn before that
+
+    async def _find_owner(self, found: Triage) -> None:
+        wanted = found.key.lower()
+        unread = self._unread()
+        client = self.session.require_client()
+        self._finding = (0, len(unread))
+        self._show_triage(found)
+        try:
+            for checked, account in enumerate(unread, 1):
+                try:
+                    full = await client.service_account(account.id)
+                except NotFound:
+                    continue  # deleted meanwhile: not its account
+                if wanted in (full.key.lower(), (full.secret or "").lower()):
+                    self._finding = None
+                    self.accounts.upsert(full)  # its secret kept in memory, as after a reveal: triage matches it
+                    self._recheck()
+                    self.presenter.select_account(full.id, keep_filter=True)
+                    return
+                self._finding = (checked, len(unread))  # the secrets that did not match are not kept
+                if self._still_showing(wanted):
+                    self._show_triage(found)
+            self._nowhere = wanted
+        finally:
+            if self._still_showing(wanted):
+                self._finding = None
+                self._show_triage(self.triaged or found)
+
+    def _still_showing(self, folded: str) -> bool:
+        return self.triaged is not None and self.triaged.key.lower() == folded
 
     def _owners_text(self, found: Triage, owners: Sequence[ServiceAccount]) -> str:
         names = {a.id: a.identifier for a in owners}
@@ -333,6 +425,9 @@ class CredentialLifecycle(QObject):
 
     def close_panel(self) -> None:
         """Signed out: the last user's new pairs leave the screen and memory."""
+        self.runner.cancel(FIND_TASK)
+        self._matched.clear()  # the last user's account names
+        self._nowhere = None
         if self.panel is not None:
             self.panel.close()
 

@@ -121,6 +121,8 @@ class MainWindow(QMainWindow):
         self.triage_label = child(c, QLabel, "triageLabel")
         self.triage_rotate = child(c, QPushButton, "triageRotateButton")
         self.triage_rotate.setIcon(icon("rotate"))
+        self.triage_find = child(c, QPushButton, "triageFindButton")  # an unknown secret: look its owner up
+        self.triage_find.setIcon(icon("search"))
         self.lower_tabs = child(c, QTabWidget, "lowerTabs")
         self.lower_tabs.setAccessibleName("Tests and activity")
         self.tests_tab = child(c, QWidget, "testsPane")
@@ -210,6 +212,7 @@ class MainWindow(QMainWindow):
             self.show_combo,
             self.filter_edit,
             self.triage_rotate,
+            self.triage_find,
             self.accounts_view,
             self.lower_tabs,
             self.load_all_button,
