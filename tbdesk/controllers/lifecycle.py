@@ -241,19 +241,18 @@ class CredentialLifecycle(QObject):
                 "compared. It was rotated or deleted already, or it is not this team's."
             )
         # Not "rotated or deleted already": an unloaded secret looks just the same, and may still work.
+        # Three lines at most in a small window at 2x: the banner does not grow.
         text = (
             "No service account of this team has this key. If it is a secret, tbdesk cannot tell whose: it knows "
-            "only the secrets revealed or copied here in this session. If it leaked, rotate the account it came "
-            "from."
+            "only secrets revealed or copied this session. Rotate the account it came from"
         )
         if self._can_find(found):
-            text += " Find its owner reads the secrets of the accounts one by one to tell (none is shown)."
+            text += ", or use Find its owner (it reads each account's secret; none is shown)."
         elif len(self._unread()) > FIND_AT_MOST:
-            text += (
-                f" This team has more than {FIND_AT_MOST} service accounts whose secret is not loaded: too many to "
-                "read one by one to tell whose it is."
-            )
-        return text + " (Matched on this computer; nothing was sent.)"
+            text += f" (over {FIND_AT_MOST} accounts: too many to look its owner up one by one)."
+        else:
+            text += "."
+        return text + " Nothing was sent."
 
     def _unread(self) -> list[ServiceAccount]:
         """The accounts whose secret is not in memory: the ones "Find its owner" has to read."""
@@ -333,7 +332,7 @@ class CredentialLifecycle(QObject):
                 "rotate them all now: each leaked pair stops working at once."
             )
         if any(m.case_differs for m in matches):
-            text += " It was pasted in other letter case: a leaked key is leaked whatever its case."
+            text += " (Pasted in other letter case: a leak all the same.)"
         if found.gone:
             text += " " + self._gone_text(found.gone, "credential", also=True)
         return text + " (Matched on this computer; nothing was sent.)"
