@@ -59,6 +59,18 @@ def test_an_icon_is_in_the_palette_text_colour(qapp):
     assert opaque == {qapp.palette().color(QPalette.ColorRole.WindowText).name()}
 
 
+def test_an_icon_in_a_selected_row_is_in_the_selection_text_colour(qapp):
+    """QA5: the eye and copy marks stayed dark on the selection's blue (the style's tint of the normal ones)."""
+    image = icon("eye").pixmap(QSize(24, 24), QIcon.Mode.Selected).toImage()
+    opaque = {
+        image.pixelColor(x, y).name()
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y).alpha() == 255
+    }
+    assert opaque == {qapp.palette().color(QPalette.ColorRole.HighlightedText).name()}
+
+
 def test_a_disabled_icon_looks_as_the_style_disables_any_icon(qapp):
     add = icon("add")
     normal = add.pixmap(QSize(18, 18))

@@ -26,14 +26,14 @@ class SvgIconEngine(QIconEngine):
     # one that Qt still uses. tbdesk never modifies an icon, so none is made; this is for safety only.
     _clones: ClassVar[list[SvgIconEngine]] = []
 
-    def __init__(self, svg: bytes) -> None:
+    def __init__(self, svg: str, color: str) -> None:
         super().__init__()
-        self._svg = svg
-        self._renderer: QSvgRenderer | None = None
+        self._svg, self._color = svg, color  # the SVG draws in "currentColor": this colour, or the selection's
+        self._renderers: dict[str, QSvgRenderer] = {}
         self._pixmaps: dict[tuple[int, int, float, QIcon.Mode], QPixmap] = {}
 
     def clone(self) -> QIconEngine:
-        copy = SvgIconEngine(self._svg)
+        copy = SvgIconEngine(self._svg, self._color)
         SvgIconEngine._clones.append(copy)
         return copy
 
@@ -55,8 +55,13 @@ class SvgIconEngine(QIconEngine):
     def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
         key = (size.width(), size.height(), scale, mode)
         pixmap = self._pixmaps.get(key)
-        if pixmap is None:
-            pixmap = self._render(size, scale)
+        if pixmap is None and mode == QIcon.Mode.Selected:
+            # In a selected row: drawn in the selection's text colour, as the row's text is (the style's tint
+            # of the normal pixmap left dark marks on the selection's blue; QA5).
+            selected = QGuiApplication.palette().color(QPalette.ColorRole.HighlightedText).name()
+            pixmap = self._pixmaps[key] = self._render(size, scale, selected)
+        elif pixmap is None:
+            pixmap = self._render(size, scale, self._color)
             if mode != QIcon.Mode.Normal:
                 option = QStyleOption()
                 option.palette = QGuiApplication.palette()
@@ -67,13 +72,15 @@ class SvgIconEngine(QIconEngine):
             self._pixmaps[key] = pixmap
         return pixmap
 
-    def _render(self, size: QSize, scale: float) -> QPixmap:
-        if self._renderer is None:
-            self._renderer = QSvgRenderer(QByteArray(self._svg))
+    def _render(self, size: QSize, scale: float, color: str) -> QPixmap:
+        renderer = self._renderers.get(color)
+        if renderer is None:
+            svg = self._svg.replace("currentColor", color).encode()
+            renderer = self._renderers[color] = QSvgRenderer(QByteArray(svg))
         pixmap = QPixmap(QSize(round(size.width() * scale), round(size.height() * scale)))
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
-        self._renderer.render(painter, QRectF(pixmap.rect()))
+        renderer.render(painter, QRectF(pixmap.rect()))
         painter.end()
         pixmap.setDevicePixelRatio(scale)
         return pixmap
@@ -87,8 +94,7 @@ def icon(name: str, role: QPalette.ColorRole = QPalette.ColorRole.WindowText) ->
 
 @cache
 def _icon(name: str, color: str) -> QIcon:
-    svg = resource("icons", f"{name}.svg").read_text("utf-8").replace("currentColor", color)
-    return QIcon(SvgIconEngine(svg.encode()))
+    return QIcon(SvgIconEngine(resource("icons", f"{name}.svg").read_text("utf-8"), color))
 
 
 def app_icon() -> QIcon:
