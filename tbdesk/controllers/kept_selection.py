@@ -71,7 +71,7 @@ class KeptSelection(QObject):
         if before is None:
             return
         still = sorted(row for row in (self._row(i) for i in before[1]) if row is not None)
-        if sorted(still) != sorted(i.row() for i in self.selection.selectedRows()):
+        if still != sorted(i.row() for i in self.selection.selectedRows()):
             self._select_rows(still)  # Qt dropped a range whose corner the filter hid
         if not self.selection.currentIndex().isValid():
             chosen = self._row(self._chosen) if self._chosen is not None else None
@@ -126,6 +126,8 @@ class KeptSelection(QObject):
 
     def _input_done(self) -> None:
         self._input = False
+
+    # -- in view -----------------------------------------------------------------------------------
 
     def keep_in_view(self, *_: object) -> None:
         """After the admin changed the filter: the current row on screen. The view lays out a changed row
