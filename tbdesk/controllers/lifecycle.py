@@ -191,7 +191,7 @@ class CredentialLifecycle(QObject):
 
     def _show_triage(self, found: Triage) -> None:
         w = self.window
-        owners = self.triaged_accounts()
+        owners = self._owners(found)
         if owners:
             text = self._owners_text(found, owners)
         elif found.gone:
@@ -361,9 +361,9 @@ class CredentialLifecycle(QObject):
 
     def triaged_accounts(self) -> list[ServiceAccount]:
         """Every service account the filter box holds a working credential of, in paste order."""
-        found = self.triaged
-        if found is None:
-            return []
+        return self._owners(self.triaged) if self.triaged is not None else []
+
+    def _owners(self, found: Triage) -> list[ServiceAccount]:
         return [a for m in found.matches if (a := self.accounts.account(m.account_id)) is not None]
 
     def triaged_account(self) -> ServiceAccount | None:
