@@ -9,7 +9,7 @@ import re
 import httpx
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from test_qa4_fixes import CTRL, focused, paste, press, shown_texts, signed_in  # the same keys and checks as QA4's
 
 from tbdesk.gui.bulk_rotate import BulkRotateDialog
 from tbdesk.gui.dialogs import RotateDialog
@@ -17,37 +17,7 @@ from tbdesk.gui.dialogs import RotateDialog
 from helpers.gui import row_of, until
 from helpers.sandbox import asgi_sandbox
 
-CTRL = Qt.KeyboardModifier.ControlModifier
 SA_ONE = re.compile(r"/service-accounts/\d+$")
-
-
-def focused():
-    return QApplication.focusWidget()
-
-
-def press(gui, qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    widget = gui.run(until(focused, timeout=5, what="a focused widget"))
-    qtbot.keyClick(widget, key, modifier)
-
-
-def signed_in(gui, sb):
-    desk = gui.start(gui.desk(sb))
-    desk.window.activateWindow()
-    gui.run(until(lambda: focused() is not None, what="a focused widget"))
-    return desk
-
-
-def paste(gui, qtbot, text: str) -> None:
-    """Ctrl+F (which selects what the box held), then Ctrl+V: the pasted text replaces it."""
-    QGuiApplication.clipboard().setText(text)
-    press(gui, qtbot, Qt.Key.Key_F, CTRL)
-    press(gui, qtbot, Qt.Key.Key_V, CTRL)
-
-
-def shown_texts(desk) -> list[str]:
-    w = desk.window
-    texts = [w.triage_label.text(), w.empty_label.text(), w.statusBar().currentMessage(), w.windowTitle()]
-    return texts + [text for _level, text in desk.messages.history]
 
 
 def shown_dialog(desk, kind):
