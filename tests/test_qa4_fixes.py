@@ -297,6 +297,7 @@ def test_a_pasted_key_whose_account_another_admin_deletes_is_said_to_no_longer_w
     press(gui, qtbot, Qt.Key.Key_F5)
     gui.run(until(lambda: "was deleted" in w.triage_label.text(), what="the key said dead"))
     assert "no longer works" in w.triage_label.text() and not w.triage_rotate.isVisible()
+    assert "“nightly-regression” was deleted" in w.triage_label.text()  # named (QA5)
     assert nightly.key not in w.empty_label.text()
 
 
