@@ -203,3 +203,27 @@ def test_find_its_owner_is_not_offered_beyond_200_accounts(gui, qtbot):
     paste(gui, qtbot, "0123456789abcdef" * 2)
     gui.run(until(lambda: w.triage_bar.isVisible(), what="the triage bar"))
     assert not w.triage_find.isVisible() and "over 200 accounts" in w.triage_label.text()
+
+
+def test_a_key_this_session_rotated_is_said_to_no_longer_work_not_offered_a_second_rotation(gui, qtbot):
+    """QA6: pasting the old key of an account just rotated here got "Rotate the account it came from, or use
+    Find its owner": a second rotation would break the pair just handed over."""
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    ci = row_of(desk, "ci-runner")
+    desk.select_account(ci.id)
+    w.accounts_view.setFocus()
+    press(gui, qtbot, Qt.Key.Key_R, CTRL)
+    dialog = gui.run(until(lambda: shown_dialog(desk, RotateDialog), what="rotate confirmation"))
+    press(gui, qtbot, Qt.Key.Key_Tab)  # Cancel is the default: to Rotate
+    press(gui, qtbot, Qt.Key.Key_Space)
+    gui.run(until(lambda: not dialog.isVisible() and row_of(desk, "ci-runner").key != ci.key, what="rotated"))
+    panel = gui.run(until(lambda: desk.lifecycle.panel, what="hand-over panel"))
+    gui.run(until(lambda: focused() is not None and focused().window() is panel, what="panel focused"))
+    press(gui, qtbot, Qt.Key.Key_Escape)  # the new pair handed over
+    gui.run(until(lambda: focused() is w.accounts_view, what="back in the table"))
+    paste(gui, qtbot, ci.key)  # the old key
+    gui.run(until(lambda: "no longer works" in w.triage_label.text(), what="the old key said dead"))
+    assert "“ci-runner”" in w.triage_label.text() and not w.triage_rotate.isVisible()
+    assert "Find its owner" not in w.triage_label.text()

@@ -144,8 +144,10 @@ class CredentialLifecycle(QObject):
         gone: dict[int, bool] = {}
         for token in key_tokens(text):
             low = token.lower()
-            if low in self._matched and low not in live:
-                account_id, secret, _name = self._matched[low]
+            # Matched here before, or shown in the table before a rotation or delete of this session.
+            known = self._matched.get(low) or self.accounts.retired.get(low)
+            if known is not None and low not in live:
+                account_id, secret, _name = known
                 if all(m.account_id != account_id for m in found.matches):
                     gone.setdefault(account_id, secret)
         if not gone:
@@ -357,7 +359,8 @@ class CredentialLifecycle(QObject):
         return f"These credentials no longer work: {'; '.join(said)}. Nothing more to do for them."
 
     def _matched_name(self, account_id: int) -> str:
-        return next((name for i, _s, name in self._matched.values() if i == account_id and name), "")
+        known = [*self._matched.values(), *self.accounts.retired.values()]
+        return next((name for i, _s, name in known if i == account_id and name), "")
 
     def triaged_accounts(self) -> list[ServiceAccount]:
         """Every service account the filter box holds a working credential of, in paste order."""
@@ -426,6 +429,7 @@ class CredentialLifecycle(QObject):
         """Signed out: the last user's new pairs leave the screen and memory."""
         self.runner.cancel(FIND_TASK)
         self._matched.clear()  # the last user's account names
+        self.accounts.retired.clear()  # and credentials (signing out emptied the table, which retired them all)
         self._nowhere = None
         if self.panel is not None:
             self.panel.close()

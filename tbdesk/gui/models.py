@@ -103,6 +103,9 @@ class AccountsModel(QAbstractTableModel):
         self._rows: list[ServiceAccount] = []
         self._row_of: dict[int, int] = {}
         self._secrets: dict[int, str] = {}
+        # Keys and secrets that stopped working this session (rotated, deleted), folded: value -> (account id,
+        # whether a secret, identifier). Leaked-key triage says so when one is pasted, not "unknown" (QA6).
+        self.retired: dict[str, tuple[int, bool, str]] = {}
         self._revealed: set[tuple[int, int]] = set()
         self._busy: set[tuple[int, int]] = set()
         self._usage: dict[int, Usage] = {}
@@ -406,6 +409,10 @@ class AccountsModel(QAbstractTableModel):
     def set_accounts(self, accounts: Sequence[ServiceAccount]) -> None:
         """Replace everything (a refresh). Revealed state survives for rows whose key did not change."""
         old = {a.id: a for a in self._rows}
+        fresh = {a.id: a.key for a in accounts}
+        for account in old.values():
+            if fresh.get(account.id) != account.key:
+                self._retire(account)
         self.beginResetModel()
         self._rows = list(accounts)
         self.names_version += 1
@@ -446,6 +453,8 @@ class AccountsModel(QAbstractTableModel):
         if row is None:
             self.append([account])
             return self._row_of[account.id]
+        if self._rows[row].key != account.key:
+            self._retire(self._rows[row])
         if self._rows[row].key != account.key and account.secret is None:
             self._secrets.pop(account.id, None)  # rotated elsewhere: the old secret is useless
             self._revealed.discard((account.id, AccountCol.SECRET))
@@ -468,6 +477,7 @@ class AccountsModel(QAbstractTableModel):
         row = self._row_of.get(account_id)
         if row is None:
             return
+        self._retire(self._rows[row])
         self.beginRemoveRows(QModelIndex(), row, row)
         self.names_version += 1
         self._generation += 1
@@ -476,6 +486,11 @@ class AccountsModel(QAbstractTableModel):
         self._secrets.pop(account_id, None)
         self._revealed = {(i, c) for i, c in self._revealed if i != account_id}
         self.endRemoveRows()
+
+    def _retire(self, account: ServiceAccount) -> None:
+        self.retired[account.key.lower()] = (account.id, False, account.identifier)
+        if (secret := self._secrets.get(account.id)) is not None:
+            self.retired[secret.lower()] = (account.id, True, account.identifier)
 
     def set_revealed(self, account_id: int, col: int, revealed: bool) -> None:
         if revealed:
