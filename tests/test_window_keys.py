@@ -542,6 +542,13 @@ def test_a_filter_keeps_every_selected_account_it_still_shows(gui, qtbot):
     # Escape keeps what the filter showed selected (QA4: it threw it away for the hidden current row).
     press(qtbot, Qt.Key.Key_Escape)
     assert selected_names(desk) == ["ci-runner"]
+    # Ctrl+Down moves the focus mark off the selection: the copy still comes from the selected row, and the
+    # status bar says so (QA6: after Ctrl+Home the copy came from a row scrolled out of view, unnamed).
+    press(qtbot, Qt.Key.Key_Down)  # into the table, on ci-runner
+    press(qtbot, Qt.Key.Key_Down, CTRL)
+    press(qtbot, Qt.Key.Key_C, CTRL)
+    said = w.statusBar().currentMessage()
+    assert "ci-runner" in said and "focus mark is on another row" in said
 
 
 def test_select_all_then_filter_keeps_every_selected_account_still_shown(gui, qtbot):

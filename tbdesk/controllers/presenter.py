@@ -66,9 +66,14 @@ class Presenter(QObject):
         """The account Ctrl+C and Ctrl+B copy from: the current row. With several selected, the status bar
         says which (QA5: the copy came from the current row, and nothing said whose)."""
         account = self.selected()
+        if account is None:
+            return None
+        current = self.account_at(self.window.accounts_view.selectionModel().currentIndex())
         count = len(self.selected_accounts())
-        if account is not None and count > 1:
-            name = plain.quoted(account.identifier, 32)
+        name = plain.quoted(account.identifier, 32)
+        if current is None or current.id != account.id:  # QA6: Ctrl+Home moved the mark, not the selection
+            self.told.emit(f"Copying from {name}, the selected row (the focus mark is on another row).")
+        elif count > 1:
             self.told.emit(f"Copying from {name}, the current row of the {count} selected: a copy holds one pair's.")
         return account
 
