@@ -405,3 +405,24 @@ def test_account_shortcuts_in_the_tests_table_say_where_they_work(gui, qtbot):
     gui.run(until(lambda: not desk.runner.running("reveal") and not desk.runner.running("copy")))
     assert QGuiApplication.clipboard().text() == copied
     QGuiApplication.clipboard().clear()
+
+
+def test_a_refused_pair_puts_the_focus_back_in_the_secret_to_type_it_again(gui, qtbot):
+    """QA6: after "not accepted" the focus was on Cancel (the only control left on while signing in): typing
+    went nowhere, and Enter cancelled."""
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    sb.store.reset_user_keys(sb.store.owner()["id"])  # the admin's pair was rotated elsewhere
+    press(qtbot, Qt.Key.Key_F5)
+    dialog = sign_in_dialog(gui, desk)
+    owner = sb.store.owner()
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(QApplication.focusWidget(), owner["key"])
+    press(qtbot, Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), "f" * 32)  # a wrong secret
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: "not accepted" in dialog.content.findChild(QLabel, "errorLabel").text(), what="refused"))
+    gui.run(until(lambda: focused() is dialog.secret and dialog.secret.selectedText() == "f" * 32, what="Secret"))
+    qtbot.keyClicks(QApplication.focusWidget(), owner["secret"])  # typed over the wrong one
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: desk.session.client is not None and not dialog.isVisible(), what="signed in"))

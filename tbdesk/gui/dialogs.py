@@ -380,6 +380,11 @@ class SignInDialog(ActionDialog):
             widget.setEnabled(not busy and (widget is not self.remember or self._remember_allowed))
         if not busy:
             self._validate()
+            if not any(field.hasFocus() for field in (self.key, self.secret, self.profile, self.api_url)):
+                # Signing in, only Cancel was on, so the focus went there (QA6: typing then went nowhere and
+                # Enter cancelled): back to the Secret, its text selected to be typed over.
+                self.secret.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.secret.selectAll()
         self.ok.setText("Signing in…" if busy else "Sign in")
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
 
