@@ -3,6 +3,7 @@ accounts, the hand-over panel, leaked-key triage, bulk rotation and preferences 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import Counter
@@ -525,3 +526,25 @@ def test_without_the_issue_time_the_age_is_a_lower_bound(gui, qtbot):
     assert cell(desk, ci.id, AccountCol.KEY_AGE) == "≥ 212 days"  # its last change: the seeded rotation
     tip = cell(desk, ci.id, AccountCol.KEY_AGE, Qt.ItemDataRole.ToolTipRole)
     assert "on or before" in tip and "does not say" in tip
+
+
+def test_show_unused_while_the_usage_is_still_being_read_says_so(gui, qtbot, monkeypatch):
+    """QA6: on a slow server "No service account is in the view Unused" for 40 s, then 2,481 appeared."""
+    read = asyncio.Event()
+    load_usage = sync_module.Sync.load_usage
+
+    async def slow_usage(self):
+        await read.wait()  # the 30 days of tests still on their way
+        await load_usage(self)
+
+    monkeypatch.setattr(sync_module.Sync, "load_usage", slow_usage)
+    desk = gui.start(gui.desk(asgi_sandbox()))
+    activate(qtbot, desk.window)
+    w = desk.window
+    w.show_combo.setFocus()
+    press(qtbot, Qt.Key.Key_Down)  # "Unused (no test in 30 days)"
+    gui.run(until(lambda: w.accounts_stack.currentWidget() is w.empty_label, what="the notice"))
+    assert "Reading the tests of the last 30 days" in w.empty_label.text()
+    read.set()
+    gui.run(until(lambda: desk.accounts_proxy.rowCount() == 1, what="the unused account"))
+    assert desk.accounts_proxy.index(0, 0).data() == "nightly-regression"

@@ -667,6 +667,15 @@ def test_the_view_menu_sorts_either_table_from_the_keyboard(gui, qtbot):
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     menu_keys(Qt.Key.Key_T, Qt.Key.Key_N)  # Sort tests by → Name
     assert w.tests_view.horizontalHeader().sortIndicatorSection() == 0
+    # The selected account stays in sight wherever the sort puts it (QA6).
+    view = w.accounts_view
+    view.resize(view.width(), 120)  # room for a few rows only
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    press(qtbot, Qt.Key.Key_Down)  # the first row, chosen
+    menu_keys(Qt.Key.Key_O, Qt.Key.Key_D)  # Descending: it goes to the end
+    current = view.currentIndex()
+    assert current.row() == desk.accounts_proxy.rowCount() - 1
+    assert view.viewport().rect().contains(view.visualRect(current).center())
 
 
 def test_a_quick_look_with_the_filter_or_show_returns_to_the_account_the_admin_chose(gui, qtbot):

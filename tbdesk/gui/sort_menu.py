@@ -33,16 +33,20 @@ class SortMenu(QMenu):
             action.setCheckable(True)
             action.setChecked(column == sorted_by)
             group.addAction(action)
-            action.triggered.connect(lambda _=False, c=column: self.view.sortByColumn(c, order))
+            action.triggered.connect(lambda _=False, c=column: self._sort(c, order))
         self.addSeparator()
         descending = self.addAction("&Descending")
         descending.setCheckable(True)
         descending.setChecked(order == Qt.SortOrder.DescendingOrder)
         descending.toggled.connect(
-            lambda on: self.view.sortByColumn(
-                sorted_by, Qt.SortOrder.DescendingOrder if on else Qt.SortOrder.AscendingOrder
-            )
+            lambda on: self._sort(sorted_by, Qt.SortOrder.DescendingOrder if on else Qt.SortOrder.AscendingOrder)
         )
+
+    def _sort(self, column: int, order: Qt.SortOrder) -> None:
+        self.view.sortByColumn(column, order)
+        current = self.view.currentIndex()
+        if current.isValid():  # the selected row stays in sight wherever the sort put it (QA6)
+            self.view.scrollTo(current)
 
 
 def with_mnemonic(name: str, taken: set[str]) -> str:
