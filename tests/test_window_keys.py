@@ -597,6 +597,8 @@ def test_add_with_a_filter_on_selects_the_new_account_whatever_show_hid(gui, qtb
     w.show_combo.setFocus()
     press(qtbot, Qt.Key.Key_Down)  # Show: "Unused (no test in 30 days)"
     gui.run(until(lambda: desk.accounts_proxy.rowCount() == 1, what="only the unused"))
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    type_text(qtbot, "night")  # and filter text: both hide the new account
     press(qtbot, Qt.Key.Key_N, CTRL)
     dialog = gui.run(until(lambda: visible_dialog(desk, IdentifierDialog), what="the add dialog"))
     type_text(qtbot, "fresh-pipeline")
@@ -609,7 +611,8 @@ def test_add_with_a_filter_on_selects_the_new_account_whatever_show_hid(gui, qtb
     )
     assert w.show_combo.currentIndex() == 0  # back on "All accounts", which shows it
     # ... and says so, last, where the status bar shows it (QA5: "Added …" came after and hid it).
-    assert "All accounts" in w.statusBar().currentMessage()
+    said = w.statusBar().currentMessage()
+    assert "All accounts" in said and "filter was cleared" in said and w.filter_edit.text() == ""
     # The hand-over panel comes first; Escape closes it, and Ctrl+C in the table copies the new account's
     # secret (QA4: with the first match left selected, another account's).
     panel = gui.run(until(lambda: desk.lifecycle.panel, what="hand-over panel"))

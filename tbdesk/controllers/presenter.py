@@ -96,14 +96,18 @@ class Presenter(QObject):
         if not index.isValid() and keep_filter:
             return
         w = self.window
+        changed = []  # said in one message: a second would replace the first in the status bar (QA6)
         if not index.isValid() and w.filter_edit.text():
             w.filter_edit.clear()
             index = self._shown_index(account_id)
-            self.told.emit(f"The filter was cleared to show “{plain.short(account.identifier)}”.")
+            changed.append("the filter was cleared")
         if not index.isValid() and w.show_combo.currentIndex() != 0:
             w.show_combo.setCurrentIndex(0)  # "All accounts"
             index = self._shown_index(account_id)
-            self.told.emit(f"Show is back on “All accounts” to show “{plain.short(account.identifier)}”.")
+            changed.append("Show is back on “All accounts”")
+        if changed:
+            said = " and ".join(changed)
+            self.told.emit(f"{said[0].upper()}{said[1:]} to show “{plain.short(account.identifier)}”.")
         view = w.accounts_view
         if not index.isValid():  # cannot happen with both cleared; if it did, nothing rather than the wrong one
             view.selectionModel().clear()
