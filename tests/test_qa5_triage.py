@@ -111,6 +111,8 @@ def test_a_key_and_another_accounts_secret_name_both(gui, qtbot, leakcheck):
     paste(gui, qtbot, f"{a.key}:{secret}")
     gui.run(until(lambda: "“jenkins-mobile” (secret)" in w.triage_label.text(), what="both owners"))
     assert "“ci-runner” (key)" in w.triage_label.text() and "all 2" in w.triage_rotate.text()
+    # The box keeps the key and the secret: the note says so, not "only the keys" (QA6).
+    gui.run(until(lambda: "keys and secrets" in w.statusBar().currentMessage(), what="the note"))
     assert all(secret not in text for text in shown_texts(desk))
     press(gui, qtbot, Qt.Key.Key_Return)
     dialog = gui.run(until(lambda: shown_dialog(desk, BulkRotateDialog), what="bulk confirmation"))

@@ -33,6 +33,10 @@ from .shared import Shared
 
 KEPT_ONLY_THE_KEY = "Only the key was kept in the filter box; the rest of what you pasted was removed."
 KEPT_ONLY_THE_KEYS = "Only the keys found were kept in the filter box; the rest of what you pasted was removed."
+KEPT_KEYS_AND_SECRETS = (
+    "Only the keys and secrets found were kept in the filter box; the rest of what you pasted was removed."
+)
+KEPT_NOTES = (KEPT_ONLY_THE_KEY, KEPT_ONLY_THE_KEYS, KEPT_KEYS_AND_SECRETS)
 FIND_AT_MOST = 200  # "Find its owner" reads one account per request: no more than this many
 FIND_TASK = "find-owner"
 MAX_NAMED = 5  # accounts named in the banner; the bulk rotation dialog lists them all
@@ -115,13 +119,14 @@ class CredentialLifecycle(QObject):
         found = self._triage(text)
         self.triaged = found
         bar = self.window.statusBar()
-        if text != self._kept_key and bar.currentMessage() in (KEPT_ONLY_THE_KEY, KEPT_ONLY_THE_KEYS):
+        if text != self._kept_key and bar.currentMessage() in KEPT_NOTES:
             bar.clearMessage()  # about an earlier paste, not what the box holds now
         self._apply_triage(text, found)
         if found is not None and found.extra and _holds_a_key(found):
             # What was pasted may hold the secret: keep only the keys found in the box, and so on screen.
             kept = " ".join(m.token for m in found.matches) if found.matches else found.key
-            QTimer.singleShot(0, lambda: self._keep_only_key(kept))
+            with_secret = any(m.secret for m in found.matches)  # QA6: the note said "keys" over a secret
+            QTimer.singleShot(0, lambda: self._keep_only_key(kept, with_secret))
         if found is not None and found.account_id is not None:
             self.presenter.select_account(found.account_id, keep_filter=True)
         self.presenter.accounts_changed()
@@ -183,13 +188,16 @@ class CredentialLifecycle(QObject):
             self._apply_triage(text, found)
             self.presenter.accounts_changed()
 
-    def _keep_only_key(self, kept: str) -> None:
+    def _keep_only_key(self, kept: str, with_secret: bool = False) -> None:
         """`kept`: the key, or the keys (and secrets) found, separated by spaces: none of them is dropped."""
         edit = self.window.filter_edit
         if edit.text() != kept and all(token in edit.text() for token in kept.split()):
             self._kept_key = kept
             edit.setText(kept)
-            self.messages.info(KEPT_ONLY_THE_KEYS if " " in kept else KEPT_ONLY_THE_KEY)
+            if with_secret:
+                self.messages.info(KEPT_KEYS_AND_SECRETS)
+            else:
+                self.messages.info(KEPT_ONLY_THE_KEYS if " " in kept else KEPT_ONLY_THE_KEY)
 
     def _show_triage(self, found: Triage) -> None:
         w = self.window
