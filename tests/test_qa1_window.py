@@ -426,3 +426,4 @@ def test_a_refused_pair_puts_the_focus_back_in_the_secret_to_type_it_again(gui, 
     qtbot.keyClicks(QApplication.focusWidget(), owner["secret"])  # typed over the wrong one
     press(qtbot, Qt.Key.Key_Return)
     gui.run(until(lambda: desk.session.client is not None and not dialog.isVisible(), what="signed in"))
+    assert any(text.startswith("Signed in") for _, text in desk.messages.history[-3:])  # said, as from the keyring

@@ -155,6 +155,7 @@ def test_find_its_owner_names_the_owner_of_an_unloaded_secret(gui, qtbot, leakch
     paste(gui, qtbot, secrets[jm.id])  # never revealed nor copied in this session
     gui.run(until(lambda: w.triage_find.isVisible(), what="Find its owner offered"))
     assert "cannot tell whose" in w.triage_label.text() and "use Find its owner" in w.triage_label.text()
+    assert "one request each" in w.triage_label.text()  # what looking costs, said before it is pressed (QA6)
     press(gui, qtbot, Qt.Key.Key_Tab)  # from the filter box to the banner's button
     assert focused() is w.triage_find
     press(gui, qtbot, Qt.Key.Key_Space)

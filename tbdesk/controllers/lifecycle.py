@@ -257,7 +257,11 @@ class CredentialLifecycle(QObject):
             "only secrets revealed or copied this session. Rotate the account it came from"
         )
         if self._can_find(found):
-            text += ", or use Find its owner (it reads each account's secret; none is shown)."
+            count = len(self._unread())
+            text += (
+                f", or use Find its owner (it reads the secrets of the {count} accounts not loaded, one request "
+                "each; none is shown)."
+            )
         elif len(self._unread()) > FIND_AT_MOST:
             text += f" (over {FIND_AT_MOST} accounts: too many to look its owner up one by one)."
         else:

@@ -263,6 +263,8 @@ class Session(QObject):
                 dialog.set_busy(False)
             if problem is None:
                 dialog.accept()
+                # As a sign-in from the keyring or the environment says so (QA6: the dialog's said nothing).
+                self.messages.info(f"Signed in with the profile {plain.quoted(name, 32)}." if name else "Signed in.")
             else:
                 dialog.show_error(problem)
         if self.client is None:
