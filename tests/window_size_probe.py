@@ -15,6 +15,7 @@ from tbdesk.api.models import ServiceAccount
 from tbdesk.app import Options, TbDesk
 from tbdesk.credentials import CredentialStore
 from tbdesk.gui import sizes
+from tbdesk.gui.handover import HandoverPanel, Pair
 from tbdesk.gui.models import TestCol
 
 
@@ -48,12 +49,21 @@ def main() -> None:
     w.accounts_stack.setCurrentWidget(w.accounts_view)  # signed out, the panel shows its notice instead
     app.processEvents()
     scrolled_fit = sizes.columns_fit(w.accounts_view) and w.accounts_view.verticalScrollBar().isVisible()
+    # The hand-over dialog, as it opens after Add or Rotate.
+    panel = HandoverPanel(
+        w, [Pair("ci-runner", "k" * 32, "s" * 32)], "https://api.testingbot.com/v1", desk.clipboard, rotated=False
+    )
+    panel.show()
+    app.processEvents()
+    handover = [panel.width(), panel.height()]
+    panel.close()
     print(
         json.dumps(
             {
                 "screen": [room.width(), room.height()],
                 "window": [w.width(), w.height()],
                 "minimum": [w.minimumSizeHint().width(), w.minimumSizeHint().height()],
+                "handover": handover,
                 "accounts_fit": accounts_fit,
                 "accounts_fit_scrolling": scrolled_fit,
                 "tests_fit": sizes.columns_fit(w.tests_view),

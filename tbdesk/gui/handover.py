@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QFocusEvent, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import snippets
-from . import plain
+from . import plain, sizes
 from .clipboard import ClipboardGuard
 from .format import MASK
 from .forms import child, embed
@@ -133,7 +133,7 @@ class HandoverPanel(QDialog):
         self.account_combo.currentIndexChanged.connect(self._show_pair)
         guard.countdown.connect(self._countdown)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(700, 520)
+        self.resize(sizes.fitted(self, QSize(700, 520)))
         self._show_pair(0)
         self.form_buttons[snippets.FORMS[0].id].setFocus()
 

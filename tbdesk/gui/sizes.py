@@ -25,13 +25,19 @@ CELL_BUTTONS = 2 * (22 + 2) + 12  # the eye and copy buttons of a key or secret 
 
 def default_size(widget: QWidget) -> QSize:
     """DEFAULT_SIZE, or less where the screen is smaller (a laptop, or QT_SCALE_FACTOR=2)."""
+    return fitted(widget, DEFAULT_SIZE)
+
+
+def fitted(widget: QWidget, wanted: QSize) -> QSize:
+    """`wanted`, or less where the screen is smaller: a window or dialog never opens taller or wider than its
+    screen (QA6: at 2x the hand-over dialog's Close button was below the screen's edge)."""
     screen = widget.screen() or QGuiApplication.primaryScreen()
     if screen is None:
-        return DEFAULT_SIZE
+        return wanted
     room = screen.availableGeometry().size()
     return QSize(
-        min(DEFAULT_SIZE.width(), int(room.width() * SCREEN_SHARE)),
-        min(DEFAULT_SIZE.height(), int(room.height() * SCREEN_SHARE)),
+        min(wanted.width(), int(room.width() * SCREEN_SHARE)),
+        min(wanted.height(), int(room.height() * SCREEN_SHARE)),
     )
 
 
