@@ -146,9 +146,7 @@ class KeptSelection(QObject):
         return (account.id if account is not None else None), sorted(selected)
 
     def _row(self, account_id: int) -> int | None:
-        accounts = self.proxy.sourceModel()
-        row = accounts.row_of(account_id)
-        shown = self.proxy.mapFromSource(accounts.index(row, 0)) if row is not None else QModelIndex()
+        shown = self.proxy.index_of(account_id)
         return shown.row() if shown.isValid() else None
 
     def _select_rows(self, rows: list[int]) -> None:

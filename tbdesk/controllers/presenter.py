@@ -63,8 +63,8 @@ class Presenter(QObject):
         return index.data(ROW_ROLE) if index.isValid() else None
 
     def copy_source(self) -> ServiceAccount | None:
-        """The account Ctrl+C and Ctrl+B copy from: the current row. With several selected, the status bar
-        says which (QA5: the copy came from the current row, and nothing said whose)."""
+        """The account Ctrl+C and Ctrl+B copy from (as selected() says). With several selected, or the focus
+        mark on another row, the status bar names it (QA5, QA6: nothing said whose)."""
         account = self.selected()
         if account is None:
             return None
@@ -92,18 +92,18 @@ class Presenter(QObject):
         account = self.accounts.account(account_id)
         if account is None:
             return
-        index = self._shown_index(account_id)
+        index = self.accounts_proxy.index_of(account_id)
         if not index.isValid() and keep_filter:
             return
         w = self.window
         changed = []  # said in one message: a second would replace the first in the status bar (QA6)
         if not index.isValid() and w.filter_edit.text():
             w.filter_edit.clear()
-            index = self._shown_index(account_id)
+            index = self.accounts_proxy.index_of(account_id)
             changed.append("the filter was cleared")
         if not index.isValid() and w.show_combo.currentIndex() != 0:
             w.show_combo.setCurrentIndex(0)  # "All accounts"
-            index = self._shown_index(account_id)
+            index = self.accounts_proxy.index_of(account_id)
             changed.append("Show is back on “All accounts”")
         if changed:
             said = " and ".join(changed)
@@ -116,15 +116,10 @@ class Presenter(QObject):
         view.doItemsLayout()  # a filter just cleared: laid out now, or scrollTo stops within the old row count
         view.scrollTo(index)
 
-    def _shown_index(self, account_id: int) -> QModelIndex:
-        row = self.accounts.row_of(account_id)
-        return self.accounts_proxy.mapFromSource(self.accounts.index(row, 0)) if row is not None else QModelIndex()
-
     def remove_account(self, account_id: int) -> None:
         """Take a deleted account out of the list; the selection moves to its neighbour, as in list views
         (the next row, or the previous one if it was the last), not back to the top."""
-        row = self.accounts.row_of(account_id)
-        shown = self.accounts_proxy.mapFromSource(self.accounts.index(row, 0)) if row is not None else QModelIndex()
+        shown = self.accounts_proxy.index_of(account_id)
         was_selected = shown.isValid() and self.window.accounts_view.selectionModel().isRowSelected(shown.row())
         self.tests.mark_deleted(account_id)  # "(deleted)" at once, not after the next poll
         self.accounts.remove(account_id)

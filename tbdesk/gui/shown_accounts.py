@@ -123,12 +123,13 @@ class AccountsProxy(QAbstractTableModel):
 
     def _end_layout(self) -> None:
         old = self.persistentIndexList()
-        new = [self._index_of(account_id, column) for account_id, column in self._kept]
+        new = [self.index_of(account_id, column) for account_id, column in self._kept]
         self._kept = []
         self.changePersistentIndexList(old, new)
         self.layoutChanged.emit()
 
-    def _index_of(self, account_id: int, column: int) -> QModelIndex:
+    def index_of(self, account_id: int, column: int = 0) -> QModelIndex:
+        """Where the account is shown; invalid when it is filtered out or gone."""
         row = self._source.row_of(account_id)
         return self.mapFromSource(self._source.index(row, column)) if row is not None else QModelIndex()
 
