@@ -80,6 +80,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"installed {path}")
         return 0
 
+    # The first screen is asked for by a helper process while this one paints the window (on Linux; fork
+    # before Qt or any thread exists). With --sandbox there is no server to ask yet.
+    from .ahead import start as start_ahead
+
+    ahead = None if args.sandbox else start_ahead(args.api_url, args.profile)
+    if ahead is not None:
+        atexit.register(ahead.cancel)
+
     from .core import collector
 
     # Bounded: the first frame and the imports behind it make objects for the app's lifetime, not garbage.
@@ -88,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         from PySide6.QtWidgets import QApplication
 
         from .gui.icons import app_icon
-        from .startup import import_behind_window, paint_first, wake_on_signals
+        from .startup import AheadReader, import_behind_window, paint_first, wake_on_signals
 
         app = QApplication(sys.argv[:1])
         app.setApplicationName("tbdesk")
@@ -100,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = QSettings()
         announce = args.exit_when_loaded or args.announce_start
         shell = paint_first(settings, announce=announce)
+        reader = AheadReader(ahead, shell, announce) if ahead is not None else None  # shows its rows when read
 
         # Only now what signing in needs: asyncio, httpx, the keyring and the controllers (a third of start-up),
         # imported on a worker thread while the painted window keeps answering.
@@ -131,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         announce_start=announce,
         **Options.from_settings(settings),
     )
-    desk = TbDesk(options, CredentialStore(), settings, shell=shell)
+    desk = TbDesk(options, CredentialStore(), settings, shell=shell, ahead=reader)
     crash.install(lambda: desk.window)
     loop.set_exception_handler(
         lambda _loop, ctx: sys.excepthook(

@@ -6,7 +6,7 @@ only decides who talks to whom. See docs/architecture.md.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from PySide6.QtCore import QObject, QSettings, Qt
@@ -41,6 +41,9 @@ from .gui.screenlock import ScreenLockWatcher
 from .gui.views import Shell
 from .options import Options
 
+if TYPE_CHECKING:
+    from .startup import AheadReader
+
 __all__ = ["Options", "TbDesk"]
 
 
@@ -53,6 +56,7 @@ class TbDesk(QObject):
         clipboard: QClipboard | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         shell: Shell | None = None,
+        ahead: AheadReader | None = None,
     ) -> None:
         super().__init__()
         self.options = options
@@ -69,7 +73,7 @@ class TbDesk(QObject):
         self.runner = TaskRunner(self.messages, self)
         models = (self.accounts, self.accounts_proxy, self.tests, self.tests_proxy)
         shared = Shared(self.window, self.messages, self.runner, self.dialogs, self.clipboard, *models)
-        self.session = Session(options, store, transport, shared, self)
+        self.session = Session(options, store, transport, shared, self, ahead=ahead)
         self.presenter = Presenter(shared, self.session, self, views=shell.views)
         self.test_rows = TestRows(shared, self.session, self.presenter.started_by, self)
         self.sync = Sync(options, shared, self.session, self.presenter, self)

@@ -1,7 +1,8 @@
 """Start-up in the order a user sees it: the window painted first, everything else behind it (issue #16).
 
 Only PySide6 and the view modules are imported before the first frame; asyncio, httpx, the keyring and the
-controllers are imported on a worker thread while the painted window keeps handling its events.
+controllers are imported on a worker thread while the painted window keeps handling its events. The first
+screen, asked for meanwhile by a helper process (tbdesk/ahead.py), is shown as soon as it is read.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QSocketNotifier, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from .api.errors import ApiError
 from .gui.views import Shell
 
 if TYPE_CHECKING:
     import socket
+
+    from .ahead import Ahead, Fetched
 
 FIRST_PAINT_MARK = "tbdesk: first paint"  # printed with --exit-when-loaded: what the benchmark waits for
 
@@ -110,3 +114,57 @@ def wake_on_signals(app: QApplication) -> tuple[socket.socket, socket.socket, QS
 
     notifier.activated.connect(drain)
     return receive, send, notifier  # the caller keeps them for as long as the app runs
+
+
+class AheadReader(QObject):
+    """Reads the start-up helper's pipe whenever Qt finds it readable; `arrived` once, when it is done."""
+
+    arrived = Signal()
+
+    def __init__(self, ahead: Ahead, shell: Shell, announce: bool) -> None:
+        super().__init__(shell)
+        self.ahead, self.shell, self.announce = ahead, shell, announce
+        self._notifier = QSocketNotifier(ahead.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._readable)
+        self._readable()  # at once: the helper is usually done before the window is painted
+
+    @property
+    def done(self) -> bool:
+        return self.ahead.done
+
+    @property
+    def fetched(self) -> Fetched | None:
+        return self.ahead.fetched
+
+    def _readable(self) -> None:
+        if self.ahead.read():
+            self._notifier.setEnabled(False)
+            show_ahead(self.shell, self.ahead.fetched, self.announce)
+            self.arrived.emit()
+
+    def cancel(self) -> None:
+        self._notifier.setEnabled(False)
+        self.ahead.cancel()
+
+
+def show_ahead(shell: Shell, fetched: Fetched | None, announce: bool) -> bool:
+    """Show the helper's first screen in the window, before signing in is wired up; True when shown.
+
+    Only a screen signing in would show as it is: not a service account's (refused), not a refused accounts
+    request (its notice is worded by the controllers). Signing in then takes these rows as they are.
+    """
+    screen = fetched.screen if fetched is not None else None
+    if screen is None or screen.user.is_service_account or isinstance(screen.accounts, ApiError):
+        return False
+    window = shell.window
+    shell.accounts.set_accounts(screen.accounts.items)
+    shell.tests.reset(screen.tests.items, screen.tests.total)
+    screen.shown = True
+    window.show_empty(not shell.accounts.rowCount())
+    window.show_tests_empty("")
+    if shell.accounts_proxy.rowCount():  # the first row, as every sign-in starts
+        window.accounts_view.setCurrentIndex(shell.accounts_proxy.index(0, 0))
+    if announce:
+        window.repaint()  # the rows are on screen before we say so
+        print(f"tbdesk: loaded {shell.accounts.rowCount()} accounts and {shell.tests.rowCount()} tests", flush=True)
+    return True

@@ -19,12 +19,12 @@ from .errors import (
     RateLimited,
     ServerError,
 )
-from .models import Page, ServiceAccount, StartedBy, Team, Test, User
+from .models import Credentials, Page, ServiceAccount, StartedBy, Team, Test, User
 
 if TYPE_CHECKING:
-    from .client import Credentials, RetryPolicy, TestingBotClient, check_base_url
+    from .client import RetryPolicy, TestingBotClient, check_base_url
 
-_FROM_CLIENT = ("Credentials", "RetryPolicy", "TestingBotClient", "check_base_url")
+_FROM_CLIENT = ("RetryPolicy", "TestingBotClient", "check_base_url")
 
 
 def __getattr__(name: str) -> Any:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import ipaddress
 import logging
 import os
 import random
@@ -38,7 +37,8 @@ from .errors import (
     RateLimited,
     ServerError,
 )
-from .models import Page, ServiceAccount, Team, Test, User
+from .loopback import is_loopback
+from .models import Credentials, Page, ServiceAccount, Team, Test, User
 
 log = logging.getLogger("tbdesk.api")
 T = TypeVar("T")
@@ -53,15 +53,6 @@ class RetryPolicy:
     budget: float = 20.0  # total seconds a GET may wait between tries (each try is bounded by the timeouts)
 
 
-@dataclass(frozen=True)
-class Credentials:
-    key: str
-    secret: str
-
-    def __repr__(self) -> str:  # never show the pair, even in a debugger or a traceback
-        return "Credentials(key=‹redacted›, secret=‹redacted›)"
-
-
 def check_base_url(url: str) -> str:
     """https always; plain http only for loopback (the sandbox). No credentials in the URL."""
     try:
@@ -74,7 +65,7 @@ def check_base_url(url: str) -> str:
         raise ValueError("The API URL must not contain a key or secret.")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("The API URL must start with https:// and name a host.")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ValueError("Plain http:// is allowed only for this machine (the sandbox); use https://.")
     return url.strip().rstrip("/")
 
@@ -142,18 +133,9 @@ def _tls_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
 def _no_proxy_for(url: str) -> dict[str, httpx.AsyncBaseTransport | None] | None:
     """httpx mounts that send a loopback base URL's requests directly (None: the client's own transport)."""
     host = urlsplit(url).hostname or ""
-    if not _is_loopback(host):
+    if not is_loopback(host):
         return None
     return {f"all://{f'[{host}]' if ':' in host else host}": None}
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class TestingBotClient:
@@ -215,6 +197,16 @@ class TestingBotClient:
     async def user(self) -> User:
         """The signed-in account; also how a key and secret are verified."""
         return await self._get(s.USER, "Checking your key and secret", parse=User.parse)
+
+    async def answer(self, path: str, params: dict[str, Any]) -> tuple[int, str | None, bytes]:
+        """One GET as the server answered it: status, rate-limit header, body, unread. Sent once. For the
+        start-up helper (tbdesk/ahead.py), whose answers the window's process reads as this client would."""
+        self.requests_sent += 1
+        try:
+            response = await self._http.get(path, params=params)
+        except httpx.HTTPError as exc:
+            raise _network_error(exc, "Loading the first screen", False) from None
+        return response.status_code, response.headers.get(s.H_RATE_REMAINING), response.content
 
     async def team(self) -> Team:
         return await self._get(s.TEAM, "Loading the team", parse=Team.parse)

@@ -65,6 +65,17 @@ def _str(d: Mapping[str, Any], name: str, default: str = "") -> str:
 
 
 @dataclass(frozen=True)
+class Credentials:
+    """A key and secret (here, not in the client, so the window can hold one before httpx is imported)."""
+
+    key: str
+    secret: str
+
+    def __repr__(self) -> str:  # never show the pair, even in a debugger or a traceback
+        return "Credentials(key=‹redacted›, secret=‹redacted›)"
+
+
+@dataclass(frozen=True)
 class User:
     id: int
     first_name: str

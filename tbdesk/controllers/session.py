@@ -8,8 +8,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpcore  # noqa: F401 -- httpx loads it with the first client; here it loads behind the window
@@ -17,39 +17,28 @@ import httpx
 from PySide6.QtCore import QObject, Signal
 
 from ..api import schema as s
-from ..api.client import Credentials, TestingBotClient, check_base_url, tls_ready, warm_up
+from ..api.client import TestingBotClient, check_base_url, tls_ready, warm_up
 from ..api.errors import ApiError, AuthenticationError, NotFound, PermissionDenied
-from ..api.models import User
+from ..api.models import Credentials, User
 from ..core import collector
-from ..core.wording import describe, endpoint_refused, service_account_refusal
-from ..credentials import DEFAULT_PROFILE, CredentialStore, KeyringUnavailable, Profile
+from ..core.first_screen import FirstScreen, fetch
+from ..core.wording import describe, service_account_refusal
+from ..credentials import DEFAULT_PROFILE, CredentialStore, KeyringUnavailable, Profile, Resolved
 from ..gui import plain
 from ..gui.dialogs import SignInDialog, submissions
 from ..options import Options
 from .shared import Shared
 
+if TYPE_CHECKING:
+    from ..ahead import Fetched
+    from ..startup import AheadReader
+
 log = logging.getLogger("tbdesk.session")
 SIGN_IN_HINT = "Use File → Sign in… to sign in."
 NOT_SIGNED_IN = f"Not signed in. {SIGN_IN_HINT}"
-TESTS_PAGE = 100
-T = TypeVar("T")
 
 
-async def accounts_or_refusal(request: Awaitable[T]) -> T | ApiError:
-    """The accounts answer, or the error of a server that refuses that (assumed) endpoint.
-
-    Signing in and the tests must not depend on an endpoint TestingBot may serve elsewhere: a refusal
-    (403, 404, 405, 410, 501 or an answer of another shape) is shown in the accounts panel instead.
-    """
-    try:
-        return await request
-    except ApiError as exc:
-        if endpoint_refused(exc):
-            return exc
-        raise
-
-
-def _warm_up() -> None:
+def _warm_up_quietly() -> None:
     try:
         warm_up()
     except Exception:  # building the client meets the same fault and reports it
@@ -57,8 +46,7 @@ def _warm_up() -> None:
 
 
 class Session(QObject):
-    # The first page of accounts (or the ApiError of a refused accounts request), the first page of tests.
-    first_screen = Signal(object, object)
+    first_screen = Signal(object)  # a FirstScreen: the user, the first page of accounts and of tests
     user_changed = Signal()  # signed in, or the user's role changed
     stopped = Signal()  # signed out or asked to sign in again: stop polling
     signed_out = Signal()  # clear what the last user saw
@@ -70,9 +58,11 @@ class Session(QObject):
         transport: httpx.AsyncBaseTransport | None,
         shared: Shared,
         parent: QObject | None = None,
+        ahead: AheadReader | None = None,
     ) -> None:
         super().__init__(parent)
         self.options = options
+        self.ahead = ahead  # the start-up helper's first screen (tbdesk/ahead.py), if one was asked for
         self.store = store
         self.transport = transport
         self.window, self.messages, self.dialogs = shared.window, shared.messages, shared.dialogs
@@ -128,36 +118,70 @@ class Session(QObject):
                 return
             await self.sign_in_dialog(info.url, problem)
             return
-        resolved = await asyncio.to_thread(self._resolve_and_warm_up, url)
+        fetched = await self._fetched_ahead()
+        if fetched is not None:  # the helper found the pair (or that none is stored) and asked already
+            resolved, screen = _resolved(fetched), fetched.screen
+        else:
+            resolved, screen = await asyncio.to_thread(self._resolve_and_warm_up, url), None
         problem = None
         if resolved is not None:
-            problem = await self.try_sign_in(resolved.credentials, resolved.profile, remember=False)
+            problem = await self.try_sign_in(resolved.credentials, resolved.profile, remember=False, screen=screen)
             if problem is None:
                 self.messages.info(f"Signed in with the key from the {resolved.source}.")
                 return
         await self.sign_in_dialog(url or s.DEFAULT_API_URL, problem)
+
+    async def _fetched_ahead(self) -> Fetched | None:
+        """The helper's pair and first screen, once it is done (warming the client up meanwhile); None when
+        there was no helper or it failed: then signing in finds the pair and asks for the screen itself."""
+        reader = self.ahead
+        if reader is None:
+            return None
+        warming = asyncio.ensure_future(asyncio.to_thread(_warm_up_quietly))
+        try:
+            if not reader.done:
+                arrived: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+                def done() -> None:
+                    if not arrived.done():
+                        arrived.set_result(None)
+
+                reader.arrived.connect(done)
+                await arrived
+        except asyncio.CancelledError:
+            reader.cancel()
+            raise
+        finally:
+            await asyncio.shield(warming)
+        return reader.fetched
 
     def _resolve_and_warm_up(self, url: str | None) -> Any:
         """On a worker thread: the stored pair (the keyring may block), and what building the client needs,
         so the first requests go out without another trip to a thread (one round trip to the first screen)."""
         resolved = self.store.resolve(self.options.profile, None, None, url)  # may wait on a keyring prompt
         with collector.paused():  # bounded, and what it makes lives as long as the app
-            _warm_up()
+            _warm_up_quietly()
         return resolved
 
-    async def try_sign_in(self, creds: Credentials, profile: Profile, remember: bool) -> str | None:
+    async def try_sign_in(
+        self, creds: Credentials, profile: Profile, remember: bool, screen: FirstScreen | None = None
+    ) -> str | None:
         """As _try_sign_in, with "Loading…" where the rows will be and the busy mark meanwhile. While someone
-        is signed in their view stays as it is until the new pair is accepted: a refused pair changes nothing."""
-        if self.client is not None:
-            return await self._try_sign_in(creds, profile, remember)
+        is signed in their view stays as it is until the new pair is accepted: a refused pair changes nothing.
+        Nor is anything covered when the rows are on screen already (start-up showed the helper's)."""
+        if self.client is not None or (screen is not None and screen.shown):
+            return await self._try_sign_in(creds, profile, remember, screen)
         self.window.set_loading(True)
         try:
-            return await self._try_sign_in(creds, profile, remember)
+            return await self._try_sign_in(creds, profile, remember, screen)
         finally:
             self.window.set_loading(False)
 
-    async def _try_sign_in(self, creds: Credentials, profile: Profile, remember: bool) -> str | None:
-        """Sign in and load the first screen in one round trip (user, accounts and tests in parallel).
+    async def _try_sign_in(
+        self, creds: Credentials, profile: Profile, remember: bool, screen: FirstScreen | None = None
+    ) -> str | None:
+        """Sign in and load the first screen in one round trip (user, accounts and tests in parallel), unless
+        `screen` is that first screen, asked for with this pair already (by the start-up helper).
 
         Returns None when signed in, else what went wrong, for the sign-in dialog to show.
         """
@@ -173,9 +197,10 @@ class Session(QObject):
         except OSError as exc:  # the certificates to trust, named by SSL_CERT_FILE or SSL_CERT_DIR, unreadable
             return trust_store_problem(exc)
         try:
-            user, accounts, tests = await asyncio.gather(
-                client.user(), accounts_or_refusal(client.service_accounts_page(0)), client.tests(0, TESTS_PAGE)
-            )
+            if screen is None:
+                screen = await fetch(client)
+            elif client.rate_limit_remaining is None:
+                client.rate_limit_remaining = screen.rate_limit_remaining
         except ApiError as exc:
             await client.aclose()
             if isinstance(exc, AuthenticationError):
@@ -186,6 +211,7 @@ class Session(QObject):
         except asyncio.CancelledError:
             await asyncio.shield(client.aclose())
             raise
+        user = screen.user
         if user.is_service_account:  # "a service account cannot sign in": refuse it, store nothing
             await client.aclose()
             return service_account_refusal(user)
@@ -203,7 +229,7 @@ class Session(QObject):
             self.signed_out.emit()
         self.window.statusBar().clearMessage()  # no stale "Signed out…" or "Not signed in" after this
         self.apply_user(user)
-        self.first_screen.emit(accounts, tests)
+        self.first_screen.emit(screen)
         return None
 
     def _client_for(self, creds: Credentials, api_url: str) -> TestingBotClient:
@@ -323,3 +349,9 @@ def trust_store_problem(exc: OSError) -> str:
     reason = exc.strerror or str(exc) or type(exc).__name__
     where = f" ({named})" if named else ""
     return f"The certificates to trust could not be loaded{where}: {reason}. Check SSL_CERT_FILE and SSL_CERT_DIR."
+
+
+def _resolved(fetched: Fetched) -> Resolved | None:
+    if fetched.credentials is None:
+        return None
+    return Resolved(fetched.credentials, fetched.source, Profile(fetched.profile, fetched.api_url))

@@ -12,15 +12,16 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..api import schema as s
 from ..api.errors import ApiError, AuthenticationError
-from ..api.models import Page, ServiceAccount, Test
+from ..api.models import Page, ServiceAccount
 from ..core.activity import PANEL_DAYS, SPARK_DAYS
+from ..core.first_screen import TESTS_PAGE, FirstScreen, accounts_or_refusal
 from ..core.lifecycle import UNUSED_DAYS, History, oldest
 from ..core.reconcile import reconcile_slices
 from ..core.usage import UsageLog, reached_cutoff
 from ..core.wording import describe, refusal_text
 from ..options import Options
 from .presenter import Presenter
-from .session import TESTS_PAGE, Session, accounts_or_refusal
+from .session import Session
 from .shared import Shared
 from .tasks import next_turn
 
@@ -51,14 +52,20 @@ class Sync(QObject):
         self.poll_timer.timeout.connect(lambda: self.runner.spawn("poll", self.poll(), replace=False))
         self.tests.more_wanted.connect(lambda offset: self.runner.spawn("more", self.load_more(offset)))
 
-    def show_first_screen(self, accounts: Page[ServiceAccount] | ApiError, tests: Page[Test]) -> None:
+    def show_first_screen(self, screen: FirstScreen) -> None:
         """Signed in: show the first pages, then load the rest, the usage and start polling behind them."""
+        accounts, tests = screen.accounts, screen.tests
         refused = accounts if isinstance(accounts, ApiError) else None
         self.presenter.set_accounts_refused(refusal_text(refused) if refused else None)
         if isinstance(accounts, ApiError):
             accounts = Page((), 0, 0)
-        self.accounts.set_accounts(accounts.items)
-        self.tests.reset(tests.items, tests.total)
+        if screen.shown:  # start-up showed these rows before it was wired up: keep them, and what the
+            self.options.announce_start = False  # admin did with them; it said they were loaded
+            self.presenter.accounts_changed()
+            self.presenter.tests_changed()
+        else:
+            self.accounts.set_accounts(accounts.items)
+            self.tests.reset(tests.items, tests.total)
         self._note_tests(tests.items)
         self.loaded.set()
         self._refreshed()
@@ -239,9 +246,12 @@ class Sync(QObject):
         client = self.session.client
         remaining = client.rate_limit_remaining if client else None
         self.window.rate_label.setText(f"API: {remaining} requests left" if remaining is not None else "")
-        if self.options.announce_start and self.loaded.is_set():
+        if not self.loaded.is_set():
+            return
+        if self.options.announce_start:
             self.window.repaint()  # the rows are on screen before we say so
             print(f"tbdesk: loaded {self.accounts.rowCount()} accounts and {self.tests.rowCount()} tests", flush=True)
             self.options.announce_start = False
-            if self.options.exit_when_loaded:
-                QTimer.singleShot(0, self.window.close)
+        if self.options.exit_when_loaded:
+            self.options.exit_when_loaded = False
+            QTimer.singleShot(0, self.window.close)
