@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return sandbox_main(argv[1:])
     args = parse_args(argv)
+    # Until the window's own handlers are in (install_quit_signals), Ctrl+C ends start-up at once, as SIGTERM
+    # does: Python's KeyboardInterrupt raised inside one of Qt's callbacks would be printed and ignored.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     if args.install_desktop:
         from .desktop import install
 

@@ -103,9 +103,11 @@ def start(api_url: str | None, profile: str | None) -> Ahead | None:
     if not sys.platform.startswith("linux"):
         return None
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the helper: never returns into the caller's code
         try:
+            _end_with(parent)
             os.close(read_end)
             _helper(write_end, api_url, profile)
         finally:
@@ -113,6 +115,17 @@ def start(api_url: str | None, profile: str | None) -> Ahead | None:
     os.close(write_end)
     os.set_blocking(read_end, False)
     return Ahead(pid, read_end)
+
+
+def _end_with(parent: int) -> None:
+    """The helper ends when the window's process does, however that ends (even killed): Linux's
+    PR_SET_PDEATHSIG. Else it could wait on a silent server for its whole read timeout, holding the pair."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before that was set
+        os._exit(0)
 
 
 def _helper(fd: int, api_url: str | None, profile: str | None) -> None:

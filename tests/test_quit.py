@@ -265,3 +265,31 @@ def test_ctrl_q_with_the_about_box_open(gui, qtbot):
     assert time.monotonic() - start < QUIT_WITHIN, "the box stayed up after Ctrl+Q"
     gui.run(until(desk.closed.is_set, timeout=QUIT_WITHIN, what="quit"))
     assert seen == ["QMessageBox"] and QApplication.activeModalWidget() is None
+
+
+def children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@needs_proc
+def test_the_start_up_helper_ends_with_the_window_even_when_that_is_killed(tmp_path):
+    """The helper that asks for the first screen (tbdesk/ahead.py) holds the pair: it must not outlive the window
+    waiting on a silent server, whatever ends the window."""
+    server = Silent()
+    app = Tbdesk(tmp_path, "--api-url", server.url, env={"TESTINGBOT_KEY": "k" * 32, "TESTINGBOT_SECRET": "s" * 32})
+    try:
+        deadline = time.monotonic() + 30
+        while len(server.held) < 3:  # the helper's three requests, unanswered
+            assert time.monotonic() < deadline, "the helper never connected"
+            time.sleep(0.02)
+        helpers = children(app.proc.pid)
+        assert helpers, "no helper process"
+        app.proc.kill()
+        app.proc.wait()
+        deadline = time.monotonic() + 5
+        while any(alive(pid) for pid in helpers):
+            assert time.monotonic() < deadline, "the helper outlived the window"
+            time.sleep(0.02)
+    finally:
+        app.close()
+        server.close()

@@ -29,7 +29,9 @@ CURRENT_ONLY = QItemSelectionModel.SelectionFlag.NoUpdate
 
 
 class KeptSelection(QObject):
-    dropped = Signal()  # the selection shrank or went without Qt's own signals: whatever shows it, update
+    # The selection shrank or changed without Qt's own signals (or before anything listened): whatever shows it,
+    # update.
+    dropped = Signal()
 
     def __init__(self, view: QTableView, proxy: AccountsProxy, parent: QObject | None = None) -> None:
         super().__init__(parent)

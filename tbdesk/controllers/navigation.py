@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 
+from ..core.first_screen import FirstScreen
 from ..gui.shortcuts import by_name, key_text
 from .kept_selection import KeptSelection
 from .presenter import SELECT_ROW, Presenter
@@ -85,9 +86,14 @@ class Navigation(QObject):
         view."""
         self.window.filter_edit.clear()  # filter_changed scrolls to the current row
 
-    def first_screen(self, *_: object) -> None:
+    def first_screen(self, screen: FirstScreen) -> None:
         """Every sign-in starts on the first row, as start-up does (signing in again from the dialog left
-        nothing selected and the Activity tab empty; QA3): the first arrow key moves a visible selection."""
+        nothing selected and the Activity tab empty; QA3): the first arrow key moves a visible selection.
+        Rows start-up showed before signing in was wired up started there already: a row the admin picked
+        since stays picked."""
+        if screen.shown:
+            self.kept.dropped.emit()  # that selection was made before anything listened: whatever shows it, update
+            return
         self.kept.start_over()
         selection = self.window.accounts_view.selectionModel()
         if self.proxy.rowCount() and selection.currentIndex().row() != 0:

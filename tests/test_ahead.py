@@ -1,0 +1,231 @@
+"""The first screen asked for by a helper process while the window paints (tbdesk/ahead.py, issue #16).
+
+What the admin relies on: the rows that appear are the ones signing in would show; signing in then uses the
+helper's pair (no second keyring prompt) and its answers (no second wait); anything the helper cannot do
+plainly (a proxy, an error, a wrong pair, a service account's pair) is left to the client, which says what
+went wrong; a helper that is not needed any more is stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+import threading
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+from tbdesk import ahead
+from tbdesk.api import Credentials
+from tbdesk.api.client import TestingBotClient
+from tbdesk.app import Options, TbDesk
+from tbdesk.controllers import session as session_module
+from tbdesk.core.first_screen import fetch
+from tbdesk.credentials import CredentialStore
+from tbdesk.gui.dialogs import SignInDialog
+from tbdesk.gui.models import ROW_ROLE
+from tbdesk.startup import AheadReader, paint_first
+
+from helpers.gui import click, until
+from helpers.sandbox import SA
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the helper is forked on Linux only")
+
+
+@pytest.fixture
+def pair_in_env(socket_sandbox, monkeypatch, tmp_path):
+    """Signed in from the environment, with no keyring and no ~/.testingbot of the developer's."""
+    monkeypatch.setenv("TESTINGBOT_KEY", socket_sandbox.key)
+    monkeypatch.setenv("TESTINGBOT_SECRET", socket_sandbox.secret)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return socket_sandbox
+
+
+def client_screen(sb, run=asyncio.run):
+    """What the client itself gets for the first screen (run: the test's way of running a coroutine)."""
+
+    async def ask():
+        client = TestingBotClient(Credentials(sb.key, sb.secret), sb.url)
+        try:
+            return await fetch(client)
+        finally:
+            await client.aclose()
+
+    return run(ask())
+
+
+def test_the_helper_finds_the_pair_and_the_same_first_screen_as_the_client(pair_in_env):
+    sb = pair_in_env
+    fetched = ahead.start(sb.url, None).wait()
+    assert fetched is not None and fetched.credentials == Credentials(sb.key, sb.secret)
+    assert (fetched.source, fetched.api_url) == ("environment", sb.url)
+    assert "redacted" in repr(fetched.credentials) and sb.secret not in repr(fetched)
+    screen, own = fetched.screen, client_screen(sb)
+    assert screen is not None
+    assert screen.user == own.user
+    assert screen.accounts == own.accounts and len(screen.accounts.items) > 0
+    assert screen.tests.items == own.tests.items and screen.tests.total == own.tests.total
+    assert screen.rate_limit_remaining is not None and not screen.shown
+
+
+def test_a_refused_pair_or_an_unreachable_server_is_left_to_the_client(pair_in_env, monkeypatch):
+    sb = pair_in_env
+    monkeypatch.setenv("TESTINGBOT_SECRET", "not-the-secret")
+    refused = ahead.start(sb.url, None).wait()
+    assert refused is not None and refused.credentials is not None and refused.screen is None
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    gone = ahead.start(f"http://127.0.0.1:{port}/v1", None).wait()
+    assert gone is not None and gone.source == "environment" and gone.screen is None
+
+
+def test_with_no_pair_stored_the_helper_says_so_and_asks_nothing(monkeypatch, tmp_path):
+    for name in ("TESTINGBOT_KEY", "TESTINGBOT_SECRET", "TB_KEY", "TB_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    fetched = ahead.start("http://127.0.0.1:9/v1", None).wait()
+    assert fetched is not None and fetched.credentials is None and fetched.screen is None
+
+
+@pytest.mark.parametrize(
+    ("url", "proxy"),
+    [("https://api.testingbot.example/v1", "http://proxy.example:3128"), ("http://api.testingbot.example/v1", None)],
+)
+def test_a_proxy_or_plain_http_to_another_machine_is_left_to_the_client(url, proxy, monkeypatch):
+    """Never a request the client would not send the same way: through the environment's proxy, or the pair
+    in clear to another machine. Nothing is connected to at all."""
+    import http.client
+
+    if proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy)
+
+    def refuse(*_a, **_k):
+        raise AssertionError("the helper connected")
+
+    monkeypatch.setattr(http.client.HTTPConnection, "connect", refuse)
+    assert ahead._ask(Credentials("k" * 32, "s" * 32), url) is None
+
+
+def test_anything_but_the_helpers_own_document_is_not_used():
+    assert ahead.read_message(b"") is None
+    assert ahead.read_message(b"[1, 2]") is None
+    assert ahead.read_message(b'{"pair": ["key"], "source": "environment"}') is None
+    assert ahead.read_message(b'{"pair": ["k", 5], "source": "x", "profile": "p", "api_url": "u"}') is None
+    odd = b'{"pair": ["k", "s"], "source": "x", "profile": "p", "api_url": "u", "answers": [[200, null, "{}"]]}'
+    fetched = ahead.read_message(odd)
+    assert fetched is not None and fetched.credentials == Credentials("k", "s") and fetched.screen is None
+
+
+def test_a_helper_that_says_too_much_is_stopped_and_not_used(pair_in_env, monkeypatch):
+    monkeypatch.setattr(ahead, "MAX_MESSAGE", 100)
+    helper = ahead.start(pair_in_env.url, None)
+    assert helper.wait() is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(helper.pid, os.WNOHANG)  # stopped and reaped: no zombie left behind
+
+
+def test_quitting_before_the_helper_is_done_stops_it(pair_in_env):
+    """A server that takes the request and never answers: quitting does not wait for it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    taken: list[socket.socket] = []
+    accepting = threading.Thread(target=lambda: taken.extend(server.accept() for _ in range(3)), daemon=True)
+    accepting.start()
+    try:
+        helper = ahead.start(f"http://127.0.0.1:{server.getsockname()[1]}/v1", None)
+        accepting.join(10)
+        assert len(taken) == 3 and not helper.read()  # all three asked, none answered
+        helper.cancel()
+        assert helper.done and helper.fetched is None
+        with pytest.raises(ChildProcessError):
+            os.waitpid(helper.pid, os.WNOHANG)
+    finally:
+        for conn, _ in taken:
+            conn.close()
+        server.close()
+
+
+def start_up(gui, sb, store=None):
+    """What __main__ does: the helper forked, the window painted, the helper's rows shown when read."""
+    helper = ahead.start(sb.url, None)
+    settings = QSettings(str(gui.tmp / "settings.ini"), QSettings.Format.IniFormat)
+    shell = paint_first(settings)
+    reader = AheadReader(helper, shell, announce=False)
+    return settings, shell, reader
+
+
+def build_desk(gui, sb, settings, shell, reader, store):
+    desk = TbDesk(Options(api_url=sb.url), store, settings, shell=shell, ahead=reader)
+    gui.desks.append(desk)
+    return desk
+
+
+def test_start_up_shows_the_helpers_rows_then_signs_in_with_its_pair_and_answers(gui, qtbot, pair_in_env):
+    sb = pair_in_env
+    settings, shell, reader = start_up(gui, sb)
+    qtbot.waitUntil(lambda: reader.done, timeout=10_000)
+    own = client_screen(sb, gui.run)
+    view = shell.window.accounts_view
+    # On screen before anything of signing in exists: the accounts and tests signing in would show.
+    assert shell.accounts.rowCount() == len(own.accounts.items) > 2
+    assert shell.tests.rowCount() == len(own.tests.items)
+    assert shell.window.accounts_stack.currentWidget() is view and shell.window.isVisible()
+    assert view.currentIndex().row() == 0 and view.selectionModel().isRowSelected(0)
+    # The admin picks the third row while the rest of tbdesk is still loading: it stays picked.
+    click(qtbot, view.viewport(), view.visualRect(shell.accounts_proxy.index(2, 0)).center())
+    picked = shell.accounts_proxy.index(2, 0).data(ROW_ROLE)
+
+    store = CredentialStore(gui.tmp / "config", backend=None)
+    asked: list[str] = []
+    gui.monkeypatch.setattr(store, "resolve", lambda *a, **k: asked.append("keyring") or None)
+    real_fetch = session_module.fetch
+    gui.monkeypatch.setattr(session_module, "fetch", lambda client: asked.append("server") or real_fetch(client))
+    desk = build_desk(gui, sb, settings, shell, reader, store)
+    gui.run(desk.start())
+    gui.run(until(desk.loaded.is_set, what="signed in"))
+    assert asked == []  # neither the keyring nor the server was asked again
+    assert desk.client is not None and desk.session.user == own.user
+    assert desk.window.statusBar().currentMessage() == "Signed in with the key from the environment."
+    assert desk.window.rate_label.text().startswith("API: ")
+    assert view.currentIndex().row() == 2 and view.selectionModel().selectedRows() == [desk.accounts_proxy.index(2, 0)]
+    assert desk.selected() == picked
+    # Signing in is wired up: the keys act on the row the admin picked.
+    view.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert desk.selected() == desk.accounts_proxy.index(3, 0).data(ROW_ROLE)
+    assert desk.window.accounts_count.text() == str(len(own.accounts.items))
+
+
+def test_a_service_accounts_pair_shows_nothing_and_is_refused(gui, qtbot, pair_in_env):
+    sb = pair_in_env
+
+    async def robot():
+        async with sb.client() as c:
+            made = await c.post(SA, json={"identifier": f"ahead-{os.getpid()}-{id(gui)}"})
+            assert made.status_code == 201, made.text
+            return made.json()
+
+    account = gui.run(robot())
+    gui.monkeypatch.setenv("TESTINGBOT_KEY", account["key"])
+    gui.monkeypatch.setenv("TESTINGBOT_SECRET", account["secret"])
+    settings, shell, reader = start_up(gui, sb)
+    qtbot.waitUntil(lambda: reader.done, timeout=10_000)
+    assert reader.fetched is not None and reader.fetched.credentials is not None
+    assert shell.accounts.rowCount() == 0 and shell.tests.rowCount() == 0  # nothing of its answers is shown
+    desk = build_desk(gui, sb, settings, shell, reader, CredentialStore(gui.tmp / "config", backend=None))
+    task = gui.loop.create_task(desk.start())
+    dialog = gui.run(
+        until(lambda: next((d for d in desk.window.findChildren(SignInDialog) if d.isVisible()), None), what="dialog")
+    )
+    assert "Service accounts cannot sign in" in dialog.content.findChild(QLabel, "errorLabel").text()
+    assert desk.client is None and desk.accounts.rowCount() == 0
+    dialog.reject()
+    gui.run(task)
