@@ -1,0 +1,50 @@
+"""gui/pyside_feature.py answers PySide6's "does this module use PySide6?" from the file's bytes. PySide6
+must record the same answer for every module as with its own check, or its __feature__ switching changes."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+
+PROBE = """
+import sys
+import PySide6.QtCore
+feature = sys.modules["shibokensupport.feature"]
+own = feature._mod_uses_pyside
+if OWN:
+    def keep(module):
+        return own(module)
+    keep.__module__ = "tbdesk.gui.pyside_feature"  # install() takes it as already done
+    feature._mod_uses_pyside = keep
+import tbdesk.gui.views  # what the first frame imports
+import json, logging.handlers, tbdesk.gui.dialogs
+print("CHEAP", feature._mod_uses_pyside is not own and not OWN)
+print("RECORDED", sorted(feature.pyside_feature_dict.items()))
+"""
+
+
+def recorded(own: bool) -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", f"OWN = {own}\n{PROBE}"],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    found = {}
+    for line in result.stdout.splitlines():
+        tag, _, value = line.partition(" ")
+        found[tag] = ast.literal_eval(value)
+    assert "RECORDED" in found, result.stdout[-2000:] + result.stderr[-3000:]
+    return found
+
+
+def test_pyside_records_the_same_modules_as_using_it() -> None:
+    cheap, own = recorded(own=False), recorded(own=True)
+    assert cheap["CHEAP"] is True and own["CHEAP"] is False
+    assert cheap["RECORDED"] == own["RECORDED"]
+    answers = dict(own["RECORDED"])  # type: ignore[arg-type]
+    # 0: uses PySide6 (its feature switching applies); -1: ignored.
+    assert answers["tbdesk.gui.icons"] == 0 and answers["tbdesk.core.activity"] == -1 and answers["json"] == -1
