@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     import asyncio
 
     import qasync
+    from PySide6.QtCore import QTimer
 
     from .app import Options, TbDesk
     from .credentials import CredentialStore
@@ -151,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     install_quit_signals(desk)
+    if not desk.window.isVisible():  # closed while the rest of start-up loaded: nothing was listening yet
+        QTimer.singleShot(0, desk.shutdown.quit)
     wakeup = wake_on_signals(app)  # noqa: F841 - alive while the loop runs
     atexit.register(lambda: desk.sandbox.kill_now() if desk.sandbox else None)
 

@@ -164,3 +164,28 @@ def test_the_paused_collector_is_restored_even_when_the_step_fails():
         assert not gc.isenabled()  # paused inside a pause (or with the collector off): left as it was
     finally:
         gc.enable()
+
+
+CLOSED_PROBE = """
+import os
+import tbdesk.startup as startup
+
+painted = startup.paint_first
+
+def paint_then_close(*args, **kwargs):
+    shell = painted(*args, **kwargs)
+    shell.window.close()  # the admin closes the window before the rest of start-up has loaded
+    return shell
+
+startup.paint_first = paint_then_close
+from tbdesk.__main__ import main
+print("RETURNED", [main(["--api-url", os.environ["PROBE_URL"]])], flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_closing_the_window_while_start_up_still_loads_quits(socket_sandbox, tmp_path):
+    sb = socket_sandbox
+    env = {"PROBE_URL": sb.url, "TESTINGBOT_KEY": sb.key, "TESTINGBOT_SECRET": sb.secret, "HOME": str(tmp_path)}
+    found = run_probe(CLOSED_PROBE, {**env, "XDG_CONFIG_HOME": str(tmp_path / "config")})
+    assert found["RETURNED"] == [0]  # not left running with no window
