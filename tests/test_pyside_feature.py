@@ -10,7 +10,10 @@ import sys
 
 PROBE = """
 import sys
-import PySide6.QtCore
+if QT_FIRST:
+    import PySide6.QtCore
+else:  # tbdesk.gui imported before anything else has imported PySide6
+    import tbdesk.gui
 feature = sys.modules["shibokensupport.feature"]
 own = feature._mod_uses_pyside
 if OWN:
@@ -20,14 +23,14 @@ if OWN:
     feature._mod_uses_pyside = keep
 import tbdesk.gui.views  # what the first frame imports
 import json, logging.handlers, tbdesk.gui.dialogs
-print("CHEAP", feature._mod_uses_pyside is not own and not OWN)
+print("CHEAP", not OWN and feature._mod_uses_pyside.__qualname__ == "install.<locals>._mod_uses_pyside")
 print("RECORDED", sorted(feature.pyside_feature_dict.items()))
 """
 
 
-def recorded(own: bool) -> dict[str, object]:
+def recorded(own: bool, qt_first: bool = True) -> dict[str, object]:
     result = subprocess.run(
-        [sys.executable, "-c", f"OWN = {own}\n{PROBE}"],
+        [sys.executable, "-c", f"OWN = {own}\nQT_FIRST = {qt_first}\n{PROBE}"],
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         capture_output=True,
         text=True,
@@ -43,8 +46,12 @@ def recorded(own: bool) -> dict[str, object]:
 
 def test_pyside_records_the_same_modules_as_using_it() -> None:
     cheap, own = recorded(own=False), recorded(own=True)
-    assert cheap["CHEAP"] is True and own["CHEAP"] is False
+    assert cheap["CHEAP"] is True
     assert cheap["RECORDED"] == own["RECORDED"]
     answers = dict(own["RECORDED"])  # type: ignore[arg-type]
     # 0: uses PySide6 (its feature switching applies); -1: ignored.
     assert answers["tbdesk.gui.icons"] == 0 and answers["tbdesk.core.activity"] == -1 and answers["json"] == -1
+
+
+def test_installed_when_tbdesk_gui_is_imported_before_pyside6() -> None:
+    assert recorded(own=False, qt_first=False)["CHEAP"] is True

@@ -14,6 +14,8 @@ from types import ModuleType
 
 
 def install() -> None:
+    import PySide6.QtCore  # noqa: F401 - its loading makes the feature module (already loaded in tbdesk)
+
     feature = sys.modules.get("shibokensupport.feature")
     original = getattr(feature, "_mod_uses_pyside", None)
     if feature is None or not callable(original) or getattr(original, "__module__", None) == __name__:
