@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tbdesk.api import Test
+from tbdesk.core.account_activity import account_activity, activity_slices
 from tbdesk.core.activity import (
     CREATED,
     FAILED,
@@ -21,8 +22,6 @@ from tbdesk.core.activity import (
     TEST_ID,
     UNKNOWN,
     ActivityLog,
-    account_activity,
-    activity_slices,
     local_days,
     no_tests,
     person_key,

@@ -390,7 +390,8 @@ def test_the_activity_panel_is_made_when_its_tab_is_first_shown_and_shows_the_se
 
 
 def test_activity_tab_shows_server_text_as_text(qtbot):
-    from tbdesk.core.activity import ActivityLog, account_activity
+    from tbdesk.core.account_activity import account_activity
+    from tbdesk.core.activity import ActivityLog
     from tbdesk.gui.activity_panel import ActivityPanel
 
     hostile = "<img src=x width=900 height=300>&amp; <b>bold</b>"
@@ -536,7 +537,8 @@ def test_activity_axis_tops_are_round_and_close_to_the_busiest_day():
 def test_activity_tab_polish_singular_point_whole_browser_names_and_roomy_rows(qtbot):
     from PySide6.QtGui import QFontMetrics
 
-    from tbdesk.core.activity import ActivityLog, PassRate, account_activity
+    from tbdesk.core.account_activity import PassRate, account_activity
+    from tbdesk.core.activity import ActivityLog
     from tbdesk.gui.activity_panel import ActivityPanel, _trend
 
     assert _trend(PassRate(79, 21), PassRate(78, 22)) == "1 point better than the 7 days before."

@@ -25,6 +25,7 @@ AFTER_FIRST_FRAME = (
     "socket",
     "tbdesk.app",
     "tbdesk.controllers",
+    "tbdesk.core.account_activity",  # the Activity tab's numbers: built when the tab is first shown
     "tbdesk.credentials",
     "tbdesk.gui.activity_panel",
     "tbdesk.gui.dialogs",

@@ -19,17 +19,8 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject
 
 from ..api.models import ServiceAccount, Test
-from ..core.activity import (
-    PANEL_DAYS,
-    SLICE_FACTS,
-    AccountActivity,
-    ActivityLog,
-    Spark,
-    account_activity,
-    activity_slices,
-    no_tests,
-    spark_slices,
-)
+from ..core.account_activity import AccountActivity, account_activity, activity_slices
+from ..core.activity import PANEL_DAYS, SLICE_FACTS, ActivityLog, Spark, no_tests, spark_slices
 from ..gui.models import AccountsModel
 from ..gui.window import MainWindow
 from .tasks import TaskRunner, next_turn

@@ -1,7 +1,7 @@
 """The "Activity" tab: one service account's tests per day over 30 days, its pass rate this week against
 last week, its builds and browsers by count, and its last tests.
 
-It only shows an activity.AccountActivity; the numbers are computed (and unit-tested) in tbdesk.activity.
+It only shows an AccountActivity; the numbers are computed (and unit-tested) in tbdesk.core.account_activity.
 Charts are painted with QPainter in palette colours; every text comes from the server, so it is set as
 plain text and elided, never interpreted.
 """
@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.activity import RESULTS, TOP, AccountActivity, PassRate
+from ..core.account_activity import AccountActivity, PassRate
+from ..core.activity import RESULTS, TOP
 from . import chart_colors, plain
 from . import format as fmt
 
