@@ -43,6 +43,7 @@ class Fetched:
     profile: str = ""
     api_url: str = ""
     screen: FirstScreen | None = field(default=None)
+    timed_out: bool = False  # the server took a request and said nothing for the client's whole read timeout
 
 
 class Ahead:
@@ -146,16 +147,18 @@ def _helper(fd: int, api_url: str | None, profile: str | None) -> None:
             "profile": resolved.profile.name,
             "api_url": resolved.profile.api_url,
             "answers": None,
+            "timed_out": False,
         }
         with contextlib.suppress(Exception):  # the client asks again, and says what went wrong
-            message["answers"] = _ask(resolved.credentials, resolved.profile.api_url)
+            message["answers"], message["timed_out"] = _ask(resolved.credentials, resolved.profile.api_url)
     data = json.dumps(message).encode()
     while data:
         data = data[os.write(fd, data) :]
 
 
-def _ask(credentials: Credentials, api_url: str) -> list[list[Any]] | None:
-    """The first screen's three GETs, in parallel, as TestingBotClient sends them; None to leave them to it.
+def _ask(credentials: Credentials, api_url: str) -> tuple[list[list[Any]] | None, bool]:
+    """The first screen's three GETs, in parallel, as TestingBotClient sends them (None: left to it), and
+    whether the server took a request and then said nothing for the whole read timeout.
 
     Python's own http.client, not httpx: importing httpx (~40 ms of CPU) would compete with the window's
     first paint, and on a two-core machine a busy second process slows the first by a third (measured).
@@ -174,13 +177,14 @@ def _ask(credentials: Credentials, api_url: str) -> list[list[Any]] | None:
     host = url.hostname or ""
     loopback = is_loopback(host)
     if url.scheme not in ("http", "https") or (url.scheme == "http" and not loopback) or url.username:
-        return None
+        return None, False
     if not loopback and any(os.environ.get(v) for v in PROXY_VARIABLES):
-        return None
+        return None, False
     token = f"{credentials.key}:{credentials.secret}".encode()
     headers = {"Accept": "application/json", "User-Agent": "tbdesk", "Authorization": f"Basic {_base64(token)}"}
     context = _tls_context() if url.scheme == "https" else None
     answers: list[list[Any] | None] = [None] * len(REQUESTS)
+    timed_out: list[str] = []
 
     def get(i: int, path: str, query: dict[str, Any]) -> None:
         import http.client
@@ -196,8 +200,12 @@ def _ask(credentials: Credentials, api_url: str) -> list[list[Any]] | None:
             connection.connect()
             connection.sock.settimeout(READ_TIMEOUT)
             connection.request("GET", target, headers=headers)
-            response = connection.getresponse()
-            body = response.read(MAX_ANSWER + 1)
+            try:
+                response = connection.getresponse()
+                body = response.read(MAX_ANSWER + 1)
+            except TimeoutError:  # it took the request and said nothing: asking again would wait as long
+                timed_out.append(path)
+                return
             if response.getheader("Content-Encoding", "identity") != "identity" or len(body) > MAX_ANSWER:
                 return
             # latin-1 carries any bytes through JSON unchanged
@@ -211,8 +219,8 @@ def _ask(credentials: Credentials, api_url: str) -> list[list[Any]] | None:
     for thread in threads:
         thread.join()
     if any(a is None for a in answers):
-        return None
-    return [a for a in answers if a is not None]
+        return None, bool(timed_out)
+    return [a for a in answers if a is not None], False
 
 
 def _tls_context() -> Any:
@@ -255,6 +263,7 @@ def read_message(data: bytes) -> Fetched | None:
     SECRETS.register(credentials.key, credentials.secret)
     fetched = Fetched(credentials, message["source"], message["profile"], message["api_url"])
     fetched.screen = _screen(message.get("answers"))
+    fetched.timed_out = message.get("timed_out") is True
     return fetched
 
 

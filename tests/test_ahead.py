@@ -110,7 +110,7 @@ def test_a_proxy_or_plain_http_to_another_machine_is_left_to_the_client(url, pro
         raise AssertionError("the helper connected")
 
     monkeypatch.setattr(http.client.HTTPConnection, "connect", refuse)
-    assert ahead._ask(Credentials("k" * 32, "s" * 32), url) is None
+    assert ahead._ask(Credentials("k" * 32, "s" * 32), url) == (None, False)
 
 
 def test_anything_but_the_helpers_own_document_is_not_used():
@@ -229,3 +229,64 @@ def test_a_service_accounts_pair_shows_nothing_and_is_refused(gui, qtbot, pair_i
     assert desk.client is None and desk.accounts.rowCount() == 0
     dialog.reject()
     gui.run(task)
+
+
+class Silent:
+    """A server that takes every connection and request and never answers."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+
+def test_a_server_that_takes_the_requests_and_says_nothing_is_not_asked_twice(gui, qtbot, pair_in_env, monkeypatch):
+    """The client would wait its whole read timeout too, for the same silence: the sign-in dialog says at once
+    that the server did not answer in time, and no second request goes out (one wait, not two)."""
+    monkeypatch.setattr(ahead, "READ_TIMEOUT", 0.5)  # the helper's copy of the client's 15 s
+    server = Silent()
+    try:
+        helper = ahead.start(server.url, None)
+        settings = QSettings(str(gui.tmp / "settings.ini"), QSettings.Format.IniFormat)
+        shell = paint_first(settings)
+        reader = AheadReader(helper, shell, announce=False)
+        desk = TbDesk(
+            Options(api_url=server.url),
+            CredentialStore(gui.tmp / "config", backend=None),
+            settings,
+            shell=shell,
+            ahead=reader,
+        )
+        gui.desks.append(desk)
+        task = gui.loop.create_task(desk.start())
+        # Waiting on the helper looks like any sign-in: "Loading…" where the rows will be.
+        gui.run(until(lambda: desk.window.loading, what="loading shown"))
+        dialog = gui.run(
+            until(
+                lambda: next((d for d in desk.window.findChildren(SignInDialog) if d.isVisible()), None), what="dialog"
+            )
+        )
+        text = dialog.content.findChild(QLabel, "errorLabel").text()
+        assert text == "Checking your key and secret failed: The server did not answer in time."
+        assert len(server.held) == 3 and not desk.window.loading
+        dialog.reject()
+        gui.run(task)
+    finally:
+        server.close()

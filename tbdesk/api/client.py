@@ -27,6 +27,7 @@ import httpx
 from ..redact import SECRETS
 from . import schema as s
 from .errors import (
+    TIMED_OUT,
     ApiError,
     AuthenticationError,
     InvalidInput,
@@ -506,7 +507,7 @@ def _network_error(exc: httpx.HTTPError, operation: str, write: bool) -> Network
     sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
     text = str(exc).lower()
     if isinstance(exc, httpx.TimeoutException):
-        kind, message = "timeout", "The server did not answer in time."
+        kind, message = "timeout", TIMED_OUT
     elif "ssl" in text or "certificate" in text or "tls" in text:
         kind, message = "tls", "The secure connection failed (TLS certificate or handshake)."
     elif "name or service" in text or "nodename" in text or "getaddrinfo" in text or "name resolution" in text:

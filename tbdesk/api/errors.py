@@ -62,6 +62,9 @@ class ServerError(ApiError):
     """5xx."""
 
 
+TIMED_OUT = "The server did not answer in time."
+
+
 class NetworkError(ApiError):
     """Refused, reset, DNS, TLS or timeout; `kind` says which."""
 
@@ -69,6 +72,11 @@ class NetworkError(ApiError):
         super().__init__(message, **kw)
         self.kind = kind
         self.sent = sent  # the request got out (the failure came after connecting)
+
+    @classmethod
+    def timed_out(cls, operation: str) -> NetworkError:
+        """A GET the server took and then said nothing to for the whole read timeout (never retried)."""
+        return cls(TIMED_OUT, "timeout", sent=True, operation=operation)
 
 
 class ProtocolError(ApiError):

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..api import schema as s
 from ..api.client import TestingBotClient, check_base_url, tls_ready, warm_up
-from ..api.errors import ApiError, AuthenticationError, NotFound, PermissionDenied
+from ..api.errors import ApiError, AuthenticationError, NetworkError, NotFound, PermissionDenied
 from ..api.models import Credentials, User
 from ..core import collector
 from ..core.first_screen import FirstScreen, fetch
@@ -124,7 +124,9 @@ class Session(QObject):
         else:
             resolved, screen = await asyncio.to_thread(self._resolve_and_warm_up, url), None
         problem = None
-        if resolved is not None:
+        if fetched is not None and fetched.timed_out:  # asking again would wait as long, for nothing
+            problem = describe(NetworkError.timed_out("Checking your key and secret"))
+        elif resolved is not None:
             problem = await self.try_sign_in(resolved.credentials, resolved.profile, remember=False, screen=screen)
             if problem is None:
                 self.messages.info(f"Signed in with the key from the {resolved.source}.")
@@ -138,6 +140,9 @@ class Session(QObject):
         if reader is None:
             return None
         warming = asyncio.ensure_future(asyncio.to_thread(_warm_up_quietly))
+        waiting = not reader.done
+        if waiting:  # a slow server: say so where the rows will be, as signing in does
+            self.window.set_loading(True)
         try:
             if not reader.done:
                 arrived: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -152,6 +157,8 @@ class Session(QObject):
             reader.cancel()
             raise
         finally:
+            if waiting:
+                self.window.set_loading(False)
             await asyncio.shield(warming)
         return reader.fetched
 
