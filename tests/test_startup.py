@@ -54,6 +54,8 @@ def paint_first(*args, **kwargs):
                            if n in vars(PySide6.QtWidgets) or n in vars(PySide6.QtGui)), flush=True)
     print("WINDOW", [window.isVisible(), [a.text() for a in window.menuBar().actions()],
           columns(shell.accounts_proxy), columns(shell.tests_proxy), window.statusBar().currentMessage()], flush=True)
+    print("CHOICES", [c.currentText() for c in (window.show_combo, window.started_by, window.result_combo,
+          window.build_combo)], flush=True)
     raise SystemExit(0)
 
 startup.paint_first = paint_first
@@ -90,6 +92,8 @@ def test_the_first_frame_shows_the_real_window_before_the_network_code_is_import
     assert "Identifier" in account_columns and "Key" in account_columns and "Secret" in account_columns
     assert "Started by" in test_columns
     assert status == "Starting…"
+    # Each filter shows its choice from the first frame: an empty Show box that then widened moved the row.
+    assert found["CHOICES"] == ["All accounts", "Everyone", "Any result", "Any build"]
 
 
 FIRST_REQUEST_PROBE = """

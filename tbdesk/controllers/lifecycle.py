@@ -40,11 +40,6 @@ KEPT_NOTES = (KEPT_ONLY_THE_KEY, KEPT_ONLY_THE_KEYS, KEPT_KEYS_AND_SECRETS)
 FIND_AT_MOST = 200  # "Find its owner" reads one account per request: no more than this many
 FIND_TASK = "find-owner"
 MAX_NAMED = 5  # accounts named in the banner; the bulk rotation dialog lists them all
-SHOW_CHOICES = (
-    ("All accounts", AccountsProxy.ALL),
-    (f"Unused (no test in {UNUSED_DAYS} days)", AccountsProxy.UNUSED),
-    ("Keys past the rotation policy", AccountsProxy.PAST_POLICY),
-)
 
 
 class CredentialLifecycle(QObject):
@@ -72,12 +67,9 @@ class CredentialLifecycle(QObject):
             shared.messages,
         )
         self.accounts, self.proxy, self.clipboard = shared.accounts, shared.accounts_proxy, shared.clipboard
-        window = self.window
         self.triaged: Triage | None = None
         self.panel: HandoverPanel | None = None
         self._said_short = False  # the "history too short" note is showing
-        for text, value in SHOW_CHOICES:
-            window.show_combo.addItem(text, value)
         for changed in (
             self.accounts.dataChanged,
             self.accounts.rowsInserted,

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from ..core.lifecycle import Use
+from ..core.lifecycle import UNUSED_DAYS, Use
 from .models import AccountsModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -232,3 +232,12 @@ class AccountsProxy(QAbstractTableModel):
     def _source_reset(self) -> None:
         self._shown = self._matching()
         self.endResetModel()
+
+
+# The Show combo's choices, in the window from its first frame (filled by the controllers, it painted empty and
+# then widened to "All accounts" once start-up had imported them).
+SHOW_CHOICES = (
+    ("All accounts", AccountsProxy.ALL),
+    (f"Unused (no test in {UNUSED_DAYS} days)", AccountsProxy.UNUSED),
+    ("Keys past the rotation policy", AccountsProxy.PAST_POLICY),
+)

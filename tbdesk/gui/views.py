@@ -14,7 +14,7 @@ from . import sizes
 from .delegates import CredentialDelegate, MoreDelegate
 from .models import AccountCol, AccountsModel, TestCol, TestsModel, TestsProxy
 from .searchable import make_searchable
-from .shown_accounts import AccountsProxy
+from .shown_accounts import SHOW_CHOICES, AccountsProxy
 from .sparkline import SparklineDelegate
 from .started_by import StartedByFilter
 from .test_filters import TestFilters
@@ -94,6 +94,8 @@ def set_up_views(
     # A team's 1,000 accounts and every build seen: searchable lists.
     make_searchable(w.started_by, "Search who started the tests")
     make_searchable(w.build_combo, "Search the builds")
+    for text, value in SHOW_CHOICES:
+        w.show_combo.addItem(text, value)
     for combo in (w.result_combo, w.show_combo):
         sizes.WholeChoices(combo)
     return Views(
