@@ -1,11 +1,12 @@
 """The activity pictures: the "Last 14 days" sparklines of every account and the Activity tab of the
 selected one, drawn from the tests Sync loads for usage (30 days back) and brings by polling.
 
-The numbers come from tbdesk.core.activity; with 10,000 accounts and 100,000 tests the sparklines take
-a few hundred milliseconds, and the busiest account's panel (28,000 tests) ~25 ms, so both are computed in
-slices of a few milliseconds on the event loop. Not on a worker thread: pure-Python work there holds the
-interpreter lock, and every Python call Qt makes while painting (data(), delegates) waits for it, so the
-window stalled more than it would doing the work itself (switching between busy accounts stalled 50-70 ms).
+The numbers come from tbdesk.core.activity and core.account_activity; with 10,000 accounts and 100,000
+tests the sparklines take a few hundred milliseconds, and the busiest account's panel (28,000 tests)
+~25 ms, so both are computed in slices of a few milliseconds on the event loop. Not on a worker thread:
+pure-Python work there holds the interpreter lock, and every Python call Qt makes while painting (data(),
+delegates) waits for it, so the window stalled more than it would doing the work itself (switching between
+busy accounts stalled 50-70 ms).
 """
 
 from __future__ import annotations
