@@ -30,6 +30,7 @@ from tbdesk.gui.models import ROW_ROLE
 from tbdesk.startup import AheadReader, paint_first
 
 from helpers.gui import click, until
+from helpers.processes import Silent
 from helpers.sandbox import SA
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the helper is forked on Linux only")
@@ -229,32 +230,6 @@ def test_a_service_accounts_pair_shows_nothing_and_is_refused(gui, qtbot, pair_i
     assert desk.client is None and desk.accounts.rowCount() == 0
     dialog.reject()
     gui.run(task)
-
-
-class Silent:
-    """A server that takes every connection and request and never answers."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.held: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.held.append(conn)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
-
-    def close(self) -> None:
-        self.sock.close()
-        for conn in self.held:
-            conn.close()
 
 
 def test_a_server_that_takes_the_requests_and_says_nothing_is_not_asked_twice(gui, qtbot, pair_in_env, monkeypatch):

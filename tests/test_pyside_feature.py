@@ -3,10 +3,7 @@ must record the same answer for every module as with its own check, or its __fea
 
 from __future__ import annotations
 
-import ast
-import os
-import subprocess
-import sys
+from helpers.processes import run_probe
 
 PROBE = """
 import sys
@@ -29,18 +26,8 @@ print("RECORDED", sorted(feature.pyside_feature_dict.items()))
 
 
 def recorded(own: bool, qt_first: bool = True) -> dict[str, object]:
-    result = subprocess.run(
-        [sys.executable, "-c", f"OWN = {own}\nQT_FIRST = {qt_first}\n{PROBE}"],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    found = {}
-    for line in result.stdout.splitlines():
-        tag, _, value = line.partition(" ")
-        found[tag] = ast.literal_eval(value)
-    assert "RECORDED" in found, result.stdout[-2000:] + result.stderr[-3000:]
+    found = run_probe(f"OWN = {own}\nQT_FIRST = {qt_first}\n{PROBE}")
+    assert "RECORDED" in found, found
     return found
 
 

@@ -6,12 +6,9 @@ Each check runs in a fresh interpreter: this test process has imported everythin
 
 from __future__ import annotations
 
-import ast
-import os
-import subprocess
-import sys
-
 import pytest
+
+from helpers.processes import run_probe
 
 # Needed only once the window is on screen: importing any of them before it delays the first frame.
 AFTER_FIRST_FRAME = (
@@ -62,23 +59,6 @@ startup.paint_first = paint_first
 from tbdesk.__main__ import main
 main(["--api-url", "http://127.0.0.1:9/v1"])
 """
-
-
-def run_probe(code: str, env: dict[str, str] | None = None) -> dict[str, object]:
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    found = {}
-    for line in result.stdout.splitlines():
-        tag, _, value = line.partition(" ")
-        if tag.isupper():
-            found[tag] = ast.literal_eval(value)
-    assert found, result.stdout[-2000:] + result.stderr[-3000:]
-    return found
 
 
 def test_the_first_frame_shows_the_real_window_before_the_network_code_is_imported(tmp_path):
