@@ -265,3 +265,28 @@ def test_a_server_that_takes_the_requests_and_says_nothing_is_not_asked_twice(gu
         gui.run(task)
     finally:
         server.close()
+
+
+def test_a_pair_kept_in_the_keyring_is_found_by_the_helper_under_its_profile(socket_sandbox, monkeypatch, tmp_path):
+    """The usual start: no pair in the environment, the profile's pair and server in the keyring and settings."""
+    from tbdesk.credentials import Profile, default_backend
+
+    if default_backend() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run this under dbus-run-session with gnome-keyring (./dev test does)")
+        pytest.skip("no Secret Service here: run through ./dev test")
+    sb = socket_sandbox
+    for name in ("TESTINGBOT_KEY", "TESTINGBOT_SECRET", "TB_KEY", "TB_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    name = f"ahead-{os.getpid()}"
+    store = CredentialStore()  # where the helper's own store looks: this HOME's config, the session keyring
+    store.save(Profile(name, sb.url), Credentials(sb.key, sb.secret))
+    try:
+        fetched = ahead.start(None, name).wait()
+        assert fetched is not None and fetched.credentials == Credentials(sb.key, sb.secret)
+        assert (fetched.source, fetched.profile, fetched.api_url) == ("keyring", name, sb.url)
+        assert fetched.screen is not None and fetched.screen.user == client_screen(sb).user
+    finally:
+        store.delete(name)
