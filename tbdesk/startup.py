@@ -12,10 +12,11 @@ import importlib
 import signal
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QSocketNotifier, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from .api.errors import ApiError
@@ -168,3 +169,35 @@ def show_ahead(shell: Shell, fetched: Fetched | None, announce: bool) -> bool:
         window.repaint()  # the rows are on screen before we say so
         print(f"tbdesk: loaded {shell.accounts.rowCount()} accounts and {shell.tests.rowCount()} tests", flush=True)
     return True
+
+
+class EarlyInput(QObject):
+    """What the admin does between the first frame and signing in (the rows may show before it is wired up):
+    the last action triggered then (a shortcut, a menu item, a toolbar button) and the filter typed are applied
+    once signed in, instead of being lost. Not after a sign-in dialog: a key pressed before it is stale."""
+
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell)
+        self.window = shell.window
+        self.pending: QAction | None = None
+        self._watched = [(action, self._watch(action)) for action in self.window.findChildren(QAction)]
+
+    def _watch(self, action: QAction) -> Callable[[], None]:
+        def note() -> None:
+            self.pending = action
+
+        action.triggered.connect(note)
+        return note
+
+    def finish(self, replay: bool) -> None:
+        for watched, note in self._watched:
+            watched.triggered.disconnect(note)
+        self._watched = []
+        pending, self.pending = self.pending, None
+        if not replay:
+            return
+        if text := self.window.filter_edit.text():
+            self.window.filter_edit.textChanged.emit(text)  # typed before anything filtered
+        # A checkable action (View → Sort) works before signing in: the view wires its own, and it is toggled.
+        if pending is not None and pending.isEnabled() and not pending.isCheckable():
+            pending.trigger()

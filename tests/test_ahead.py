@@ -25,9 +25,9 @@ from tbdesk.app import Options, TbDesk
 from tbdesk.controllers import session as session_module
 from tbdesk.core.first_screen import fetch
 from tbdesk.credentials import CredentialStore
-from tbdesk.gui.dialogs import SignInDialog
+from tbdesk.gui.dialogs import IdentifierDialog, SignInDialog
 from tbdesk.gui.models import ROW_ROLE
-from tbdesk.startup import AheadReader, paint_first
+from tbdesk.startup import AheadReader, EarlyInput, paint_first
 
 from helpers.gui import click, until
 from helpers.processes import Silent
@@ -290,3 +290,43 @@ def test_a_pair_kept_in_the_keyring_is_found_by_the_helper_under_its_profile(soc
         assert fetched.screen is not None and fetched.screen.user == client_screen(sb).user
     finally:
         store.delete(name)
+
+
+def test_keys_pressed_before_signing_in_is_wired_up_act_once_signed_in(gui, qtbot, pair_in_env):
+    """The rows are on screen a moment before tbdesk can act on them: the admin's Down and F2 (Rename) then,
+    and the filter typed, are not lost: F2 opens Rename for the row Down picked, the filter applies."""
+    sb = pair_in_env
+    settings, shell, reader = start_up(gui, sb)
+    early = EarlyInput(shell)
+    qtbot.waitUntil(lambda: reader.done, timeout=10_000)
+    view = shell.window.accounts_view
+    view.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F2)
+    second = shell.accounts_proxy.index(1, 0).data(ROW_ROLE)
+    desk = build_desk(gui, sb, settings, shell, reader, CredentialStore(gui.tmp / "config", backend=None))
+    gui.run(desk.start())
+    early.finish(replay=desk.loaded.is_set() and desk.dialog is None)
+    dialog = gui.run(
+        until(
+            lambda: next((d for d in desk.window.findChildren(IdentifierDialog) if d.isVisible()), None), what="rename"
+        )
+    )
+    assert dialog.current == second.identifier
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    gui.run(until(lambda: not dialog.isVisible(), what="dialog closed"))
+
+
+def test_a_filter_typed_before_signing_in_is_wired_up_applies_once_signed_in(gui, qtbot, pair_in_env):
+    sb = pair_in_env
+    settings, shell, reader = start_up(gui, sb)
+    early = EarlyInput(shell)
+    qtbot.waitUntil(lambda: reader.done, timeout=10_000)
+    shown = shell.accounts_proxy.rowCount()
+    click(qtbot, shell.window.filter_edit)
+    qtbot.keyClicks(QApplication.focusWidget(), "web")
+    desk = build_desk(gui, sb, settings, shell, reader, CredentialStore(gui.tmp / "config", backend=None))
+    gui.run(desk.start())
+    early.finish(replay=True)
+    names = [desk.accounts_proxy.index(r, 0).data(ROW_ROLE).identifier for r in range(desk.accounts_proxy.rowCount())]
+    assert names and all("web" in n for n in names) and len(names) < shown
