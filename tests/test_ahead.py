@@ -330,3 +330,31 @@ def test_a_filter_typed_before_signing_in_is_wired_up_applies_once_signed_in(gui
     early.finish(replay=True)
     names = [desk.accounts_proxy.index(r, 0).data(ROW_ROLE).identifier for r in range(desk.accounts_proxy.rowCount())]
     assert names and all("web" in n for n in names) and len(names) < shown
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b"not json",  # not JSON at all
+        b'{"data": "x"}',  # the wrong shape
+        b"[" * 100_000,  # nested past what the parser allows
+        b'{"id": "<b>1</b>", "first_name": 5, "data": [{"id": null}]}',  # the wrong types
+        b" " * (8 * 2**20 + 1),  # over the size bound
+    ],
+)
+def test_an_answer_the_client_could_not_read_is_not_shown_but_asked_again(pair_in_env, bad):
+    """Everything the server sends is untrusted: what the client's own parsers would refuse, read from the
+    helper's answers, is not shown (the client asks again and reports it as it does any malformed answer)."""
+    from tbdesk.core.first_screen import Answer, from_answers
+
+    sb = pair_in_env
+    raw, timed_out = ahead._ask(Credentials(sb.key, sb.secret), sb.url)
+    assert raw is not None and not timed_out
+    answers = [Answer(status, remaining, body.encode("latin-1")) for status, remaining, body in raw]
+    assert from_answers(answers) is not None
+    for i in range(len(answers)):
+        broken = list(answers)
+        broken[i] = Answer(200, None, bad)
+        assert from_answers(broken) is None
+        broken[i] = Answer(503, None, answers[i].body)  # not a 200: nothing is shown either
+        assert from_answers(broken) is None
