@@ -124,7 +124,6 @@ def main(argv: list[str] | None = None) -> int:
     import asyncio
 
     import qasync
-    from PySide6.QtCore import QTimer
 
     from .app import Options, TbDesk
     from .credentials import CredentialStore
@@ -153,8 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     install_quit_signals(desk)
-    if not desk.window.isVisible():  # closed while the rest of start-up loaded: nothing was listening yet
-        QTimer.singleShot(0, desk.shutdown.quit)
+    closed = not desk.window.isVisible()  # closed while the rest of start-up loaded: nothing listened yet
     wakeup = wake_on_signals(app)  # noqa: F841 - alive while the loop runs
     atexit.register(lambda: desk.sandbox.kill_now() if desk.sandbox else None)
 
@@ -168,6 +166,11 @@ def main(argv: list[str] | None = None) -> int:
             early.finish(replay=desk.loaded.is_set() and desk.dialog is None)  # signed in with no dialog
 
     async def run() -> int:
+        if closed:  # quit as closing does, without signing in (or showing the window again) first
+            early.finish(replay=False)
+            desk.shutdown.quit()
+            await desk.closed.wait()
+            return 0
         # Starting may wait on the sign-in dialog; quitting must not wait for it.
         starting = asyncio.ensure_future(start())
         await desk.closed.wait()

@@ -4,10 +4,11 @@ Python runs one thread at a time, so importing httpx, the controllers and asking
 (~170 ms) either waits for the window's first frame or holds it up. A second process runs beside it on
 another core: on Linux the process forks before Qt is loaded; the child finds the key and secret as signing
 in would (environment, keyring, ~/.testingbot), sends the three first-screen requests (~40 ms of CPU),
-writes the pair and the answers to a pipe as one JSON document and exits. (Forked, not spawned: a fresh
-interpreter costs more CPU beside the paint than the pages fork shares, measured: +14 against +7 ms.) The window's process reads them when the pipe is ready, shows the rows
-(core.first_screen reads the answers with the client's own parsers) and signs in with that pair without
-asking the keyring again (no second unlock prompt).
+writes the pair and the answers to a pipe as one JSON document and exits. The window's process reads them
+when the pipe is ready, shows the rows (core.first_screen reads the answers with the client's own parsers)
+and signs in with that pair without asking the keyring again (no second unlock prompt).
+Forked, not spawned: a fresh interpreter costs the paint more, beside it, than the pages a fork shares
+(measured: +14 against +7 ms).
 
 The pair goes through that pipe only: no command line (fork, no exec), no file, no environment. The child's
 stdin, stdout and stderr are /dev/null, so nothing of it reaches a terminal or a log.

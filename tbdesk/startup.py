@@ -172,19 +172,22 @@ def show_ahead(shell: Shell, fetched: Fetched | None, announce: bool) -> bool:
 
 
 class EarlyInput(QObject):
-    """What the admin does between the first frame and signing in (the rows may show before it is wired up):
-    the last action triggered then (a shortcut, a menu item, a toolbar button) and the filter typed are applied
-    once signed in, instead of being lost. Not after a sign-in dialog: a key pressed before it is stale."""
+    """What the admin does between the first frame and signing in (the rows may show before it is wired up).
+    The filter typed then applies once signed in. Of the actions, only those that work before signing in can
+    be triggered (the window starts with the others off); the last one is triggered again once signed in, if
+    the same row is current (one that acts on "the selected account" must not act on another). Never after a
+    sign-in dialog: a key pressed before it is stale."""
 
     def __init__(self, shell: Shell) -> None:
         super().__init__(shell)
         self.window = shell.window
         self.pending: QAction | None = None
+        self._row = -1  # the current row when it was triggered
         self._watched = [(action, self._watch(action)) for action in self.window.findChildren(QAction)]
 
     def _watch(self, action: QAction) -> Callable[[], None]:
         def note() -> None:
-            self.pending = action
+            self.pending, self._row = action, self.window.accounts_view.currentIndex().row()
 
         action.triggered.connect(note)
         return note
@@ -199,5 +202,13 @@ class EarlyInput(QObject):
         if text := self.window.filter_edit.text():
             self.window.filter_edit.textChanged.emit(text)  # typed before anything filtered
         # A checkable action (View → Sort) works before signing in: the view wires its own, and it is toggled.
-        if pending is not None and pending.isEnabled() and not pending.isCheckable():
+        if pending is None or not pending.isEnabled() or pending.isCheckable():
+            return
+        if self.window.accounts_view.currentIndex().row() == self._row:
             pending.trigger()
+        else:
+            self.window.show_message(
+                "info",
+                f"“{pending.text().replace('&', '')}” was pressed while tbdesk was "
+                "starting, on another row: press it again.",
+            )

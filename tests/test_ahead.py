@@ -16,7 +16,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QToolBar
 
 from tbdesk import ahead
 from tbdesk.api import Credentials
@@ -292,29 +292,67 @@ def test_a_pair_kept_in_the_keyring_is_found_by_the_helper_under_its_profile(soc
         store.delete(name)
 
 
-def test_keys_pressed_before_signing_in_is_wired_up_act_once_signed_in(gui, qtbot, pair_in_env):
-    """The rows are on screen a moment before tbdesk can act on them: the admin's Down and F2 (Rename) then,
-    and the filter typed, are not lost: F2 opens Rename for the row Down picked, the filter applies."""
+def test_what_needs_a_session_is_off_until_signed_in_so_an_early_key_does_nothing(gui, qtbot, pair_in_env):
+    """The rows are on screen a moment before tbdesk can act on them: Rename, Delete, Copy secret… are off
+    (greyed, on the toolbar too) rather than looking usable and doing nothing, or acting later on another
+    row; once signed in they are on, and the F2 pressed early opened nothing."""
     sb = pair_in_env
     settings, shell, reader = start_up(gui, sb)
     early = EarlyInput(shell)
     qtbot.waitUntil(lambda: reader.done, timeout=10_000)
-    view = shell.window.accounts_view
-    view.setFocus()
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    w = shell.window
+    row_actions = (w.add_action, w.edit_action, w.rotate_action, w.delete_action, w.copy_secret_action)
+    assert shell.accounts_proxy.rowCount() > 0 and not any(a.isEnabled() for a in row_actions)
+    toolbar = w.findChild(QToolBar)
+    assert not toolbar.widgetForAction(w.edit_action).isEnabled()
+    w.accounts_view.setFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F2)
-    second = shell.accounts_proxy.index(1, 0).data(ROW_ROLE)
     desk = build_desk(gui, sb, settings, shell, reader, CredentialStore(gui.tmp / "config", backend=None))
     gui.run(desk.start())
     early.finish(replay=desk.loaded.is_set() and desk.dialog is None)
-    dialog = gui.run(
+    assert all(a.isEnabled() for a in row_actions)
+    assert not any(d.isVisible() for d in desk.window.findChildren(IdentifierDialog))
+
+
+def test_a_key_that_works_before_signing_in_acts_once_signed_in_if_on_the_same_row(gui, qtbot, pair_in_env):
+    """Shift+F10 (the row's menu) pressed early opens the menu once signed in; pressed and then followed by
+    Down it does not open on the row below: the status bar says to press it again."""
+    sb = pair_in_env
+    settings, shell, reader = start_up(gui, sb)
+    early = EarlyInput(shell)
+    qtbot.waitUntil(lambda: reader.done, timeout=10_000)
+    shell.window.accounts_view.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    desk = build_desk(gui, sb, settings, shell, reader, CredentialStore(gui.tmp / "config", backend=None))
+    gui.run(desk.start())
+    early.finish(replay=desk.loaded.is_set() and desk.dialog is None)
+    assert desk.window._open_row_menu is None or not desk.window._open_row_menu.isVisible()
+    assert "was pressed while tbdesk was starting, on another row: press it again" in (
+        desk.window.statusBar().currentMessage()
+    )
+
+
+def test_a_key_pressed_early_on_the_row_still_current_acts_once_signed_in(gui, qtbot, pair_in_env):
+    from tbdesk.gui.preferences_dialog import PreferencesDialog
+
+    sb = pair_in_env
+    settings, shell, reader = start_up(gui, sb)
+    early = EarlyInput(shell)
+    qtbot.waitUntil(lambda: reader.done, timeout=10_000)
+    shell.window.accounts_view.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    desk = build_desk(gui, sb, settings, shell, reader, CredentialStore(gui.tmp / "config", backend=None))
+    gui.run(desk.start())
+    early.finish(replay=desk.loaded.is_set() and desk.dialog is None)
+    gui.run(
         until(
-            lambda: next((d for d in desk.window.findChildren(IdentifierDialog) if d.isVisible()), None), what="rename"
+            lambda: next((d for d in desk.window.findChildren(PreferencesDialog) if d.isVisible()), None),
+            what="preferences",
         )
     )
-    assert dialog.current == second.identifier
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
-    gui.run(until(lambda: not dialog.isVisible(), what="dialog closed"))
+    gui.run(until(lambda: desk.preferences.dialog is None, what="closed"))
 
 
 def test_a_filter_typed_before_signing_in_is_wired_up_applies_once_signed_in(gui, qtbot, pair_in_env):

@@ -152,19 +152,37 @@ def test_the_paused_collector_is_restored_even_when_the_step_fails():
 
 
 CLOSED_PROBE = """
-import os
+import logging, os
 import tbdesk.startup as startup
+from PySide6.QtCore import QEvent, QObject
 
 painted = startup.paint_first
+shown = []
+
+class Shows(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Show:
+            shown.append(1)
+        return False
 
 def paint_then_close(*args, **kwargs):
     shell = painted(*args, **kwargs)
     shell.window.close()  # the admin closes the window before the rest of start-up has loaded
+    shell.window.installEventFilter(watch)
     return shell
 
+class Errors(logging.Handler):
+    def emit(self, record):
+        errors.append(record.getMessage())
+
+watch = Shows()
+errors = []
+logging.getLogger().addHandler(Errors(logging.ERROR))
 startup.paint_first = paint_then_close
 from tbdesk.__main__ import main
 print("RETURNED", [main(["--api-url", os.environ["PROBE_URL"]])], flush=True)
+print("SHOWN_AGAIN", [len(shown)], flush=True)
+print("ERRORS", errors, flush=True)
 """
 
 
@@ -174,3 +192,5 @@ def test_closing_the_window_while_start_up_still_loads_quits(socket_sandbox, tmp
     env = {"PROBE_URL": sb.url, "TESTINGBOT_KEY": sb.key, "TESTINGBOT_SECRET": sb.secret, "HOME": str(tmp_path)}
     found = run_probe(CLOSED_PROBE, {**env, "XDG_CONFIG_HOME": str(tmp_path / "config")})
     assert found["RETURNED"] == [0]  # not left running with no window
+    assert found["SHOWN_AGAIN"] == [0]  # nor shown again for a moment on its way out (QA7)
+    assert found["ERRORS"] == []  # nor an "unexpected error" logged (a pending task destroyed)

@@ -93,6 +93,7 @@ class Navigation(QObject):
         since stays picked."""
         if screen.shown:
             self.kept.dropped.emit()  # that selection was made before anything listened: whatever shows it, update
+            self.kept.keep_in_view()  # and a sort since (a header click) may have moved it out of sight
             return
         self.kept.start_over()
         selection = self.window.accounts_view.selectionModel()

@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         self.loading = False
         self._busy = False
         self._make_actions()
+        self._until_signed_in()
         self._make_status_bar()
         self._tab_order()
         # The tests' empty state sits on the table itself, so its header (and its filters above) stay in view.
@@ -261,6 +262,19 @@ class MainWindow(QMainWindow):
         stand_in.setEnabled(not action.isEnabled())
         action.enabledChanged.connect(lambda enabled: stand_in.setEnabled(not enabled))
         stand_in.activated.connect(lambda: self.unavailable.emit(entry.name))
+
+    def _until_signed_in(self) -> None:
+        """What needs a session is off until someone has signed in (Presenter.update_actions decides from then
+        on): start-up shows the rows before the actions are wired up, and a button that looked usable then did
+        nothing, or turned grey and back again."""
+        for action in (
+            self.add_action, self.edit_action, self.rotate_action, self.delete_action, self.handover_action,
+            self.rotate_due_action, self.copy_key_action, self.reveal_key_action, self.copy_secret_action,
+            self.copy_env_action, self.copy_hub_action, self.reveal_secret_action, self.refresh_action,
+            self.sign_out_action,
+        ):  # fmt: skip
+            action.setEnabled(False)
+        self.triage_rotate.setEnabled(False)
 
     def _make_actions(self) -> None:
         a = self._action
