@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from .api.errors import ApiError
+from .gui.models import ROW_ROLE
 from .gui.views import Shell
 
 if TYPE_CHECKING:
@@ -182,15 +183,19 @@ class EarlyInput(QObject):
         super().__init__(shell)
         self.window = shell.window
         self.pending: QAction | None = None
-        self._row = -1  # the current row when it was triggered
+        self._account: int | None = None  # the current row's account when it was triggered
         self._watched = [(action, self._watch(action)) for action in self.window.findChildren(QAction)]
 
     def _watch(self, action: QAction) -> Callable[[], None]:
         def note() -> None:
-            self.pending, self._row = action, self.window.accounts_view.currentIndex().row()
+            self.pending, self._account = action, self._current()
 
         action.triggered.connect(note)
         return note
+
+    def _current(self) -> int | None:
+        account = self.window.accounts_view.currentIndex().data(ROW_ROLE)
+        return account.id if account is not None else None
 
     def finish(self, replay: bool) -> None:
         for watched, note in self._watched:
@@ -204,7 +209,7 @@ class EarlyInput(QObject):
         # A checkable action (View → Sort) works before signing in: the view wires its own, and it is toggled.
         if pending is None or not pending.isEnabled() or pending.isCheckable():
             return
-        if self.window.accounts_view.currentIndex().row() == self._row:
+        if self._current() == self._account:
             pending.trigger()
         else:
             self.window.show_message(
