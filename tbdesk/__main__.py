@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         from PySide6.QtWidgets import QApplication
 
         from .gui.icons import app_icon
-        from .startup import AheadReader, EarlyInput, import_behind_window, paint_first, wake_on_signals
+        from .startup import AheadReader, EarlyFilter, import_behind_window, paint_first, wake_on_signals
 
         app = QApplication(sys.argv[:1])
         app.setApplicationName("tbdesk")
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = QSettings()
         announce = args.exit_when_loaded or args.announce_start
         shell = paint_first(settings, announce=announce)
-        early = EarlyInput(shell)  # keys pressed before signing in is wired up: applied once signed in
+        early = EarlyFilter(shell)  # a filter typed before signing in is wired up: applied once signed in
         reader = AheadReader(ahead, shell, announce) if ahead is not None else None  # shows its rows when read
 
         # Only now what signing in needs: asyncio, httpx, the keyring and the controllers (a third of start-up),
@@ -160,14 +160,12 @@ def main(argv: list[str] | None = None) -> int:
         try:
             await desk.start()
         except Exception as exc:  # the sandbox failed to start, or a bug: say so, then wait for the user
-            early.finish(replay=False)
             sys.excepthook(type(exc), exc, exc.__traceback__)
         else:
-            early.finish(replay=desk.loaded.is_set() and desk.dialog is None)  # signed in with no dialog
+            early.finish(signed_in=desk.loaded.is_set())
 
     async def run() -> int:
         if closed:  # quit as closing does, without signing in (or showing the window again) first
-            early.finish(replay=False)
             desk.shutdown.quit()
             await desk.closed.wait()
             return 0

@@ -12,15 +12,13 @@ import importlib
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QSocketNotifier, QTimer, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from .api.errors import ApiError
-from .gui.models import ROW_ROLE
 from .gui.views import Shell
 
 if TYPE_CHECKING:
@@ -166,54 +164,23 @@ def show_ahead(shell: Shell, fetched: Fetched | None, announce: bool) -> bool:
     window.show_tests_empty("")
     if shell.accounts_proxy.rowCount():  # the first row, as every sign-in starts
         window.accounts_view.setCurrentIndex(shell.accounts_proxy.index(0, 0))
+    window.show_message("info", "Signing in…")  # the actions come on once it is done
     if announce:
         window.repaint()  # the rows are on screen before we say so
         print(f"tbdesk: loaded {shell.accounts.rowCount()} accounts and {shell.tests.rowCount()} tests", flush=True)
     return True
 
 
-class EarlyInput(QObject):
-    """What the admin does between the first frame and signing in (the rows may show before it is wired up).
-    The filter typed then applies once signed in. Of the actions, only those that work before signing in can
-    be triggered (the window starts with the others off); the last one is triggered again once signed in, if
-    the same row is current (one that acts on "the selected account" must not act on another). Never after a
-    sign-in dialog: a key pressed before it is stale."""
+class EarlyFilter(QObject):
+    """The filter typed between the first frame and signing in (the rows may show before it is wired up)
+    applies once signed in: the box showed it, and a key pasted there must be checked. Keys meant for actions
+    are not kept for later: what needs a session is off until signed in (MainWindow), and replaying an early
+    key later acted on what was current by then, or twice (QA7, QA8)."""
 
     def __init__(self, shell: Shell) -> None:
         super().__init__(shell)
         self.window = shell.window
-        self.pending: QAction | None = None
-        self._account: int | None = None  # the current row's account when it was triggered
-        self._watched = [(action, self._watch(action)) for action in self.window.findChildren(QAction)]
 
-    def _watch(self, action: QAction) -> Callable[[], None]:
-        def note() -> None:
-            self.pending, self._account = action, self._current()
-
-        action.triggered.connect(note)
-        return note
-
-    def _current(self) -> int | None:
-        account = self.window.accounts_view.currentIndex().data(ROW_ROLE)
-        return account.id if account is not None else None
-
-    def finish(self, replay: bool) -> None:
-        for watched, note in self._watched:
-            watched.triggered.disconnect(note)
-        self._watched = []
-        pending, self.pending = self.pending, None
-        if not replay:
-            return
-        if text := self.window.filter_edit.text():
+    def finish(self, signed_in: bool) -> None:
+        if signed_in and (text := self.window.filter_edit.text()):
             self.window.filter_edit.textChanged.emit(text)  # typed before anything filtered
-        # A checkable action (View → Sort) works before signing in: the view wires its own, and it is toggled.
-        if pending is None or not pending.isEnabled() or pending.isCheckable():
-            return
-        if self._current() == self._account:
-            pending.trigger()
-        else:
-            self.window.show_message(
-                "info",
-                f"“{pending.text().replace('&', '')}” was pressed while tbdesk was "
-                "starting, on another row: press it again.",
-            )

@@ -194,3 +194,42 @@ def test_closing_the_window_while_start_up_still_loads_quits(socket_sandbox, tmp
     assert found["RETURNED"] == [0]  # not left running with no window
     assert found["SHOWN_AGAIN"] == [0]  # nor shown again for a moment on its way out (QA7)
     assert found["ERRORS"] == []  # nor an "unexpected error" logged (a pending task destroyed)
+
+
+CLOSED_WHILE_SIGNING_IN_PROBE = """
+import logging, os, time
+import tbdesk.startup as startup
+import tbdesk.controllers.session as session
+from PySide6.QtCore import QTimer
+
+warm_up = session._warm_up_quietly
+session._warm_up_quietly = lambda: (time.sleep(0.8), warm_up())  # a slow first warm-up: closed meanwhile
+painted = startup.paint_first
+
+def paint_then_close_later(*args, **kwargs):
+    shell = painted(*args, **kwargs)
+    QTimer.singleShot(400, shell.window.close)  # signing in is wired up by then, and waiting on the warm-up
+    return shell
+
+class Errors(logging.Handler):
+    def emit(self, record):
+        errors.append(record.getMessage())
+
+errors = []
+logging.getLogger().addHandler(Errors(logging.ERROR))
+startup.paint_first = paint_then_close_later
+from tbdesk.__main__ import main
+print("RETURNED", [main(["--api-url", os.environ["PROBE_URL"]])], flush=True)
+print("ERRORS", errors, flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_closing_the_window_while_signing_in_waits_on_the_warm_up_quits_cleanly(socket_sandbox, tmp_path):
+    """QA8: closed ~0.2 s after the rows showed, tbdesk logged "Task was destroyed but it is pending!"."""
+    sb = socket_sandbox
+    env = {"PROBE_URL": sb.url, "TESTINGBOT_KEY": sb.key, "TESTINGBOT_SECRET": sb.secret, "HOME": str(tmp_path)}
+    found = run_probe(CLOSED_WHILE_SIGNING_IN_PROBE, {**env, "XDG_CONFIG_HOME": str(tmp_path / "config")})
+    assert found["RETURNED"] == [0]
+    assert found["ERRORS"] == []
+    assert "unexpected error" not in str(found["stderr"]), found["stderr"]  # reported as tbdesk exits

@@ -319,14 +319,15 @@ class Presenter(QObject):
         selected = self.selected() is not None
         manage = self.session.can_manage
         acting = self.runner.running("action")
-        signed_in = self.session.client is not None
+        # Signed in once the user is known too (between the two, Copy key came on before the rest: QA8).
+        signed_in = self.session.client is not None and self.session.user is not None
         w.add_action.setEnabled(manage and not acting and signed_in)
         for action in (w.edit_action, w.rotate_action, w.delete_action, w.handover_action):
             action.setEnabled(manage and selected and not acting)
         w.rotate_due_action.setEnabled(manage and not acting and signed_in)
         w.triage_rotate.setEnabled(manage and not acting)
-        w.copy_key_action.setEnabled(selected)
-        w.reveal_key_action.setEnabled(selected)
+        w.copy_key_action.setEnabled(selected and signed_in)
+        w.reveal_key_action.setEnabled(selected and signed_in)
         for action in (w.copy_secret_action, w.copy_env_action, w.copy_hub_action, w.reveal_secret_action):
             action.setEnabled(selected and manage)
             action.setToolTip(action.statusTip() if manage else READ_ONLY_TIP)

@@ -139,7 +139,8 @@ class Session(QObject):
         reader = self.ahead
         if reader is None:
             return None
-        warming = asyncio.ensure_future(asyncio.to_thread(_warm_up_quietly))
+        # A future, not a task: quitting meanwhile leaves it to finish on its thread, nothing pending to destroy.
+        warming = asyncio.get_running_loop().run_in_executor(None, _warm_up_quietly)
         waiting = not reader.done
         if waiting:  # a slow server: say so where the rows will be, as signing in does
             self.window.set_loading(True)
@@ -159,7 +160,7 @@ class Session(QObject):
         finally:
             if waiting:
                 self.window.set_loading(False)
-            await asyncio.shield(warming)
+        await warming
         return reader.fetched
 
     def _resolve_and_warm_up(self, url: str | None) -> Any:

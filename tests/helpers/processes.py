@@ -11,7 +11,8 @@ import threading
 
 
 def run_probe(code: str, env: dict[str, str] | None = None) -> dict[str, object]:
-    """Run `code` in a fresh offscreen Python; its `TAG value` lines (upper-case tag, a literal) by tag."""
+    """Run `code` in a fresh offscreen Python; its `TAG value` lines (upper-case tag, a literal) by tag, and
+    what it wrote to stderr under "stderr"."""
     result = subprocess.run(
         [sys.executable, "-c", code],
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
@@ -25,6 +26,7 @@ def run_probe(code: str, env: dict[str, str] | None = None) -> dict[str, object]
         if tag.isupper():
             found[tag] = ast.literal_eval(value)
     assert found, result.stdout[-2000:] + result.stderr[-3000:]
+    found["stderr"] = result.stderr
     return found
 
 
