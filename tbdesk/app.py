@@ -198,7 +198,6 @@ class TbDesk(QObject):
         # Focus and keys: filter box ⇄ table, the affected row after an action, shortcuts with nothing to do.
         w.filter_edit.textChanged.connect(nav.filter_changed)  # after the lifecycle filter has applied it
         w.filter_down.connect(nav.into_results)
-        w.filter_escape.connect(nav.clear_filter)
         actions.affected.connect(nav.focus_account)
         session.first_screen.connect(nav.first_screen)  # after the rows are in (connected after sync's)
         self.accounts_proxy.rowsRemoved.connect(nav.row_removed, Qt.ConnectionType.QueuedConnection)
@@ -226,6 +225,8 @@ class TbDesk(QObject):
         w.closing.connect(self.shutdown.quit)
         if isinstance(app, QGuiApplication):
             app.installEventFilter(self.quit_keys)  # Ctrl+Q while a modal dialog blocks the window's shortcut
+        for action in (w.about_action, w.preferences_action, w.row_menu_action, w.tests_menu_action):
+            action.setEnabled(True)  # off until now (MainWindow._until_signed_in): nothing answered them
         p.update_actions()
         self.profiles.refresh_menu()
 

@@ -302,7 +302,7 @@ def test_what_needs_a_session_is_off_until_signed_in_so_an_early_key_does_nothin
     early = EarlyFilter(shell)
     qtbot.waitUntil(lambda: reader.done, timeout=10_000)
     w = shell.window
-    row_actions = (w.add_action, w.edit_action, w.rotate_action, w.delete_action, w.copy_secret_action)
+    row_actions = (w.add_action, w.edit_action, w.rotate_action, w.delete_action, w.copy_secret_action, w.about_action)
     assert shell.accounts_proxy.rowCount() > 0 and not any(a.isEnabled() for a in row_actions)
     assert w.statusBar().currentMessage() == "Signing in…"  # why they are off
     toolbar = w.findChild(QToolBar)
@@ -357,3 +357,20 @@ def test_an_answer_the_client_could_not_read_is_not_shown_but_asked_again(pair_i
         assert from_answers(broken) is None
         broken[i] = Answer(503, None, answers[i].body)  # not a 200: nothing is shown either
         assert from_answers(broken) is None
+
+
+def test_escape_in_the_filter_while_signing_in_clears_it_as_it_does_later(gui, qtbot, pair_in_env):
+    """QA9: Escape during sign-in was ignored and the filter applied once signed in, hiding rows."""
+    sb = pair_in_env
+    settings, shell, reader = start_up(gui, sb)
+    early = EarlyFilter(shell)
+    qtbot.waitUntil(lambda: reader.done, timeout=10_000)
+    shown = shell.accounts_proxy.rowCount()
+    click(qtbot, shell.window.filter_edit)
+    qtbot.keyClicks(QApplication.focusWidget(), "web")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert shell.window.filter_edit.text() == ""
+    desk = build_desk(gui, sb, settings, shell, reader, CredentialStore(gui.tmp / "config", backend=None))
+    gui.run(desk.start())
+    early.finish(signed_in=True)
+    assert desk.accounts_proxy.rowCount() == shown

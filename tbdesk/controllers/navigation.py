@@ -81,11 +81,6 @@ class Navigation(QObject):
         view.scrollTo(index)
         view.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def clear_filter(self) -> None:
-        """Escape in the filter box: show every account again, the selection kept (see KeptSelection) and in
-        view."""
-        self.window.filter_edit.clear()  # filter_changed scrolls to the current row
-
     def first_screen(self, screen: FirstScreen) -> None:
         """Every sign-in starts on the first row, as start-up does (signing in again from the dialog left
         nothing selected and the Activity tab empty; QA3): the first arrow key moves a visible selection.

@@ -85,7 +85,6 @@ class MainWindow(QMainWindow):
     elsewhere = Signal(str)  # an account shortcut pressed in the tests table: its action's name
     profile_chosen = Signal(str)  # File → Switch profile
     filter_down = Signal()  # Down in the filter box: into the results
-    filter_escape = Signal()  # Escape in the filter box
     activity_panel_built = Signal()  # the Activity tab's panel was made (it is made when first used)
 
     def __init__(self, settings: QSettings) -> None:
@@ -275,6 +274,10 @@ class MainWindow(QMainWindow):
         ):  # fmt: skip
             action.setEnabled(False)
         self.triage_rotate.setEnabled(False)
+        # Nor what the controllers answer (on from when they are wired up: TbDesk): About looked available and
+        # did nothing (QA9).
+        for action in (self.about_action, self.preferences_action, self.row_menu_action, self.tests_menu_action):
+            action.setEnabled(False)
 
     def _make_actions(self) -> None:
         a = self._action
@@ -498,7 +501,9 @@ class MainWindow(QMainWindow):
                     self.filter_down.emit()
                     return True
                 if event.key() == Qt.Key.Key_Escape and self.filter_edit.text():
-                    self.filter_escape.emit()
+                    # Every account shown again, the selection kept and in view (KeptSelection): here, so it
+                    # works while start-up is still signing in too (QA9).
+                    self.filter_edit.clear()
                     return True
         return super().eventFilter(watched, event)
 
