@@ -199,16 +199,6 @@ class TestingBotClient:
         """The signed-in account; also how a key and secret are verified."""
         return await self._get(s.USER, "Checking your key and secret", parse=User.parse)
 
-    async def answer(self, path: str, params: dict[str, Any]) -> tuple[int, str | None, bytes]:
-        """One GET as the server answered it: status, rate-limit header, body, unread. Sent once. For the
-        start-up helper (tbdesk/ahead.py), whose answers the window's process reads as this client would."""
-        self.requests_sent += 1
-        try:
-            response = await self._http.get(path, params=params)
-        except httpx.HTTPError as exc:
-            raise _network_error(exc, "Loading the first screen", False) from None
-        return response.status_code, response.headers.get(s.H_RATE_REMAINING), response.content
-
     async def team(self) -> Team:
         return await self._get(s.TEAM, "Loading the team", parse=Team.parse)
 
