@@ -95,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # Bounded: the first frame and the imports behind it make objects for the app's lifetime, not garbage.
     with collector.paused():
-        from PySide6.QtCore import QSettings
+        from .signature_cache import compiled_once
+
+        with compiled_once():  # PySide6's own support code, as compiled at an earlier start
+            from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QApplication
 
         from .gui.icons import app_icon
