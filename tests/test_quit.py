@@ -224,18 +224,25 @@ def test_ctrl_q_with_the_about_box_open(gui, qtbot):
         poll.stop()
         seen.append(type(box).__name__)
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
-        QTimer.singleShot(int(QUIT_WITHIN * 1000) + 1000, close_if_still_up)  # so a failure fails, not hangs
+        guard.start(int(QUIT_WITHIN * 1000) + 1000)  # so a failure fails, not hangs
 
     def close_if_still_up() -> None:
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox):
             box.done(0)
 
+    # Stopped when the test ends: left running, it closed the next test's message box (a later test's
+    # sign-out question was answered No by it).
+    guard = QTimer(singleShot=True)
+    guard.timeout.connect(close_if_still_up)
     poll = QTimer()
     poll.timeout.connect(press_ctrl_q_once_the_box_is_up)
     poll.start(20)
     start = time.monotonic()
-    desk.window.about_action.trigger()  # returns once the box is closed
+    try:
+        desk.window.about_action.trigger()  # returns once the box is closed
+    finally:
+        guard.stop()
     assert time.monotonic() - start < QUIT_WITHIN, "the box stayed up after Ctrl+Q"
     gui.run(until(desk.closed.is_set, timeout=QUIT_WITHIN, what="quit"))
     assert seen == ["QMessageBox"] and QApplication.activeModalWidget() is None
