@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QDialog
 
@@ -33,6 +33,7 @@ from .controllers.sync import Sync
 from .controllers.tasks import TaskRunner
 from .controllers.test_rows import TestRows
 from .credentials import CredentialStore
+from .gui import warm_up
 from .gui.announce import Announcer
 from .gui.clipboard import ClipboardGuard
 from .gui.messages import MessageBridge
@@ -91,6 +92,7 @@ class TbDesk(QObject):
         self.shutdown = Shutdown(shared, self.session, self.sync, self)
         self.quit_keys = QuitKeys(self.shutdown, self)
         self._wire()
+        QTimer.singleShot(0, warm_up.row_icons)  # before the first rows arrive, not in their first paint
 
     def _wire(self) -> None:
         w, p, session, sync, rows = self.window, self.presenter, self.session, self.sync, self.test_rows
