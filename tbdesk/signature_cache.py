@@ -9,7 +9,7 @@ skipped. Nothing else is touched, and builtins.compile is itself again once the 
 A cached entry is named by a hash of the interpreter's bytecode version, the file name and its source, so an
 upgraded PySide6 or Python compiles afresh; files no longer used are then removed. Anything wrong (an
 unwritable folder, a truncated file, another kind of object in it) falls back to compiling, as PySide6 does.
-The folder is the user's own cache, as writable by them alone as their __pycache__ folders are.
+Code is only read from a folder that is the user's own and writable by no one else (private_folder.py).
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ except ImportError:  # pragma: no cover - other Pythons (3.12 renamed it)
     from hashlib import sha256
 
 from importlib.util import MAGIC_NUMBER
+
+from .private_folder import make_private
 
 PREFIX = "shibokensupport/"  # how shiboken names the files it compiles
 
@@ -57,11 +59,17 @@ class CodeCache:
         self.folder, self._compile = folder, compile_
         self.hits = self.misses = 0
         self.used: set[str] = set()
+        self._private: bool | None = None  # checked once, when shiboken first compiles
+
+    def _usable(self) -> bool:
+        if self._private is None:
+            self._private = make_private(self.folder)
+        return self._private
 
     def __call__(self, source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
         if args or kwargs or mode != "exec" or not isinstance(source, bytes) or not isinstance(filename, str):
             return self._compile(source, filename, mode, *args, **kwargs)
-        if not filename.startswith(PREFIX):
+        if not filename.startswith(PREFIX) or not self._usable():
             return self._compile(source, filename, mode)
         name = sha256(MAGIC_NUMBER + filename.encode() + b"\0" + source).hexdigest()[:40] + ".code"
         self.used.add(name)
@@ -79,7 +87,6 @@ class CodeCache:
 
     def _store(self, path: Path, code: CodeType) -> None:
         with contextlib.suppress(OSError):
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             partial = path.with_suffix(f".{os.getpid()}.partial")
             partial.write_bytes(marshal.dumps(code))
             os.replace(partial, path)  # whole or not at all: another tbdesk may be reading it

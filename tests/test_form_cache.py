@@ -177,6 +177,20 @@ def test_a_cache_folder_that_cannot_be_written_falls_back_to_quiloader(qapp, tmp
     assert content.findChild(QLineEdit, "filterEdit") is not None
 
 
+def test_a_form_in_a_folder_others_can_write_to_is_never_run(qapp, tmp_path, monkeypatch):
+    # XDG_CACHE_HOME may point at a shared place: a module another user put there must not run in tbdesk.
+    folder = tmp_path / "forms"
+    target = form_cache.cache_file(ui_file("main_window.ui"), folder)
+    form_cache.load("main_window.ui", folder=folder)
+    target.write_text(target.read_text("utf-8") + "\nraise SystemExit('planted')\n", "utf-8")
+    folder.chmod(0o777)
+    calls = quiloader_calls(monkeypatch)
+    content = form_cache.load("main_window.ui", folder=folder)
+    assert calls == ["main_window.ui"]  # neither the planted module nor a new one written there
+    assert content.findChild(QLineEdit, "filterEdit") is not None
+    assert "planted" in target.read_text("utf-8")
+
+
 def test_only_the_qt_names_the_form_uses_are_imported():
     source = (
         "from PySide6.QtCore import QDate, QMetaObject, Qt\n"

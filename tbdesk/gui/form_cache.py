@@ -4,7 +4,8 @@ repository that could go stale. ui/ stays the one source, edited in Designer.
 
 A cached module is named by a hash of the .ui file's content, the PySide6 version and FORMAT, so an edited
 form or an upgraded PySide6 compiles afresh (the old module is removed). Any failure (no uic, as in the frozen
-build; a cache folder that cannot be written; a broken cache file) falls back to QUiLoader: same widgets.
+build; a cache folder that cannot be written, or that others could write to; a broken cache file) falls back
+to QUiLoader: same widgets.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from PySide6.QtCore import QByteArray, QCryptographicHash, QStandardPaths
 from PySide6.QtWidgets import QWidget
 
 from ..paths import data_root, ui_file
+from ..private_folder import is_private, make_private
 from .forms import load_form
 
 log = logging.getLogger(__name__)
@@ -89,7 +91,7 @@ def load(name: str, parent: QWidget | None = None, folder: Path | None = None) -
 
 def compiled_form(ui: Path, folder: Path) -> Form:
     target = cache_file(ui, folder)
-    if target.is_file():
+    if target.is_file() and is_private(folder):
         with contextlib.suppress(Exception):  # a damaged cache file (a full disk, an edit): compiled again
             return import_form(target)
     compile_form(ui, target)
@@ -126,7 +128,8 @@ def compile_form(ui: Path, target: Path) -> None:
     if process.exitCode() != 0:
         raise RuntimeError(f"uic failed: {bytes(process.readAllStandardError().data()).decode(errors='replace')[:500]}")
     source = only_used_imports(bytes(process.readAllStandardOutput().data()).decode("utf-8"))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not make_private(target.parent):  # others could change the module before it is run
+        raise PermissionError(f"{target.parent} is not this user's own folder")
     temporary = target.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(source, "utf-8")
     os.replace(temporary, target)
