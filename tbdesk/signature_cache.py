@@ -48,14 +48,19 @@ def cache_root() -> Path:
     return (Path(xdg) if os.path.isabs(xdg) else home / ".cache") / "tbdesk" / "tbdesk"
 
 
-def default_folder() -> Path:
-    return cache_root() / "pyside-signature"
+def default_folder() -> Path | None:
+    """None when there is no home folder to keep a cache in (then every start compiles, as PySide6 does)."""
+    try:
+        folder = cache_root() / "pyside-signature"
+    except (RuntimeError, KeyError, OSError):
+        return None
+    return folder if folder.is_absolute() else None  # "~" left as it was: not a folder in the working one
 
 
 class CodeCache:
     """compile() for shiboken's support files, from `folder` when compiled before."""
 
-    def __init__(self, folder: Path, compile_: Any) -> None:
+    def __init__(self, folder: Path | None, compile_: Any) -> None:
         self.folder, self._compile = folder, compile_
         self.hits = self.misses = 0
         self.used: set[str] = set()
@@ -63,7 +68,7 @@ class CodeCache:
 
     def _usable(self) -> bool:
         if self._private is None:
-            self._private = make_private(self.folder)
+            self._private = self.folder is not None and make_private(self.folder)
         return self._private
 
     def __call__(self, source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
@@ -73,6 +78,7 @@ class CodeCache:
             return self._compile(source, filename, mode)
         name = sha256(MAGIC_NUMBER + filename.encode() + b"\0" + source).hexdigest()[:40] + ".code"
         self.used.add(name)
+        assert self.folder is not None  # usable
         path = self.folder / name
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
             code = marshal.loads(path.read_bytes())
@@ -93,7 +99,7 @@ class CodeCache:
 
     def prune(self) -> None:
         """Remove what this PySide6 no longer uses (an older version's files), once something was compiled."""
-        if not self.misses or not self.used:
+        if not self.misses or not self.used or self.folder is None:
             return
         with contextlib.suppress(OSError):
             for entry in self.folder.iterdir():
@@ -104,7 +110,7 @@ class CodeCache:
 @contextlib.contextmanager
 def compiled_once(folder: Path | None = None) -> Iterator[CodeCache]:
     """Around PySide6's first import: its support files come from the cache when they can."""
-    cache = CodeCache(folder or default_folder(), builtins.compile)
+    cache = CodeCache(folder if folder is not None else default_folder(), builtins.compile)
     builtins.compile = cache
     try:
         yield cache

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tbdesk.signature_cache import CodeCache, compiled_once
+from tbdesk.signature_cache import CodeCache, compiled_once, default_folder
 
 from helpers.processes import run_probe
 
@@ -138,3 +138,19 @@ print("OURS", repr(str(default_folder().parent)))
 def test_the_folder_is_in_tbdesks_cache_where_qt_keeps_it(xdg: str, tmp_path: Path) -> None:
     found = run_probe(WHERE, env={"HOME": str(tmp_path), "XDG_CACHE_HOME": xdg})
     assert found["OURS"] == found["QT"]
+
+
+def test_without_a_home_folder_nothing_is_kept(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def unknown(uid: int) -> object:
+        raise KeyError(uid)
+
+    monkeypatch.delenv("HOME")  # and this user is not in the password database: Python cannot say where
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr("pwd.getpwuid", unknown)
+    monkeypatch.chdir(tmp_path)
+    assert default_folder() is None
+    cache = CodeCache(default_folder(), builtins.compile)
+    namespace: dict[str, object] = {}
+    exec(cache(b"x = 1\n", "shibokensupport/example.py", "exec"), namespace)
+    assert namespace["x"] == 1 and cache.hits == cache.misses == 0
+    assert list(tmp_path.iterdir()) == []
