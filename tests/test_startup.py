@@ -6,6 +6,8 @@ Each check runs in a fresh interpreter: this test process has imported everythin
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from helpers.processes import run_probe
@@ -101,6 +103,54 @@ def test_the_first_request_imports_nothing_on_the_event_loop(socket_sandbox):
     found = run_probe(FIRST_REQUEST_PROBE, {"PROBE_KEY": sb.key, "PROBE_SECRET": sb.secret, "PROBE_URL": sb.url})
     assert found["USER"] == [True]
     assert found["NEW"] == [], f"imported by the first request, on the event loop: {found['NEW']}"
+
+
+ROWS_FIRST_PROBE = """
+import os
+import tbdesk.ahead as helpers
+import tbdesk.startup as startup
+from PySide6.QtCore import QEvent, QObject
+
+started, painted = helpers.start, startup.paint_first
+seen = {"ahead": None, "shell": None, "painted": False}
+
+def start(*args, **kwargs):
+    seen["ahead"] = started(*args, **kwargs)
+    return seen["ahead"]
+
+class Painted(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and seen["shell"].accounts.rowCount():
+            seen["painted"] = True
+        return False
+
+watch = Painted()
+
+def paint_first(*args, **kwargs):
+    shell = seen["shell"] = painted(*args, **kwargs)
+    os.waitpid(seen["ahead"].pid, 0)  # the helper is done by the first frame: its rows are read at once
+    shell.window.accounts_view.viewport().installEventFilter(watch)
+    return shell
+
+def import_behind_window(modules):
+    print("ROWS", [seen["shell"].accounts.rowCount(), seen["painted"]], flush=True)
+    raise SystemExit(0)
+
+helpers.start, startup.paint_first, startup.import_behind_window = start, paint_first, import_behind_window
+from tbdesk.__main__ import main
+main(["--api-url", os.environ["PROBE_URL"]])
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the start-up helper is Linux only")
+def test_rows_read_by_the_first_frame_are_painted_before_the_imports_behind_it(socket_sandbox, tmp_path):
+    # Painted during those imports, every Python call of the paint waited for the importing thread: the rows
+    # showed ~45 ms after the first frame instead of ~25, the window answering nothing meanwhile.
+    sb = socket_sandbox
+    env = {"PROBE_URL": sb.url, "TESTINGBOT_KEY": sb.key, "TESTINGBOT_SECRET": sb.secret, "HOME": str(tmp_path)}
+    found = run_probe(ROWS_FIRST_PROBE, {**env, "XDG_CONFIG_HOME": str(tmp_path / "config")})
+    rows, painted = found["ROWS"]  # type: ignore[misc]
+    assert rows > 0 and painted
 
 
 LOADED_PROBE = """
