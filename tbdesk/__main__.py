@@ -123,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         # server) installs it: ~10 ms tbdesk never uses. A None entry makes that import fail as if click were
         # missing, so httpx keeps its stub `main` (as in the frozen build, which leaves the tool out).
         sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-        import_behind_window(["qasync", "tbdesk.app", "tbdesk.credentials", "tbdesk.gui.crash", "tbdesk.logs"])
+        with reader.held() if reader is not None else contextlib.nullcontext():
+            import_behind_window(["qasync", "tbdesk.app", "tbdesk.credentials", "tbdesk.gui.crash", "tbdesk.logs"])
     import asyncio
 
     import qasync

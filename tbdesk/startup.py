@@ -12,11 +12,11 @@ import importlib
 import signal
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QSocketNotifier, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from .api.errors import ApiError
 from .gui.views import Shell
@@ -139,10 +139,20 @@ class AheadReader(QObject):
     def _readable(self) -> None:
         self._read(early=False)
 
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Not read meanwhile (the imports behind the window): shown during them, the rows waited for the
+        importing thread at every step. Read once it is over, if they came meanwhile."""
+        self._notifier.setEnabled(False)
+        yield
+        if not self.done:
+            self._read(early=True)
+            self._notifier.setEnabled(not self.done)
+
     def _read(self, early: bool) -> None:
         if self.ahead.read():
             self._notifier.setEnabled(False)
-            show_ahead(self.shell, self.ahead.fetched, self.announce, paint_now=early or self.announce)
+            show_ahead(self.shell, self.ahead.fetched, self.announce, first_turn=early)
             self.arrived.emit()
 
     def cancel(self) -> None:
@@ -150,35 +160,43 @@ class AheadReader(QObject):
         self.ahead.cancel()
 
 
-def show_ahead(shell: Shell, fetched: Fetched | None, announce: bool, paint_now: bool = False) -> bool:
+def show_ahead(shell: Shell, fetched: Fetched | None, announce: bool, first_turn: bool = False) -> bool:
     """Show the helper's first screen in the window, before signing in is wired up; True when shown.
 
     Only a screen signing in would show as it is: not a service account's (refused), not a refused accounts
     request (its notice is worded by the controllers). Signing in then takes these rows as they are.
 
-    `paint_now`: laid out and painted before this returns. Right after the first frame, before the imports
-    behind the window begin: painted during them, each of the paint's calls into Python waited for the
-    importing thread to let go of Python's lock, and the rows showed ~45 ms after the first frame instead of
-    ~25, the window answering nothing meanwhile. Later (a slow server), the event loop paints them as usual.
+    The rows are laid out and painted before this returns, the accounts then the tests (~10 ms each): painted
+    by the event loop later, while another thread imports (behind the window, or the client's warm-up), each
+    of the paint's calls into Python waited for that thread to let go of Python's lock; the rows showed
+    ~45 ms after the first frame instead of ~25, the window answering nothing meanwhile. `first_turn` (read
+    right after the first frame, before the imports behind it): the window's events are handled between the
+    two and after, so what the views put off to their next turn is done before those imports too.
     """
     screen = fetched.screen if fetched is not None else None
     if screen is None or screen.user.is_service_account or isinstance(screen.accounts, ApiError):
         return False
     window = shell.window
-    shell.accounts.set_accounts(screen.accounts.items)
-    shell.tests.reset(screen.tests.items, screen.tests.total)
     screen.shown = True
+    shell.accounts.set_accounts(screen.accounts.items)
     window.show_empty(not shell.accounts.rowCount())
-    window.show_tests_empty("")
     if shell.accounts_proxy.rowCount():  # the first row, as every sign-in starts
         window.accounts_view.setCurrentIndex(shell.accounts_proxy.index(0, 0))
     window.show_message("info", "Signing in…")  # the actions come on once it is done
-    if paint_now:
-        QApplication.sendPostedEvents()  # the layout first (the table replaces "Loading…"), then the paint
-        window.repaint()
+    _paint(window, first_turn)
+    shell.tests.reset(screen.tests.items, screen.tests.total)
+    window.show_tests_empty("")
+    _paint(window, first_turn)
     if announce:  # the rows are on screen before we say so
         print(f"tbdesk: loaded {shell.accounts.rowCount()} accounts and {shell.tests.rowCount()} tests", flush=True)
     return True
+
+
+def _paint(window: QWidget, handle_events: bool) -> None:
+    QApplication.sendPostedEvents()  # the layout first (a table replaces "Loading…"), then the paint
+    window.repaint()
+    if handle_events:  # a key pressed or a click meanwhile, and the views' own follow-up (their items' layout)
+        QApplication.processEvents()
 
 
 class EarlyFilter(QObject):

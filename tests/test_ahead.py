@@ -205,6 +205,50 @@ def test_start_up_shows_the_helpers_rows_then_signs_in_with_its_pair_and_answers
     assert desk.window.accounts_count.text() == str(len(own.accounts.items))
 
 
+def test_rows_that_come_while_start_up_imports_wait_until_the_imports_are_done(gui, qtbot, pair_in_env):
+    """Read and painted during the imports behind the window, every Python step of them waited for the
+    importing thread (a 30-40 ms stall); they are read as soon as the imports are over."""
+    helper = ahead.start(pair_in_env.url, None)
+    shell = paint_first(QSettings(str(gui.tmp / "settings.ini"), QSettings.Format.IniFormat))
+    answered: list[bool] = []
+    read = helper.read
+    helper.read = lambda: bool(answered) and read()  # type: ignore[method-assign]
+    reader = AheadReader(helper, shell, announce=False)  # not there yet at the first frame
+    with reader.held():  # the imports behind the window
+        answered.append(True)
+        os.waitpid(helper.pid, 0)  # the whole answer is in the pipe
+        for _ in range(3):
+            QApplication.processEvents()
+        assert not reader.done and shell.accounts.rowCount() == 0
+    assert reader.done and shell.accounts.rowCount() > 2  # read and shown as the imports ended
+    assert shell.window.accounts_stack.currentWidget() is shell.window.accounts_view
+
+
+def test_on_a_slow_server_the_client_warms_up_once_the_rows_are_shown(gui, qtbot, pair_in_env):
+    """The warm-up's imports on their thread made every Python step of reading and painting the late rows wait
+    for it: it starts once they are on screen."""
+    helper = ahead.start(pair_in_env.url, None)
+    settings = QSettings(str(gui.tmp / "settings.ini"), QSettings.Format.IniFormat)
+    shell = paint_first(settings)
+    answered: list[bool] = []
+    read = helper.read
+    helper.read = lambda: bool(answered) and read()  # type: ignore[method-assign]
+    reader = AheadReader(helper, shell, announce=False)
+    warmed: list[int] = []
+    real_warm_up = session_module._warm_up_quietly
+    gui.monkeypatch.setattr(
+        session_module, "_warm_up_quietly", lambda: (warmed.append(shell.accounts.rowCount()), real_warm_up())
+    )
+    desk = build_desk(gui, pair_in_env, settings, shell, reader, CredentialStore(gui.tmp / "config", backend=None))
+    starting = gui.loop.create_task(desk.start())
+    gui.run(until(lambda: shell.window.empty_label.text().startswith("Loading"), what="waiting for the helper"))
+    assert warmed == []
+    answered.append(True)  # the server answers; the helper passes it on
+    gui.run(until(desk.loaded.is_set, what="signed in"))
+    assert len(warmed) == 1 and warmed[0] > 2  # after the rows were shown
+    gui.run(starting)
+
+
 def test_a_service_accounts_pair_shows_nothing_and_is_refused(gui, qtbot, pair_in_env):
     sb = pair_in_env
 

@@ -134,13 +134,11 @@ class Session(QObject):
         await self.sign_in_dialog(url or s.DEFAULT_API_URL, problem)
 
     async def _fetched_ahead(self) -> Fetched | None:
-        """The helper's pair and first screen, once it is done (warming the client up meanwhile); None when
-        there was no helper or it failed: then signing in finds the pair and asks for the screen itself."""
+        """The helper's pair and first screen, once it is done (and the client warmed up); None when there was
+        no helper or it failed: then signing in finds the pair and asks for the screen itself."""
         reader = self.ahead
         if reader is None:
             return None
-        # A future, not a task: quitting meanwhile leaves it to finish on its thread, nothing pending to destroy.
-        warming = asyncio.get_running_loop().run_in_executor(None, _warm_up_quietly)
         waiting = not reader.done
         if waiting:  # a slow server: say so where the rows will be, as signing in does
             self.window.set_loading(True)
@@ -160,7 +158,10 @@ class Session(QObject):
         finally:
             if waiting:
                 self.window.set_loading(False)
-        await warming
+        # Once the helper's rows are shown, not while they arrive: the imports on the other thread made every
+        # Python step of reading and showing them wait for Python's lock (a 40-50 ms stall on a slow server).
+        # A future, not a task: quitting meanwhile leaves it to finish on its thread, nothing pending to destroy.
+        await asyncio.get_running_loop().run_in_executor(None, _warm_up_quietly)
         return reader.fetched
 
     def _resolve_and_warm_up(self, url: str | None) -> Any:
