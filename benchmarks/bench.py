@@ -202,6 +202,68 @@ def installed_python() -> str:
 
 MARKS = ("tbdesk: first paint", "tbdesk: loaded")
 
+# A real start (no flag that changes what it does), watched by a 5 ms timer from its first frame until it has
+# signed in: how late the timer runs is how long the window could not answer (issue #16: what start-up moves
+# off the critical path must not block the event loop longer than the stall goal). The timer is set up as
+# tbdesk.startup is imported, so nothing is imported earlier than in a plain start.
+COLD_STALL_PROBE = """
+import importlib.abc, importlib.util, sys, time
+import tbdesk.__main__ as entry
+
+gaps, state = [], {}
+
+def watch(shell):
+    from PySide6.QtCore import QTimer
+
+    timer = state["timer"] = QTimer()
+    timer.setInterval(5)
+    state["last"] = time.perf_counter()
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - state["last"] - 0.005)
+        state["last"] = now
+        desk = state.get("desk")
+        if desk is not None and desk.loaded.is_set():
+            timer.stop()
+            print(f"stall {max(gaps)}", flush=True)
+
+    timer.timeout.connect(tick)
+    timer.start()
+
+class Watched(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "tbdesk.startup":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            paint_first = module.paint_first
+
+            def painted(*args, **kwargs):
+                shell = paint_first(*args, **kwargs)
+                watch(shell)
+                return shell
+
+            module.paint_first = painted
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, Watched())
+install_quit_signals = entry.install_quit_signals
+
+def keep(desk):
+    state["desk"] = desk
+    install_quit_signals(desk)
+
+entry.install_quit_signals = keep
+entry.main(sys.argv[1:])
+"""
+
 
 def measure_floor(python: str, runs: int) -> list[float]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": tempfile.mkdtemp()}
@@ -247,6 +309,19 @@ def cold_start(python: str, runs: int, floor: float) -> list[Row]:
                     ratio = statistics.median(loaded) / floor
                     ratios = [v / floor for v in loaded]
                     rows.append(Row("cold start", "tbdesk / floor", "×", ratio, min(ratios), max(ratios), "", None))
+            stalls = [cold_stall(python, sb.url, env) for _ in range(runs)]
+            rows.append(
+                Row(
+                    "cold start",
+                    f"tbdesk: longest stall, first frame to signed in{where}",
+                    "ms",
+                    statistics.median(stalls) * ms,
+                    min(stalls) * ms,
+                    max(stalls) * ms,  # the goal holds for every run
+                    "<= 0.3× floor",
+                    max(stalls) <= 0.3 * floor,
+                )
+            )
         finally:
             sb.stop()
     if not FROZEN.exists():
@@ -254,6 +329,28 @@ def cold_start(python: str, runs: int, floor: float) -> list[Row]:
             "note: no frozen build at build/frozen/tbdesk (packaging/build_frozen.sh makes it); its rows are left out"
         )
     return rows
+
+
+def cold_stall(python: str, url: str, env: dict[str, str]) -> float:
+    """Seconds of the longest event-loop stall of a start (pip install) between its first frame and signed in."""
+    proc = subprocess.Popen(
+        [python, "-c", COLD_STALL_PROBE, "--api-url", url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=away(env),
+    )
+    assert proc.stdout is not None
+    try:
+        for line in proc.stdout:
+            if line.startswith("stall "):
+                return float(line.split()[1])
+        raise RuntimeError("a start ended without signing in")
+    finally:
+        proc.kill()
+        proc.wait(20)
+        proc.stdout.close()
 
 
 def process_counters(pid: int) -> tuple[float, dict[str, int]]:

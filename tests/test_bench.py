@@ -34,6 +34,8 @@ def test_quick_benchmark_prints_every_figure(tmp_path):
         "tbdesk: first paint",
         "tbdesk: first rows of accounts and tests",
         "tbdesk: first rows of accounts and tests at +100 ms per request",
+        "tbdesk: longest stall, first frame to signed in",
+        "tbdesk: longest stall, first frame to signed in at +100 ms per request",
         "wake-ups a second (context switches, all threads)",
         "filter keystroke p95",
         "peak memory (RSS)",
