@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # imported when the answers are read, not before the fork: th
 
 CONNECT_TIMEOUT, READ_TIMEOUT = 5.0, 15.0  # as the client's
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+PIPE_SIZE = 2**20  # Linux's default limit for an unprivileged process (/proc/sys/fs/pipe-max-size)
 MAX_MESSAGE = 64 * 2**20  # the pair and three answers of at most 8 MiB (latin-1 in JSON: ≤ 6× as long)
 
 
@@ -106,6 +107,12 @@ def start(api_url: str | None, profile: str | None) -> Ahead | None:
     if not sys.platform.startswith("linux"):
         return None
     read_end, write_end = os.pipe()
+    # Room for the whole answer (~80 KB for 100 tests, more than the 64 KB a pipe holds by default): the helper
+    # writes it and exits without waiting for this side, so the window finds all of it at its first read.
+    with contextlib.suppress(OSError, AttributeError):
+        import fcntl
+
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
     parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the helper: never returns into the caller's code

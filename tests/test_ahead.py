@@ -216,7 +216,7 @@ def test_rows_that_come_while_start_up_imports_wait_until_the_imports_are_done(g
     reader = AheadReader(helper, shell, announce=False)  # not there yet at the first frame
     with reader.held():  # the imports behind the window
         answered.append(True)
-        os.waitpid(helper.pid, 0)  # the whole answer is in the pipe
+        qtbot.waitUntil(lambda: os.waitpid(helper.pid, os.WNOHANG)[0] != 0, timeout=10_000)  # all of it sent
         for _ in range(3):
             QApplication.processEvents()
         assert not reader.done and shell.accounts.rowCount() == 0
