@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QSocketNotifier, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
 from .api.errors import ApiError
 from .gui.views import Shell
@@ -183,19 +183,26 @@ def show_ahead(shell: Shell, fetched: Fetched | None, announce: bool, first_turn
     if shell.accounts_proxy.rowCount():  # the first row, as every sign-in starts
         window.accounts_view.setCurrentIndex(shell.accounts_proxy.index(0, 0))
     window.show_message("info", "Signing in…")  # the actions come on once it is done
-    _paint(window, first_turn)
+    _paint(window, window.accounts_view, first_turn)
     shell.tests.reset(screen.tests.items, screen.tests.total)
     window.show_tests_empty("")
-    _paint(window, first_turn)
+    _paint(window, window.tests_view, first_turn)
     if announce:  # the rows are on screen before we say so
         print(f"tbdesk: loaded {shell.accounts.rowCount()} accounts and {shell.tests.rowCount()} tests", flush=True)
     return True
 
 
-def _paint(window: QWidget, handle_events: bool) -> None:
-    QApplication.sendPostedEvents()  # the layout first (a table replaces "Loading…"), then the paint
+def _paint(window: QWidget, view: QAbstractItemView, handle_events: bool) -> None:
+    # The window's layout first (a table replaces "Loading…"), then the view's, which it puts off to its next
+    # turn, and its scroll bar, which it shows in a queued call: painted before them, the rows showed without
+    # it and a frame later every column moved (QA10). Only these events: a pending paint would show the rows
+    # before either.
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    view.doItemsLayout()
+    QApplication.sendPostedEvents(view, QEvent.Type.MetaCall)
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     window.repaint()
-    if handle_events:  # a key pressed or a click meanwhile, and the views' own follow-up (their items' layout)
+    if handle_events:  # a key pressed or a click meanwhile
         QApplication.processEvents()
 
 
