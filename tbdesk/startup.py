@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QSocketNotifi
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
 from .api.errors import ApiError
+from .gui.laid_out import lay_out_now
 from .gui.views import Shell
 
 if TYPE_CHECKING:
@@ -193,14 +194,7 @@ def show_ahead(shell: Shell, fetched: Fetched | None, announce: bool, first_turn
 
 
 def _paint(window: QWidget, view: QAbstractItemView, handle_events: bool) -> None:
-    # The window's layout first (a table replaces "Loading…"), then the view's, which it puts off to its next
-    # turn, and its scroll bar, which it shows in a queued call: painted before them, the rows showed without
-    # it and a frame later every column moved (QA10). Only these events: a pending paint would show the rows
-    # before either.
-    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-    view.doItemsLayout()
-    QApplication.sendPostedEvents(view, QEvent.Type.MetaCall)
-    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    lay_out_now(view)  # a table replaces "Loading…", with the scroll bar it needs
     window.repaint()
     if handle_events:  # a key pressed or a click meanwhile
         QApplication.processEvents()

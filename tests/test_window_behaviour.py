@@ -379,3 +379,34 @@ def test_the_choice_combos_show_their_choice_whole_in_the_narrowest_window(gui, 
     gui.run(until(lambda: w.width() == w.minimumSizeHint().width(), what="the narrowest window"))
     for combo in (w.result_combo, w.show_combo):
         gui.run(until(lambda c=combo: c.width() >= c.sizeHint().width(), what=f"{combo.objectName()} whole"))
+
+
+def test_signing_in_paints_the_first_rows_laid_out_as_they_stay(gui, qtbot):
+    """The tests' first frame with rows has the scroll bar they need: laid out after that paint, it came a frame
+    later and every column moved by its width (QA10, for start-up's early rows; signing in did the same)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    desk = gui.desk(asgi_sandbox())
+    view = desk.window.tests_view
+
+    def layout() -> tuple[bool, list[int]]:
+        header = view.horizontalHeader()
+        return view.verticalScrollBar().isVisible(), [header.sectionViewportPosition(i) for i in range(header.count())]
+
+    first: list[tuple[bool, list[int]]] = []
+
+    class FirstRows(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and desk.tests.rowCount() and not first:
+                first.append(layout())
+            return False
+
+    watch = FirstRows()
+    view.viewport().installEventFilter(watch)
+    desk.window.show()
+    qtbot.waitExposed(desk.window)
+    gui.start(desk)
+    qtbot.waitUntil(lambda: bool(first))
+    for _ in range(3):
+        QApplication.processEvents()
+    assert first[0] == layout() and first[0][0]  # 100 tests: the scroll bar from the first frame

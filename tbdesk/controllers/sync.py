@@ -19,6 +19,7 @@ from ..core.lifecycle import UNUSED_DAYS, History, oldest
 from ..core.reconcile import reconcile_slices
 from ..core.usage import UsageLog, reached_cutoff
 from ..core.wording import describe, refusal_text
+from ..gui.laid_out import lay_out_now
 from ..options import Options
 from .presenter import Presenter
 from .session import Session
@@ -66,6 +67,7 @@ class Sync(QObject):
         else:
             self.accounts.set_accounts(accounts.items)
             self.tests.reset(tests.items, tests.total)
+            lay_out_now(self.window.accounts_view, self.window.tests_view)  # painted once, as they will stay
         self._note_tests(tests.items)
         self.loaded.set()
         self._refreshed()
