@@ -83,48 +83,53 @@ def main(argv: list[str] | None = None) -> int:
             print(f"installed {path}")
         return 0
 
-    # The first screen is asked for by a helper process while this one paints the window (on Linux; fork
-    # before Qt or any thread exists). With --sandbox there is no server to ask yet.
-    from .ahead import start as start_ahead
+    # Regular expressions come compiled from the start before (regex_cache.py): PySide6's import alone
+    # compiles ~10 ms of them. The helper forked meanwhile uses them too.
+    from .regex_cache import regexes_once
 
-    ahead = None if args.sandbox else start_ahead(args.api_url, args.profile)
-    if ahead is not None:
-        atexit.register(ahead.cancel)
+    with regexes_once("start-up"):
+        # The first screen is asked for by a helper process while this one paints the window (on Linux; fork
+        # before Qt or any thread exists). With --sandbox there is no server to ask yet.
+        from .ahead import start as start_ahead
 
-    from .core import collector
+        ahead = None if args.sandbox else start_ahead(args.api_url, args.profile)
+        if ahead is not None:
+            atexit.register(ahead.cancel)
 
-    # Bounded: the first frame and the imports behind it make objects for the app's lifetime, not garbage.
-    with collector.paused():
-        from .signature_cache import compiled_once
+        from .core import collector
 
-        with compiled_once():  # PySide6's own support code, as compiled at an earlier start
-            from PySide6.QtCore import QSettings
-        from PySide6.QtWidgets import QApplication
+        # Bounded: the first frame and the imports behind it make objects for the app's lifetime, not garbage.
+        with collector.paused():
+            from .signature_cache import compiled_once
 
-        from .gui.icons import app_icon
-        from .startup import AheadReader, EarlyFilter, import_behind_window, paint_first, wake_on_signals
+            with compiled_once():  # PySide6's own support code, as compiled at an earlier start
+                from PySide6.QtCore import QSettings
+            from PySide6.QtWidgets import QApplication
 
-        app = QApplication(sys.argv[:1])
-        app.setApplicationName("tbdesk")
-        app.setOrganizationName("tbdesk")
-        app.setApplicationVersion(__version__)
-        app.setDesktopFileName("io.github.tbdesk.tbdesk")
-        app.setWindowIcon(app_icon())
-        app.setQuitOnLastWindowClosed(False)  # quitting waits for the client and the sandbox to close
-        settings = QSettings()
-        announce = args.exit_when_loaded or args.announce_start
-        shell = paint_first(settings, announce=announce)
-        early = EarlyFilter(shell)  # a filter typed before signing in is wired up: applied once signed in
-        reader = AheadReader(ahead, shell, announce) if ahead is not None else None  # shows its rows when read
+            from .gui.icons import app_icon
+            from .startup import AheadReader, EarlyFilter, import_behind_window, paint_first, wake_on_signals
 
-        # Only now what signing in needs: asyncio, httpx, the keyring and the controllers (a third of start-up),
-        # imported on a worker thread while the painted window keeps answering.
-        # httpx imports its command-line tool (click) whenever click is installed, and uvicorn (the sandbox's
-        # server) installs it: ~10 ms tbdesk never uses. A None entry makes that import fail as if click were
-        # missing, so httpx keeps its stub `main` (as in the frozen build, which leaves the tool out).
-        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-        with reader.held() if reader is not None else contextlib.nullcontext():
-            import_behind_window(["qasync", "tbdesk.app", "tbdesk.credentials", "tbdesk.gui.crash", "tbdesk.logs"])
+            app = QApplication(sys.argv[:1])
+            app.setApplicationName("tbdesk")
+            app.setOrganizationName("tbdesk")
+            app.setApplicationVersion(__version__)
+            app.setDesktopFileName("io.github.tbdesk.tbdesk")
+            app.setWindowIcon(app_icon())
+            app.setQuitOnLastWindowClosed(False)  # quitting waits for the client and the sandbox to close
+            settings = QSettings()
+            announce = args.exit_when_loaded or args.announce_start
+            shell = paint_first(settings, announce=announce)
+            early = EarlyFilter(shell)  # a filter typed before signing in is wired up: applied once signed in
+            reader = AheadReader(ahead, shell, announce) if ahead is not None else None  # shows its rows when read
+
+            # Only now what signing in needs: asyncio, httpx, the keyring and the controllers (a third of start-up),
+            # imported on a worker thread while the painted window keeps answering.
+            # httpx imports its command-line tool (click) whenever click is installed, and uvicorn (the sandbox's
+            # server) installs it: ~10 ms tbdesk never uses. A None entry makes that import fail as if click were
+            # missing, so httpx keeps its stub `main` (as in the frozen build, which leaves the tool out).
+            sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+            with reader.held() if reader is not None else contextlib.nullcontext():
+                import_behind_window(["qasync", "tbdesk.app", "tbdesk.credentials", "tbdesk.gui.crash", "tbdesk.logs"])
     import asyncio
 
     import qasync

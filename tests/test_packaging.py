@@ -111,8 +111,8 @@ def test_frozen_build_smoke(tmp_path):
     # the trimmed ICU still collates by locale: the frozen app's own Qt, asked through its Python
     assert "ICU collation follows the locale" in result.stdout
     # The window is painted from the form compiled at build time: no QUiLoader (QtUiTools) before the first
-    # frame, and no form compiled into the user's cache (the frozen build has no uic). PySide6's support code is
-    # kept there, compiled, as by a pip install (packaging/rthook_signature_cache.py).
+    # frame, and no form compiled into the user's cache (the frozen build has no uic). PySide6's support code and
+    # its patterns are kept there, compiled, as by a pip install (packaging/rthook_signature_cache.py).
     home = tmp_path / "home"
     env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / "cache"), "QT_QPA_PLATFORM": "offscreen"}
     app = ROOT / "build" / "frozen" / "tbdesk" / "tbdesk"
@@ -130,6 +130,7 @@ def test_frozen_build_smoke(tmp_path):
         cache = home / "cache" / "tbdesk" / "tbdesk"
         assert not (cache / "forms").exists()
         assert len(list((cache / "pyside-signature").glob("*.code"))) > 5
+        assert (cache / "python-regex" / "pyside-import.marshal").stat().st_size > 10_000  # PySide6's patterns
     finally:
         proc.kill()
         proc.communicate()  # closes its output pipe
