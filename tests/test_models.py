@@ -134,6 +134,18 @@ def test_a_sort_worked_out_before_the_rows_changed_is_worked_out_again(accounts)
     assert [accounts.row_of(i) for i in (1, 6)] == [0, 5]
 
 
+def test_accounts_by_name_whatever_the_table_is_sorted_by(accounts):
+    # The Started-by list names the accounts A to Z, case aside, while the table may be sorted otherwise.
+    accounts.append([account(4, "Beta"), account(5, "aaron")], resort=False)
+    accounts.sort(AccountCol.IDENTIFIER, Qt.SortOrder.DescendingOrder)
+    assert [a.identifier for a in accounts.accounts_by_name()] == ["aaron", "alpha", "Beta", "mid", "zeta"]
+    accounts.upsert(account(1, "Able"))  # renamed
+    accounts.remove(3)
+    assert [a.identifier for a in accounts.accounts_by_name()] == ["aaron", "Able", "alpha", "Beta"]
+    accounts.set_accounts([account(7, "Zed"), account(8, "yak")])
+    assert [a.identifier for a in accounts.accounts_by_name()] == ["yak", "Zed"]
+
+
 def test_tests_page_in_skipping_duplicates_and_dropping_stale_pages(qapp):
     tests = TestsModel()
     wanted: list[int] = []

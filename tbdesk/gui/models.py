@@ -352,15 +352,15 @@ class AccountsModel(QAbstractTableModel):
         """The rows in sort order, worked out without changing the model: the Python half of a sort, which
         a caller may do in one turn of the event loop and show (apply_sort_plan) in the next."""
         col = AccountCol(self._sort_column) if 0 <= self._sort_column < len(AccountCol) else AccountCol.IDENTIFIER
-        rows = self._rows
-        folded = [a.identifier.casefold() for a in rows]
-        # (value, id, position) triples compared in C: no Python call per comparison (10,000 rows: ~3 ms, not 15).
+        rows, folded = self._rows, self._folded  # kept casefolded, aligned with the rows
         keys = folded if col == AccountCol.IDENTIFIER else [self._sort_value(a, col) for a in rows]
-        order = sorted(
-            zip(keys, [a.id for a in rows], range(len(rows)), strict=True),
-            reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
-        )
-        return SortPlan(self._generation, [rows[i] for _, _, i in order], [folded[i] for _, _, i in order])
+        ids = [a.id for a in rows]
+        # By value, then id (unique: one order). Positions sorted by id, then stably by value, each with a C
+        # lookup for its key and no Python call per comparison: 10,000 rows ~2 ms, ~3 as (value, id) tuples.
+        order = sorted(sorted(range(len(rows)), key=ids.__getitem__), key=keys.__getitem__)
+        if self._sort_order == Qt.SortOrder.DescendingOrder:
+            order.reverse()
+        return SortPlan(self._generation, [rows[i] for i in order], [folded[i] for i in order])
 
     def apply_sort_plan(self, plan: SortPlan) -> None:
         """Show the rows in `plan`'s order, in one layout change; worked out again if they changed since."""
@@ -403,6 +403,12 @@ class AccountsModel(QAbstractTableModel):
     def accounts(self) -> list[ServiceAccount]:
         return list(self._rows)
 
+    def accounts_by_name(self) -> list[ServiceAccount]:
+        """Every account, by casefolded identifier: read from the kept casefolded names with no Python call
+        per account (10,000 accounts: ~2 ms, against ~7 with a key function that casefolds)."""
+        folded = self._folded
+        return [self._rows[i] for i in sorted(range(len(folded)), key=folded.__getitem__)]
+
     def secret(self, account_id: int) -> str | None:
         return self._secrets.get(account_id)
 
@@ -415,6 +421,7 @@ class AccountsModel(QAbstractTableModel):
                 self._retire(account)
         self.beginResetModel()
         self._rows = list(accounts)
+        self._folded = [a.identifier.casefold() for a in self._rows]  # sort_plan reads them
         self.names_version += 1
         self._take_plan(self.sort_plan())
         keep = {a.id for a in self._rows if a.id in old and old[a.id].key == a.key}

@@ -79,7 +79,7 @@ class StartedByFilter(QObject):
         """(key, text) for everything after Everyone and People: live accounts, people, deleted accounts."""
         if self._live is None or self._live_version != self.accounts.names_version:
             # Sorting 10,000 names: only when the accounts changed, not per new starter.
-            live = sorted(self.accounts.accounts(), key=lambda a: a.identifier.casefold())
+            live = self.accounts.accounts_by_name()
             self._live = ([(a.id, a.identifier) for a in live], {a.id for a in live})
             self._live_version = self.accounts.names_version
         live_entries, live_ids = self._live
