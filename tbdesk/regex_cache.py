@@ -73,7 +73,10 @@ class RegexCache:
         self.used: set[Key] = set()
         self.hits = self.misses = 0
         self.writer = os.getpid()  # a forked helper uses the entries, and leaves the file to this process
-        self.enabled = bool(ENGINE) and path is not None and make_private(path.parent)
+        real = make_private(path.parent) if ENGINE and path is not None else None
+        self.enabled = real is not None
+        if real is not None and path is not None:
+            self.path = real / path.name  # its real path: a link re-pointed later is not followed
         if self.enabled:
             self._load()
 

@@ -68,7 +68,9 @@ class CodeCache:
 
     def _usable(self) -> bool:
         if self._private is None:
-            self._private = self.folder is not None and make_private(self.folder)
+            real = make_private(self.folder) if self.folder is not None else None
+            self._private = real is not None
+            self.folder = real or self.folder  # its real path: a link re-pointed later is not followed
         return self._private
 
     def __call__(self, source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:

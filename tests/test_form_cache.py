@@ -191,6 +191,25 @@ def test_a_form_in_a_folder_others_can_write_to_is_never_run(qapp, tmp_path, mon
     assert "planted" in target.read_text("utf-8")
 
 
+def test_a_form_below_a_folder_others_can_write_to_is_never_run(qapp, tmp_path, monkeypatch):
+    # Whoever can write to a folder above ours can swap our folder for theirs after it was checked.
+    shared = tmp_path / "shared"
+    folder = shared / "tbdesk" / "forms"
+    target = form_cache.cache_file(ui_file("main_window.ui"), folder)
+    form_cache.load("main_window.ui", folder=folder)
+    target.write_text(target.read_text("utf-8") + "\nraise SystemExit('planted')\n", "utf-8")
+    shared.chmod(0o777)  # no sticky bit: others may rename what is in it
+    calls = quiloader_calls(monkeypatch)
+    content = form_cache.load("main_window.ui", folder=folder)
+    assert calls == ["main_window.ui"]
+    assert content.findChild(QLineEdit, "filterEdit") is not None
+    shared.chmod(0o1777)  # as /tmp: others cannot move what is ours in it, so it is used again
+    form_cache.compile_form(ui_file("main_window.ui"), target)  # mend the planted module
+    calls.clear()
+    form_cache.load("main_window.ui", folder=folder)
+    assert calls == []
+
+
 def test_only_the_qt_names_the_form_uses_are_imported():
     source = (
         "from PySide6.QtCore import QDate, QMetaObject, Qt\n"

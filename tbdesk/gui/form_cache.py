@@ -24,7 +24,7 @@ from PySide6.QtCore import QByteArray, QCryptographicHash, QStandardPaths
 from PySide6.QtWidgets import QWidget
 
 from ..paths import data_root, ui_file
-from ..private_folder import is_private, make_private
+from ..private_folder import make_private, private
 from .forms import load_form
 
 log = logging.getLogger(__name__)
@@ -60,9 +60,7 @@ def bundled_folder() -> Path:
 
 def bundle_form(ui: Path, folder: Path) -> Path:
     """Compile `ui` into `folder` for a frozen build."""
-    target = cache_file(ui, folder)
-    compile_form(ui, target)
-    return target
+    return compile_form(ui, cache_file(ui, folder))
 
 
 def load(name: str, parent: QWidget | None = None, folder: Path | None = None) -> QWidget:
@@ -90,12 +88,11 @@ def load(name: str, parent: QWidget | None = None, folder: Path | None = None) -
 
 
 def compiled_form(ui: Path, folder: Path) -> Form:
-    target = cache_file(ui, folder)
-    if target.is_file() and is_private(folder):
+    real = private(folder)  # its real path: a link re-pointed after the check is not followed
+    if real is not None and (target := cache_file(ui, real)).is_file():
         with contextlib.suppress(Exception):  # a damaged cache file (a full disk, an edit): compiled again
             return import_form(target)
-    compile_form(ui, target)
-    return import_form(target)
+    return import_form(compile_form(ui, cache_file(ui, folder)))
 
 
 def import_form(target: Path) -> Form:
@@ -110,9 +107,9 @@ def import_form(target: Path) -> Form:
     return cast(Form, classes[0]())
 
 
-def compile_form(ui: Path, target: Path) -> None:
+def compile_form(ui: Path, target: Path) -> Path:
     """Run uic on `ui` and write the module to `target` (atomically: another tbdesk may be starting too);
-    earlier modules of the same form are removed."""
+    earlier modules of the same form are removed. Where it was written (the folder's real path)."""
     import py_compile
 
     from PySide6.QtCore import QProcess  # only when compiling: ~0.5 ms less on every other start
@@ -128,8 +125,10 @@ def compile_form(ui: Path, target: Path) -> None:
     if process.exitCode() != 0:
         raise RuntimeError(f"uic failed: {bytes(process.readAllStandardError().data()).decode(errors='replace')[:500]}")
     source = only_used_imports(bytes(process.readAllStandardOutput().data()).decode("utf-8"))
-    if not make_private(target.parent):  # others could change the module before it is run
+    real = make_private(target.parent)
+    if real is None:  # others could change the module before it is run
         raise PermissionError(f"{target.parent} is not this user's own folder")
+    target = real / target.name
     temporary = target.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(source, "utf-8")
     os.replace(temporary, target)
@@ -146,6 +145,7 @@ def compile_form(ui: Path, target: Path) -> None:
             with contextlib.suppress(OSError):
                 old.unlink()
                 Path(importlib.util.cache_from_source(str(old))).unlink(missing_ok=True)
+    return target
 
 
 def only_used_imports(source: str) -> str:
