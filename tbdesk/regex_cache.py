@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .private_folder import make_private
+from .private_folder import make_private, write_whole
 from .signature_cache import cache_root
 
 try:  # the engine's own modules (CPython 3.11+): without them, nothing is cached
@@ -115,9 +115,7 @@ class RegexCache:
         assert self.path is not None
         kept = self.entries if len(self.entries) <= MAX_ENTRIES else {key: self.entries[key] for key in self.used}
         with contextlib.suppress(OSError, ValueError):
-            partial = self.path.with_suffix(f".{os.getpid()}.partial")
-            partial.write_bytes(marshal.dumps((ENGINE, kept)))
-            os.replace(partial, self.path)  # whole or not at all: another tbdesk may be reading it
+            write_whole(self.path, marshal.dumps((ENGINE, kept)))
 
 
 @contextlib.contextmanager

@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - other Pythons (3.12 renamed it)
 
 from importlib.util import MAGIC_NUMBER
 
-from .private_folder import make_private
+from .private_folder import make_private, write_whole
 
 PREFIX = "shibokensupport/"  # how shiboken names the files it compiles
 
@@ -95,9 +95,7 @@ class CodeCache:
 
     def _store(self, path: Path, code: CodeType) -> None:
         with contextlib.suppress(OSError):
-            partial = path.with_suffix(f".{os.getpid()}.partial")
-            partial.write_bytes(marshal.dumps(code))
-            os.replace(partial, path)  # whole or not at all: another tbdesk may be reading it
+            write_whole(path, marshal.dumps(code))
 
     def prune(self) -> None:
         """Remove what this PySide6 no longer uses (an older version's files), once something was compiled."""

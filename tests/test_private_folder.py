@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tbdesk.private_folder import make_private, private
+from tbdesk.private_folder import make_private, private, write_whole
 from tbdesk.regex_cache import RegexCache
 
 ORIGINAL = re._compiler.compile  # type: ignore[attr-defined]
@@ -51,6 +51,40 @@ def test_a_folder_below_one_another_user_owns_is_not(tmp_path: Path) -> None:
     assert private(folder) is None
 
 
+def test_nothing_is_made_below_a_folder_others_can_write_to(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    assert make_private(shared / "tbdesk" / "cache") is None
+    assert list(shared.iterdir()) == []
+
+
+def test_a_link_in_a_folder_others_can_write_to_is_not_followed(tmp_path: Path) -> None:
+    # Whoever placed it there chooses which folder is used, even one of ours (QA12).
+    ours = tmp_path / "ours"
+    assert make_private(ours) is not None
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "tbdesk").symlink_to(ours, target_is_directory=True)
+    shared.chmod(0o777)
+    assert private(shared / "tbdesk") is None and make_private(shared / "tbdesk" / "forms") is None
+    assert list(ours.iterdir()) == []
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="a link of another user's needs root to make")
+def test_another_users_link_in_a_sticky_folder_is_not_followed(tmp_path: Path) -> None:
+    ours = tmp_path / "ours"
+    assert make_private(ours) is not None
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    link = shared / "tbdesk"
+    link.symlink_to(ours, target_is_directory=True)
+    assert private(link) == ours.resolve()  # our own link: followed
+    os.lchown(link, 65534, 65534)
+    assert private(link) is None
+
+
 def test_missing_things_and_files_are_not_folders(tmp_path: Path) -> None:
     assert private(tmp_path / "missing") is None
     (tmp_path / "file").write_text("")
@@ -74,3 +108,17 @@ def test_a_link_re_pointed_after_the_check_is_not_followed(tmp_path: Path) -> No
     cache(r"kept (\d+)", 0)
     cache.save()
     assert (ours / "start-up.marshal").exists() and not list(theirs.iterdir())
+
+
+def test_a_cache_file_that_cannot_be_written_leaves_nothing_behind(tmp_path: Path) -> None:
+    # QA12: with a folder where the file should be, every start left a 123 KB partial file behind.
+    folder = make_private(tmp_path / "cache")
+    assert folder is not None
+    (folder / "start-up.marshal").mkdir()
+    cache = RegexCache(folder / "start-up.marshal", ORIGINAL)
+    cache(r"never (kept)", 0)
+    cache.save()  # quietly: the next start compiles again
+    assert [p.name for p in folder.iterdir()] == ["start-up.marshal"]
+    with pytest.raises(OSError):
+        write_whole(folder / "start-up.marshal", b"data")
+    assert [p.name for p in folder.iterdir()] == ["start-up.marshal"]

@@ -14,7 +14,6 @@ import ast
 import contextlib
 import importlib.util
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Protocol, cast
@@ -24,7 +23,7 @@ from PySide6.QtCore import QByteArray, QCryptographicHash, QStandardPaths
 from PySide6.QtWidgets import QWidget
 
 from ..paths import data_root, ui_file
-from ..private_folder import make_private, private
+from ..private_folder import make_private, private, write_whole
 from .forms import load_form
 
 log = logging.getLogger(__name__)
@@ -129,9 +128,7 @@ def compile_form(ui: Path, target: Path) -> Path:
     if real is None:  # others could change the module before it is run
         raise PermissionError(f"{target.parent} is not this user's own folder")
     target = real / target.name
-    temporary = target.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(source, "utf-8")
-    os.replace(temporary, target)
+    write_whole(target, source.encode("utf-8"))
     # Its bytecode too, checked by the source's hash (not its time, which copying into a frozen build changes),
     # and written even where PYTHONDONTWRITEBYTECODE is set: else every start compiled the module again.
     py_compile.compile(
