@@ -50,6 +50,15 @@ def test_a_rename_reaches_every_place_that_shows_the_name(gui, qtbot):
     gui.run(until(lambda: not desk.runner.running("refresh"), what="refreshed"))
     assert "build-farm" in w.only_selected.text()
     assert combo.findText("ci-runner") < 0
+    # Deleted: its tests and the list both name it as last renamed (QA12: the list kept its first name).
+    w.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_Delete)
+    dialog = gui.run(until(lambda: visible_dialog(desk, DeleteDialog), what="delete"))
+    type_text(qtbot, "build-farm")
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: row_of(desk, "build-farm") is None, what="deleted"))
+    gui.run(until(lambda: combo.findText("build-farm (deleted)") >= 0, what="listed as deleted"))
+    assert combo.findText("ci-runner (deleted)") < 0
 
 
 def test_the_activity_tab_follows_a_rename_that_moves_the_row(gui, qtbot):

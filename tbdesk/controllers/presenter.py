@@ -189,6 +189,7 @@ class Presenter(QObject):
         for row in range(top_left.row(), bottom_right.row() + 1):
             account = self.accounts.at(row)
             self.tests.relabel(account.id, account.identifier)
+            self.started_by.renamed(account.id, account.identifier)
         self.started_by.schedule()
         self.selection_changed()  # the "Only tests by …" button
 

@@ -56,15 +56,23 @@ class StartedByFilter(QObject):
             self._settle.poke()
 
     def note_tests(self, tests: Iterable[Test]) -> None:
-        """Remember who started these tests, so people and deleted accounts can be picked too."""
-        grew = False
+        """Remember who started these tests, so people and deleted accounts can be picked too. The latest
+        answer names them: the server labels a test by its starter's name when asked, not when it ran."""
+        changed = False
+        starters = self._starters
         for t in tests:
-            who = who_of(t)
-            if who is None or who in self._starters or t.started_by is None:
+            who, sb = who_of(t), t.started_by
+            if who is None or sb is None or starters.get(who) == (seen := (sb.name, sb.is_service_account)):
                 continue
-            self._starters[who] = (t.started_by.name, t.started_by.is_service_account)
-            grew = True
-        if grew:
+            starters[who] = seen
+            changed = True
+        if changed:
+            self._settle.poke()
+
+    def renamed(self, account_id: int, identifier: str) -> None:
+        """Renamed here: once deleted it is listed under this name, as its tests are (QA12)."""
+        if (known := self._starters.get(account_id)) is not None and known[1] and known[0] != identifier:
+            self._starters[account_id] = (identifier, True)
             self._settle.poke()
 
     def forget(self) -> None:
