@@ -4,7 +4,7 @@ dialogs are answered with Enter, Escape and Tab, as a person would."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -679,6 +679,25 @@ def test_the_view_menu_sorts_either_table_from_the_keyboard(gui, qtbot):
     current = view.currentIndex()
     assert current.row() == desk.accounts_proxy.rowCount() - 1
     assert view.viewport().rect().contains(view.visualRect(current).center())
+
+
+def test_a_header_click_keeps_the_selected_account_in_sight(gui, qtbot):
+    """QA12: sorting by a click on a column header left the view where it was, the selected account out of
+    sight (the View menu's sort scrolled to it)."""
+    desk = signed_in(gui)
+    view = desk.window.accounts_view
+    view.resize(view.width(), 120)  # room for a few rows only
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    press(qtbot, Qt.Key.Key_Down)  # the first row, chosen
+    chosen = desk.selected().id
+    header = view.horizontalHeader()
+    for _ in range(2):  # Identifier, descending: it goes to the end; again, ascending: back to the top
+        x = header.sectionViewportPosition(AccountCol.IDENTIFIER) + header.sectionSize(AccountCol.IDENTIFIER) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+        current = view.currentIndex()
+        assert desk.selected().id == chosen
+        assert view.viewport().rect().contains(view.visualRect(current).center())
+    assert current.row() == 0
 
 
 def test_a_quick_look_with_the_filter_or_show_returns_to_the_account_the_admin_chose(gui, qtbot):

@@ -43,10 +43,19 @@ class SortMenu(QMenu):
         )
 
     def _sort(self, column: int, order: Qt.SortOrder) -> None:
-        self.view.sortByColumn(column, order)
-        current = self.view.currentIndex()
-        if current.isValid():  # the selected row stays in sight wherever the sort put it (QA6)
-            self.view.scrollTo(current)
+        self.view.sortByColumn(column, order)  # the current row is kept in sight (keep_current_in_view)
+
+
+def keep_current_in_view(view: QTableView) -> None:
+    """Whatever sorts the table (a header click, this menu), the current row stays in sight wherever the sort
+    put it (QA6; QA12: a header click left the view where it was). Connected after the view's own sorting."""
+
+    def follow() -> None:
+        current = view.currentIndex()
+        if current.isValid():
+            view.scrollTo(current)
+
+    view.horizontalHeader().sortIndicatorChanged.connect(follow)
 
 
 def with_mnemonic(name: str, taken: set[str]) -> str:

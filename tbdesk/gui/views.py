@@ -15,6 +15,7 @@ from .delegates import CredentialDelegate, MoreDelegate
 from .models import AccountCol, AccountsModel, TestCol, TestsModel, TestsProxy
 from .searchable import make_searchable
 from .shown_accounts import SHOW_CHOICES, AccountsProxy
+from .sort_menu import keep_current_in_view
 from .sparkline import SparklineDelegate
 from .started_by import StartedByFilter
 from .test_filters import TestFilters
@@ -91,6 +92,8 @@ def set_up_views(
     # Any column sorts (the proxy compares SORT_ROLE values); newest first until the admin picks one.
     tests.setSortingEnabled(True)
     tests.sortByColumn(TestCol.CREATED, Qt.SortOrder.DescendingOrder)
+    for table in (view, tests):
+        keep_current_in_view(table)
     # A team's 1,000 accounts and every build seen: searchable lists.
     make_searchable(w.started_by, "Search who started the tests")
     make_searchable(w.build_combo, "Search the builds")
