@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -144,6 +145,21 @@ def test_accounts_by_name_whatever_the_table_is_sorted_by(accounts):
     assert [a.identifier for a in accounts.accounts_by_name()] == ["aaron", "Able", "alpha", "Beta"]
     accounts.set_accounts([account(7, "Zed"), account(8, "yak")])
     assert [a.identifier for a in accounts.accounts_by_name()] == ["yak", "Zed"]
+
+
+def test_equal_values_read_a_to_z_whichever_way_a_column_is_sorted(accounts):
+    # QA12: ties (9,000 accounts with no tests this week) came in the order of a hidden id, reversed when
+    # descending; and the Key and Secret columns, hidden alike, sorted by that id too.
+    accounts.append([account(0, "Beta"), account(9, "alpha-2")])
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    accounts.upsert(replace(accounts.account(3), created_at=created))  # "mid" is the one that differs
+    for order, mid_first in ((Qt.SortOrder.AscendingOrder, False), (Qt.SortOrder.DescendingOrder, True)):
+        accounts.sort(AccountCol.CREATED, order)
+        others = ["alpha", "alpha-2", "Beta", "zeta"]
+        assert identifiers(accounts) == (["mid", *others] if mid_first else [*others, "mid"])
+    for col in (AccountCol.KEY, AccountCol.SECRET):
+        accounts.sort(col, Qt.SortOrder.DescendingOrder)
+        assert identifiers(accounts) == ["alpha", "alpha-2", "Beta", "mid", "zeta"]
 
 
 def test_tests_page_in_skipping_duplicates_and_dropping_stale_pages(qapp):
