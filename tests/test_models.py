@@ -162,6 +162,18 @@ def test_equal_values_read_a_to_z_whichever_way_a_column_is_sorted(accounts):
         assert identifiers(accounts) == ["alpha", "alpha-2", "Beta", "mid", "zeta"]
 
 
+def test_accented_names_sort_and_filter_with_their_letters(accounts):
+    # QA12: "Émile-accent" sorted after "zeta" and typing "e" never reached it.
+    accounts.append([account(4, "Émile-accent"), account(5, "emma"), account(6, "ｆｕｌｌ-width")])
+    assert identifiers(accounts) == ["alpha", "Émile-accent", "emma", "ｆｕｌｌ-width", "mid", "zeta"]
+    proxy = AccountsProxy()
+    proxy.setSourceModel(accounts)
+    for typed, found in (("emile", ["Émile-accent"]), ("ÉMI", ["Émile-accent"]), ("full", ["ｆｕｌｌ-width"])):
+        proxy.set_filter_text(typed)
+        assert shown(proxy) == found
+    assert [a.identifier for a in accounts.accounts_by_name()][:3] == ["alpha", "Émile-accent", "emma"]
+
+
 def test_tests_page_in_skipping_duplicates_and_dropping_stale_pages(qapp):
     tests = TestsModel()
     wanted: list[int] = []

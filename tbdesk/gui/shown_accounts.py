@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ..core.lifecycle import UNUSED_DAYS, Use
+from ..core.names import folded
 from .models import AccountsModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -60,7 +61,7 @@ class AccountsProxy(QAbstractTableModel):
 
     def set_filter_text(self, text: str) -> None:
         def change() -> None:
-            self._needle = text.strip().casefold()
+            self._needle = folded(text.strip())  # as the names are (core/names.py)
             self._only_ids = None
 
         self._refilter(change)

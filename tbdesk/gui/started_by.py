@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox
 from ..api.models import Test
 from ..bidi import has_controls
 from ..core.activity import Who, who_of
+from ..core.names import folded
 from . import plain
 from .debounce import Debounce
 from .models import AccountsModel, TestsProxy
@@ -93,7 +94,7 @@ class StartedByFilter(QObject):
         live_entries, live_ids = self._live
         people = sorted(
             ((who, name) for who, (name, is_account) in self._starters.items() if not is_account),
-            key=lambda e: e[1].casefold(),
+            key=lambda e: folded(e[1]),
         )
         deleted = sorted(
             (
@@ -101,7 +102,7 @@ class StartedByFilter(QObject):
                 for who, (name, is_account) in self._starters.items()
                 if is_account and who not in live_ids
             ),
-            key=lambda e: e[1].casefold(),
+            key=lambda e: folded(e[1]),
         )
         out: list[tuple[Who | None, str]] = list(live_entries)
         for section in (people, deleted):
