@@ -197,6 +197,8 @@ def installed_python() -> str:
         run(str(python), "-m", "pip", "install", "-q", str(ROOT))
     else:  # the code may have changed since: reinstall tbdesk alone
         run(str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(ROOT))
+        if subprocess.run([python, "-m", "pip", "check"], capture_output=True).returncode:
+            run(str(python), "-m", "pip", "install", "-q", str(ROOT))  # a dependency added since it was made
     return str(python)
 
 
