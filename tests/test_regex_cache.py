@@ -62,12 +62,18 @@ def test_a_wrong_pattern_raises_re_s_own_error(tmp_path: Path) -> None:
     assert cache.entries == {}
 
 
-def test_a_damaged_file_or_entry_is_compiled_again(tmp_path: Path) -> None:
-    path = tmp_path / "start-up.marshal"
+def saved(path: Path) -> tuple[str, dict[Any, Any]]:
+    """A start's file at `path`, and what it holds: (the engine's mark, the entries)."""
     cache = RegexCache(path, ORIGINAL)
     compile_all(cache)
     cache.save()
     engine, entries = marshal.loads(path.read_bytes())
+    return engine, entries
+
+
+def test_a_damaged_file_or_entry_is_compiled_again(tmp_path: Path) -> None:
+    path = tmp_path / "start-up.marshal"
+    engine, entries = saved(path)
     key = next(iter(entries))
     flags, code, groups, groupindex, indexgroup = entries[key]
     entries[key] = (flags, [9999, *code[1:]], groups, groupindex, indexgroup)  # not the engine's code
@@ -83,10 +89,7 @@ def test_a_damaged_file_or_entry_is_compiled_again(tmp_path: Path) -> None:
 
 def test_another_pythons_file_is_not_used(tmp_path: Path) -> None:
     path = tmp_path / "start-up.marshal"
-    cache = RegexCache(path, ORIGINAL)
-    compile_all(cache)
-    cache.save()
-    _, entries = marshal.loads(path.read_bytes())
+    _, entries = saved(path)
     path.write_bytes(marshal.dumps(("3.99.0 (another build) 20991231 4", entries)))
     other = RegexCache(path, ORIGINAL)
     compile_all(other)

@@ -21,6 +21,17 @@ from helpers.sandbox import asgi_sandbox
 __all__ = ["_loop"]  # the autouse fixture that lets the key helpers wait on this test's loop
 
 
+def delete_by_keys(gui, qtbot, desk, identifier: str) -> DeleteDialog:
+    """Delete the selected account as an admin does: Delete in the table, its name typed, Enter."""
+    desk.window.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_Delete)
+    dialog = gui.run(until(lambda: visible_dialog(desk, DeleteDialog), what="delete dialog"))
+    type_text(qtbot, identifier)
+    press(qtbot, Qt.Key.Key_Return)
+    gui.run(until(lambda: row_of(desk, identifier) is None, what="deleted"))
+    return dialog
+
+
 def test_a_rename_reaches_every_place_that_shows_the_name(gui, qtbot):
     sb = asgi_sandbox()
     desk = signed_in(gui, sb)
@@ -51,12 +62,7 @@ def test_a_rename_reaches_every_place_that_shows_the_name(gui, qtbot):
     assert "build-farm" in w.only_selected.text()
     assert combo.findText("ci-runner") < 0
     # Deleted: its tests and the list both name it as last renamed (QA12: the list kept its first name).
-    w.accounts_view.setFocus()
-    press(qtbot, Qt.Key.Key_Delete)
-    dialog = gui.run(until(lambda: visible_dialog(desk, DeleteDialog), what="delete"))
-    type_text(qtbot, "build-farm")
-    press(qtbot, Qt.Key.Key_Return)
-    gui.run(until(lambda: row_of(desk, "build-farm") is None, what="deleted"))
+    delete_by_keys(gui, qtbot, desk, "build-farm")
     gui.run(until(lambda: combo.findText("build-farm (deleted)") >= 0, what="listed as deleted"))
     assert combo.findText("ci-runner (deleted)") < 0
 
@@ -133,13 +139,7 @@ def test_a_deleted_accounts_tests_say_deleted_at_once_and_in_full(gui, qtbot):
     assert labels() == {"jenkins-mobile"}
     desk.sync.stop_polling()  # what follows must not wait for a poll
     desk.select_account(jenkins.id)
-    w.accounts_view.setFocus()
-    press(qtbot, Qt.Key.Key_Delete)
-    dialog = gui.run(until(lambda: visible_dialog(desk, DeleteDialog), what="delete dialog"))
-    type_text(qtbot, "jenkins-mobile")
-    press(qtbot, Qt.Key.Key_Return)
-    gui.run(until(lambda: row_of(desk, "jenkins-mobile") is None, what="deleted"))
-    assert not dialog.isVisible()
+    assert not delete_by_keys(gui, qtbot, desk, "jenkins-mobile").isVisible()
     assert labels() == {"jenkins-mobile (deleted)"}  # at once
     italic = QFont(w.tests_view.font())
     italic.setItalic(True)
