@@ -228,6 +228,24 @@ def test_sorted_tests_stay_sorted_as_pages_and_polls_arrive_and_the_selection_fo
     assert [t.id for t in tests.tests()] == [5, 1, 2, 3, 4]
 
 
+def test_tests_sort_and_filter_accented_starters_and_names_with_their_letters(qapp):
+    # QA13: the tests' Started-by column put "Écho-ci (deleted)" after "zeta-ci", unlike the list above it.
+    from tbdesk.core.filters import TestQuery
+    from tbdesk.gui.models import TestCol
+
+    def by(test_id: int, who: str, name: str) -> Test:
+        return replace(a_test(test_id, test_id), name=name, started_by=StartedBy("service_account", test_id, who))
+
+    tests = TestsModel()
+    tests.reset([by(1, "zeta-ci", "Zebra"), by(2, "Écho-ci", "Élan check"), by(3, "dora-ci", "dashboard")], total=3)
+    tests.sort(TestCol.STARTED_BY, Qt.SortOrder.AscendingOrder)
+    assert [t.started_by.name for t in tests.tests() if t.started_by] == ["dora-ci", "Écho-ci", "zeta-ci"]
+    tests.sort(TestCol.NAME, Qt.SortOrder.AscendingOrder)
+    assert [t.name for t in tests.tests()] == ["dashboard", "Élan check", "Zebra"]
+    query = TestQuery().with_(text="elan")
+    assert [t.name for t in tests.tests() if query.matches(t)] == ["Élan check"]
+
+
 def test_polled_tests_update_in_place_and_new_ones_go_on_top(qapp):
     tests = TestsModel()
     tests.reset([a_test(1, 10), a_test(2, 20)], total=2)

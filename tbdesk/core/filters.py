@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from ..api.models import Test
 from .activity import Who, who_of
+from .names import folded
 
 ALL = "all"  # anyone, any result, any build
 PEOPLE = "people"  # every team member (not a service account)
@@ -23,7 +24,7 @@ class TestQuery:
     who: Who = ALL  # ALL, PEOPLE, a service account's id, or activity.person_key(...)
     result: str = ALL  # ALL or one of activity.RESULTS
     build: str = ALL  # ALL, NO_BUILD, or an exact build name
-    text: str = ""  # casefolded substring of the name (or session id when unnamed)
+    text: str = ""  # folded substring of the name (or session id when unnamed): core/names.py
 
     @property
     def is_everything(self) -> bool:
@@ -31,7 +32,7 @@ class TestQuery:
 
     def with_(self, **changes: object) -> TestQuery:
         if "text" in changes:
-            changes["text"] = str(changes["text"]).strip().casefold()
+            changes["text"] = folded(str(changes["text"]).strip())
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def matches(self, t: Test) -> bool:
@@ -39,7 +40,7 @@ class TestQuery:
             return False
         if self.build != ALL and t.build != ("" if self.build == NO_BUILD else self.build):
             return False
-        if self.text and self.text not in (t.name or t.session_id).casefold():
+        if self.text and self.text not in folded(t.name or t.session_id):
             return False
         if self.who == ALL:
             return True

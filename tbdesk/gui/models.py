@@ -739,7 +739,7 @@ class TestsModel(QAbstractTableModel):
             return t.created_at.timestamp() if t.created_at else 0.0
         if col == TestCol.DURATION:
             return t.duration or 0
-        return TestsModel._text(t, col).casefold()
+        return folded_name(TestsModel._text(t, col))  # as the Started-by list above orders names
 
     # -- sorting ---------------------------------------------------------------------------------
 
