@@ -4,7 +4,8 @@ tbdesk runs Python it compiled earlier (signature_cache.py, gui/form_cache.py), 
 compiled earlier (regex_cache.py), from `~/.cache`, or from wherever XDG_CACHE_HOME points, which may be a
 shared place such as /tmp. They are only read from, and written to, a folder that no one else can change,
 nor choose:
-- the folder is this user's own and writable by no one else;
+- the folder is this user's own and writable by no one else (a group of which this user is the one member
+  counts as no one else);
 - every folder on the way to it, from /, is this user's or root's and writable by no one else, or has the
   sticky bit (as /tmp: others cannot rename or remove what is ours in it). Whoever can write to a folder
   above ours could move ours away after the check and put theirs in its place;
@@ -19,6 +20,7 @@ per-user folder's access rules do this job.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import stat
 from pathlib import Path
@@ -46,7 +48,29 @@ def _ours(info: os.stat_result) -> bool:
 
 
 def _others_can_write(info: os.stat_result) -> bool:
-    return bool(info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+    if info.st_mode & stat.S_IWOTH:
+        return True
+    return bool(info.st_mode & stat.S_IWGRP) and not _private_group(info.st_gid)
+
+
+@functools.cache
+def _private_group(gid: int) -> bool:
+    """Whether this user is the group's one member: a user private group (Debian, Ubuntu, Fedora), where a
+    umask of 002 leaves ~/.cache writable by the group, i.e. by this user alone (QA13: the caches were then
+    never used). The rule Debian's OpenSSH applies to its StrictModes check: no other user has the group as
+    theirs, and no other user is listed in it."""
+    import grp
+    import pwd
+
+    try:
+        group, me = grp.getgrgid(gid), pwd.getpwuid(os.getuid())
+    except KeyError:  # a group or user the system cannot name: not known to be private
+        return False
+    if any(member != me.pw_name for member in group.gr_mem):
+        return False
+    if any(user.pw_gid == gid and user.pw_uid != me.pw_uid for user in pwd.getpwall()):
+        return False
+    return me.pw_gid == gid or me.pw_name in group.gr_mem
 
 
 def _walk(folder: Path, create: bool) -> Path | None:

@@ -23,7 +23,7 @@ def test_this_users_own_folder_is_private_as_its_real_path(tmp_path: Path) -> No
     assert private(tmp_path / "link") == folder.resolve()
 
 
-@pytest.mark.parametrize("mode", [0o777, 0o770, 0o722])
+@pytest.mark.parametrize("mode", [0o777, 0o722, 0o702])  # group-writable: below
 def test_a_folder_others_can_write_to_is_not(tmp_path: Path, mode: int) -> None:
     folder = tmp_path / "cache"
     folder.mkdir()
@@ -122,3 +122,28 @@ def test_a_cache_file_that_cannot_be_written_leaves_nothing_behind(tmp_path: Pat
     with pytest.raises(OSError):
         write_whole(folder / "start-up.marshal", b"data")
     assert [p.name for p in folder.iterdir()] == ["start-up.marshal"]
+
+
+def _group_of_others() -> int | None:
+    """A group another user has as theirs (on Debian, daemon's), to give a folder to."""
+    import pwd
+
+    return next((u.pw_gid for u in pwd.getpwall() if u.pw_uid != os.getuid() and u.pw_gid != os.getgid()), None)
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="giving a folder to another group needs root")
+def test_a_group_writable_folder_is_private_only_when_the_group_is_this_users_alone(tmp_path: Path) -> None:
+    # QA13: with a umask of 002 (user private groups) ~/.cache is group-writable, and the caches were never used.
+    import pwd
+
+    own_group_shared = any(u.pw_gid == os.getgid() and u.pw_uid != os.getuid() for u in pwd.getpwall())
+    home = tmp_path / "home"
+    folder = home / ".cache" / "tbdesk"
+    assert make_private(folder) is not None
+    home.chmod(0o775)
+    (home / ".cache").chmod(0o775)
+    assert (private(folder) is None) == own_group_shared
+    others = _group_of_others()
+    assert others is not None
+    os.chown(home / ".cache", -1, others)  # writable by a group other users are in
+    assert private(folder) is None
