@@ -66,11 +66,10 @@ def _private_group(gid: int) -> bool:
         group, me = grp.getgrgid(gid), pwd.getpwuid(os.getuid())
     except KeyError:  # a group or user the system cannot name: not known to be private
         return False
-    if any(member != me.pw_name for member in group.gr_mem):
-        return False
-    if any(user.pw_gid == gid and user.pw_uid != me.pw_uid for user in pwd.getpwall()):
-        return False
-    return me.pw_gid == gid or me.pw_name in group.gr_mem
+    if any(member != me.pw_name for member in group.gr_mem) or not (me.pw_gid == gid or group.gr_mem):
+        return False  # others are listed in it, or this user is not in it at all
+    # Then every user on the system, once per group and start (only for a group-writable folder on the way).
+    return not any(user.pw_gid == gid and user.pw_uid != me.pw_uid for user in pwd.getpwall())
 
 
 def _walk(folder: Path, create: bool) -> Path | None:
