@@ -33,10 +33,6 @@ def private(folder: Path) -> Path | None:
     return _walk(folder, create=False)
 
 
-def is_private(folder: Path) -> bool:
-    return private(folder) is not None
-
-
 def make_private(folder: Path) -> Path | None:
     """Create what is missing of `folder` (only this user may enter it), only below folders that pass the
     checks; its real path when it is private."""
