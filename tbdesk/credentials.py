@@ -304,11 +304,10 @@ class CredentialStore:
         profile = known.get(name, Profile(name))
         if api_url:
             profile = Profile(profile.name, api_url)
-        for key_var, secret_var in ENV_PAIRS:
-            key, secret = environ.get(key_var, "").strip(), environ.get(secret_var, "").strip()
-            if key and secret:
-                SECRETS.register(key, secret)
-                return Resolved(Credentials(key, secret), "environment", profile)
+        if names := environment_pair(environ):
+            key, secret = (environ[name].strip() for name in names)
+            SECRETS.register(key, secret)
+            return Resolved(Credentials(key, secret), "environment", profile)
         if self._backend is not None:
             try:
                 creds = self.load(name)
@@ -319,6 +318,15 @@ class CredentialStore:
                 return Resolved(creds, "keyring", profile)
         creds = read_dotfile((home or Path.home()) / ".testingbot")
         return Resolved(creds, "~/.testingbot", profile) if creds else None
+
+
+def environment_pair(environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """The names of the environment variables a pair is read from (the first of ENV_PAIRS with both set)."""
+    environ = os.environ if environ is None else environ
+    for key_var, secret_var in ENV_PAIRS:
+        if environ.get(key_var, "").strip() and environ.get(secret_var, "").strip():
+            return key_var, secret_var
+    return None
 
 
 def read_dotfile(path: Path) -> Credentials | None:

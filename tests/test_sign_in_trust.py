@@ -110,3 +110,43 @@ def test_a_trust_store_setting_that_cannot_be_read_is_a_message_not_a_crash(gui,
     dialog = sign_in_dialog(gui, desk)
     assert "SSL_CERT_FILE" in error_of(dialog) and missing in error_of(dialog)
     assert desk.client is None
+
+
+# -- a stored pair refused at start-up: the dialog says where it is kept ---------------------------
+
+
+@pytest.mark.parametrize("names", [("TESTINGBOT_KEY", "TESTINGBOT_SECRET"), ("TB_KEY", "TB_SECRET")])
+def test_a_refused_environment_pair_is_named_with_its_variables(gui, names):
+    """The dialog asked again with no word of the environment: the admin typed a pair in, and at the next
+    start the same variables were refused again (they come before any stored pair)."""
+    sb = asgi_sandbox()
+    desk = gui.desk(sb, key=False)  # none of the variables set
+    gui.monkeypatch.setenv(names[0], sb.key)
+    gui.monkeypatch.setenv(names[1], "0" * 32)
+    dialog = sign_in_dialog(gui, desk)
+    error = error_of(dialog)
+    assert f"environment variables {names[0]} and {names[1]} were not accepted" in error
+    assert "correct or unset them" in error
+    assert sb.key not in error and "0" * 32 not in error  # named, never shown
+
+
+def test_a_refused_keyring_pair_is_named_with_its_profile(gui):
+    from tbdesk.api.models import Credentials
+    from tbdesk.credentials import Profile
+
+    from helpers.keyring import MemoryKeyring
+
+    sb = asgi_sandbox()
+    store = CredentialStore(gui.tmp / "config", backend=MemoryKeyring())
+    store.save(Profile("staging", sb.url), Credentials(sb.key, "0" * 32))
+    desk = gui.desk(sb, key=False, store=store)
+    dialog = sign_in_dialog(gui, desk)
+    assert error_of(dialog) == "The key and secret stored in the keyring for the profile “staging” were not accepted."
+
+
+def test_a_refused_dotfile_pair_is_named_with_its_file(gui):
+    sb = asgi_sandbox()
+    desk = gui.desk(sb, key=False)
+    (gui.tmp / ".testingbot").write_text(f"{sb.key}:{'0' * 32}\n")
+    dialog = sign_in_dialog(gui, desk)
+    assert error_of(dialog) == "The key and secret in ~/.testingbot were not accepted."

@@ -23,7 +23,7 @@ from ..api.models import Credentials, User
 from ..core import collector
 from ..core.first_screen import FirstScreen, fetch
 from ..core.wording import describe, service_account_refusal
-from ..credentials import DEFAULT_PROFILE, CredentialStore, KeyringUnavailable, Profile, Resolved
+from ..credentials import DEFAULT_PROFILE, CredentialStore, KeyringUnavailable, Profile, Resolved, environment_pair
 from ..gui import plain
 from ..gui.dialogs import SignInDialog, submissions
 from ..options import Options
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("tbdesk.session")
 SIGN_IN_HINT = "Use File → Sign in… to sign in."
 NOT_SIGNED_IN = f"Not signed in. {SIGN_IN_HINT}"
+REFUSED = "The key and secret were not accepted."
 
 
 def _warm_up_quietly() -> None:
@@ -131,6 +132,8 @@ class Session(QObject):
             if problem is None:
                 self.messages.info(f"Signed in with the key from the {resolved.source}.")
                 return
+            if problem == REFUSED:
+                problem = refused_stored(resolved)
         await self.sign_in_dialog(url or s.DEFAULT_API_URL, problem)
 
     async def _fetched_ahead(self) -> Fetched | None:
@@ -213,7 +216,7 @@ class Session(QObject):
         except ApiError as exc:
             await client.aclose()
             if isinstance(exc, AuthenticationError):
-                return "The key and secret were not accepted."
+                return REFUSED
             if isinstance(exc, NotFound):
                 return await self._not_found(exc, creds, profile.api_url)
             return describe(exc)
@@ -349,6 +352,21 @@ class Session(QObject):
         )
         self.window.set_read_only(not user.can_manage)
         self.user_changed.emit()
+
+
+def refused_stored(resolved: Resolved) -> str:
+    """A stored pair refused at start-up, named by where it is kept: the dialog asks for another one, but only
+    the admin can correct the place it came from (an environment pair is used again at the next start)."""
+    if resolved.source == "environment":
+        key_var, secret_var = environment_pair() or ("TESTINGBOT_KEY", "TESTINGBOT_SECRET")
+        return (
+            f"The key and secret in the environment variables {key_var} and {secret_var} were not accepted. "
+            "They are used before any stored pair, at every start: correct or unset them."
+        )
+    if resolved.source == "keyring":
+        name = plain.quoted(resolved.profile.name, 32)
+        return f"The key and secret stored in the keyring for the profile {name} were not accepted."
+    return f"The key and secret in {resolved.source} were not accepted."
 
 
 def trust_store_problem(exc: OSError) -> str:
