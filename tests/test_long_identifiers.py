@@ -104,3 +104,41 @@ def test_rotate_and_delete_rows_get_their_full_height(tmp_path, scale):
     )
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert not seen["squeezed"], seen
+
+
+def test_the_started_by_list_and_its_matches_show_a_long_name_to_its_end(gui, qtbot):
+    """QA12: the lists were only as wide as their box (180 px), so every long name read "pipeline-v…name-"."""
+    sb = asgi_sandbox()
+    ci = next(r for r in sb.store.service_accounts(0, 100)[0] if r["identifier"] == "ci-runner")
+    sb.store.rename_service_account(ci["id"], LONG)
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    combo = w.started_by
+
+    def listed() -> str | None:
+        return next((t for t in (combo.itemText(i) for i in range(combo.count())) if t.startswith(LONG[:20])), None)
+
+    shown = gui.run(until(listed, what="the long name listed"))
+    assert shown.endswith("…") and len(shown) < len(LONG)  # cut to the list's limit, whole in its tooltip
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # "Started &by"
+    qtbot.waitUntil(lambda: combo.isAncestorOf(QApplication.focusWidget()) or QApplication.focusWidget() is combo)
+
+    def fits(view) -> bool:
+        return view.viewport().width() >= view.fontMetrics().horizontalAdvance(shown) + 8
+
+    press(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)  # the whole list
+    qtbot.waitUntil(lambda: combo.view().isVisible())
+    assert fits(combo.view()) and combo.width() < combo.view().width()
+    assert combo.view().window().geometry().right() <= combo.screen().availableGeometry().right()
+    press(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not combo.view().isVisible())
+
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # "Everyone" replaced by what is typed
+    qtbot.keyClicks(QApplication.focusWidget(), "very-long")  # the matches of what is typed
+    matches = combo.completer().popup()
+    qtbot.waitUntil(matches.isVisible)
+    assert fits(matches)
+    press(qtbot, Qt.Key.Key_Escape)

@@ -14,7 +14,7 @@ import time
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtGui import Qt as GuiQt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QMenu, QWidget
 
 from tbdesk.gui.dialogs import DeleteDialog, IdentifierDialog, RotateDialog, TestDetailsDialog
 from tbdesk.gui.models import AccountCol
@@ -108,6 +108,12 @@ class Seen:
                 self.walk_action(action, f"{name} menu")
         for action in root.findChildren(QAction):
             self.walk_action(action, f"{name} action")
+        for combo in root.findChildren(QComboBox):  # Started by and Build list names from the server
+            for i in range(combo.count()):
+                self.add(f"{name} list {combo.objectName()} {i}", combo.itemText(i), combo.itemText(i))
+                tip = combo.itemData(i, Qt.ItemDataRole.ToolTipRole)
+                if isinstance(tip, str):
+                    self.add(f"{name} list tooltip {combo.objectName()} {i}", tip, tooltip_shows(tip))
 
     def walk_action(self, action: QAction, name: str) -> None:
         self.add(f"{name} {action.text()!r}", action.text(), without_mnemonics(action.text()))
@@ -186,6 +192,11 @@ def test_markup_from_the_server_is_shown_as_plain_text_everywhere(gui, qtbot):
     gui.run(until(lambda: desk.selected() is not None and desk.selected().id == account_id, what="selection"))
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)  # copy the key
     gui.run(until(lambda: w.clipboard_label.text(), what="copied note"))
+
+    def listed(combo: QComboBox) -> bool:
+        return any(TAGS.search(combo.itemText(i)) for i in range(combo.count()))
+
+    gui.run(until(lambda: listed(w.started_by) and listed(w.build_combo), what="the lists filled"))
     seen.walk(w, "window")
     seen.walk_model(desk.accounts_proxy, "accounts")
     seen.walk_model(desk.tests_proxy, "tests")
@@ -234,6 +245,8 @@ def test_markup_from_the_server_is_shown_as_plain_text_everywhere(gui, qtbot):
         [
             "window label",  # the status bar: user name and the "copied" note
             "window button",  # "Only tests by …"
+            "window list startedByCombo",
+            "window list buildCombo",
             "accounts cell",
             "tests cell",
             "tests tooltip",  # status message, started by

@@ -7,10 +7,18 @@ QCompleter does the matching (any part of the name, any case); the popups show a
 
 from __future__ import annotations
 
+import heapq
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QStyle
+
+from ..bidi import has_controls
+from . import plain
 
 VISIBLE = 20  # rows in the list's popup and in the matches'
+LIST_CHARS = 48  # longer names are cut in the lists (whole in the item's tooltip)
+MEASURED = 40  # the longest names by their number of characters: measured for the lists' width
+ITEM_MARGINS = 16  # an item's text margins and focus frame in the lists
 
 
 class _SelectOnFocus(QObject):
@@ -69,3 +77,39 @@ def make_searchable(combo: QComboBox, search_name: str) -> QCompleter:
         edit.returnPressed.connect(picked)
         edit.editingFinished.connect(left)
     return completer
+
+
+def add_names(combo: QComboBox, names: list[str]) -> list[str]:
+    """Add server-given names to `combo` as plain text: bidi controls neutralised, each cut to LIST_CHARS (a
+    100-character name would make the list as wide as the screen), whole in the tooltip. Returns the texts."""
+    first = combo.count()
+    shown = listed(names)
+    combo.addItems(shown)
+    for offset, name in enumerate(names):
+        if len(name) > LIST_CHARS:
+            combo.setItemData(first + offset, plain.tooltip(name), Qt.ItemDataRole.ToolTipRole)
+    return shown
+
+
+def listed(names: list[str]) -> list[str]:
+    """The lists' texts: plain.short of each name, without a call per name when none needs one (10,000
+    accounts: one search of them all for a bidi control, then a length check each)."""
+    if has_controls("".join(names)):
+        return [plain.short(n, LIST_CHARS) for n in names]
+    return [n if len(n) <= LIST_CHARS else plain.short(n, LIST_CHARS) for n in names]
+
+
+def fit_lists(combo: QComboBox, names: list[str]) -> None:
+    """The drop-down list and the matches' popup at least as wide as the longest of `names` as listed: as wide
+    as the box only, they showed long names cut in the middle ("deploy-pip…canary", QA12). Qt keeps them on
+    the screen."""
+    longest = listed(heapq.nlargest(MEASURED, names, key=len))
+    popups = [combo.view()]
+    completer = combo.completer()
+    if completer is not None and completer.popup() is not None:
+        popups.append(completer.popup())
+    for view in popups:
+        metrics = view.fontMetrics()
+        text = max((metrics.horizontalAdvance(t) for t in longest), default=0)
+        bar = view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, view)
+        view.setMinimumWidth(text + bar + 2 * view.frameWidth() + ITEM_MARGINS)

@@ -10,19 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QComboBox
 
 from ..api.models import Test
-from ..bidi import has_controls
 from ..core.activity import Who, who_of
 from ..core.names import folded
-from . import plain
 from .debounce import Debounce
 from .models import AccountsModel, TestsProxy
+from .searchable import add_names, fit_lists
 
 FIXED = 3  # Everyone, People, a separator
-LIST_CHARS = 48  # longer names are cut in the list (whole in the item's tooltip)
 SEPARATOR = None
 
 
@@ -137,15 +135,11 @@ class StartedByFilter(QObject):
         start = same
         for i in range(same, len(keys) + 1):
             if i == len(keys) or keys[i] is SEPARATOR:
-                first = self.combo.count()
-                # A 100-character identifier would make the list as wide as the screen (and past it).
-                self.combo.addItems(_shown(names[start:i]))
-                for offset, name in enumerate(names[start:i]):
-                    if len(name) > LIST_CHARS:
-                        self.combo.setItemData(first + offset, plain.tooltip(name), Qt.ItemDataRole.ToolTipRole)
+                add_names(self.combo, names[start:i])
                 if i < len(keys):
                     self.combo.insertSeparator(self.combo.count())
                 start = i + 1
+        fit_lists(self.combo, names)
         self._keys, self._names = keys, names
         index = self.index_of(current)
         self.combo.setCurrentIndex(index if index >= 0 else 0)
@@ -180,11 +174,3 @@ class StartedByFilter(QObject):
     def _apply(self, *_: Any) -> None:
         self.proxy.set_started_by(self.choice())
         self.changed.emit()
-
-
-def _shown(names: list[str]) -> list[str]:
-    """The list's texts: plain.short of each name, without a call per name when none needs one (10,000
-    accounts: one search of them all for a bidi control, then a length check each)."""
-    if has_controls("".join(names)):
-        return [plain.short(n, LIST_CHARS) for n in names]
-    return [n if len(n) <= LIST_CHARS else plain.short(n, LIST_CHARS) for n in names]

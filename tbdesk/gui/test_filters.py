@@ -14,6 +14,7 @@ from ..core.activity import RESULTS
 from ..core.filters import ALL, NO_BUILD
 from .debounce import Debounce
 from .models import TestsProxy
+from .searchable import add_names, fit_lists
 
 BUILD_FIXED = 3  # Any build, (no build), a separator
 
@@ -61,7 +62,8 @@ class TestFilters(QObject):
         self.build.blockSignals(True)
         while self.build.count() > BUILD_FIXED:
             self.build.removeItem(self.build.count() - 1)
-        self.build.addItems(builds)  # the build names are the items' texts (no user data: one call)
+        add_names(self.build, builds)  # in the order of _builds, which the choice is read from
+        fit_lists(self.build, builds)
         self._builds = builds
         self.build.setCurrentIndex(self._build_index(current))
         self.build.blockSignals(False)
