@@ -13,25 +13,29 @@ import os
 import socket
 import sys
 import threading
+from pathlib import Path
 
+import keyring.errors
 import pytest
+from keyring.backend import KeyringBackend
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QToolBar
 
 from tbdesk import ahead
+from tbdesk import credentials as credentials_module
 from tbdesk.api import Credentials
 from tbdesk.api.client import TestingBotClient
 from tbdesk.app import Options, TbDesk
 from tbdesk.controllers import session as session_module
 from tbdesk.core.first_screen import fetch
-from tbdesk.credentials import CredentialStore
+from tbdesk.credentials import LOCKED, CredentialStore
 from tbdesk.gui.dialogs import IdentifierDialog, SignInDialog
 from tbdesk.gui.models import ROW_ROLE
 from tbdesk.startup import AheadReader, EarlyFilter, paint_first
 
 from helpers.gui import click, until
 from helpers.processes import Silent
-from helpers.sandbox import SA
+from helpers.sandbox import SA, Sandbox
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the helper is forked on Linux only")
 
@@ -410,3 +414,52 @@ def test_an_answer_the_client_could_not_read_is_not_shown_but_asked_again(pair_i
         assert from_answers(broken) is None
         broken[i] = Answer(503, None, answers[i].body)  # not a 200: nothing is shown either
         assert from_answers(broken) is None
+
+
+class CancelledUnlock(KeyringBackend):
+    """Locked: every read is the system's unlock prompt, cancelled. Reads are counted in a file, as the
+    helper's happen in another process."""
+
+    priority = 1
+
+    def __init__(self, reads: Path) -> None:
+        super().__init__()
+        self.reads = reads
+
+    def get_password(self, service, username):
+        with self.reads.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+    def set_password(self, service, username, password):
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+
+def test_a_keyring_the_helper_found_locked_is_not_asked_again_by_the_sign_in_dialog(gui, qtbot, monkeypatch):
+    """The helper read the pair (the unlock prompt, cancelled); the dialog that follows said the keyring was
+    locked only after asking it again: the same prompt twice at every start."""
+    for name in ("TESTINGBOT_KEY", "TESTINGBOT_SECRET", "TB_KEY", "TB_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(gui.tmp))
+    reads = gui.tmp / "reads"
+    locked = CancelledUnlock(reads)
+    monkeypatch.setattr(credentials_module, "choose_backend", lambda: (locked, None))  # the helper's, as forked
+    url = "http://127.0.0.1:9/v1"  # no pair: nothing is asked of it
+    settings, shell, reader = start_up(gui, Sandbox(url, "", ""))
+    qtbot.waitUntil(lambda: reader.done, timeout=10_000)
+    assert reader.fetched is not None and reader.fetched.credentials is None and reader.fetched.keyring_locked
+    helper_reads = reads.read_text().split()
+    assert len(helper_reads) == 1 and helper_reads[0] != str(os.getpid())  # by the helper, not by this process
+    desk = TbDesk(
+        Options(api_url=url), CredentialStore(gui.tmp / "config", backend=locked), settings, shell=shell, ahead=reader
+    )
+    gui.desks.append(desk)
+    task = gui.loop.create_task(desk.start())
+    dialog = gui.run(
+        until(lambda: next((d for d in desk.window.findChildren(SignInDialog) if d.isVisible()), None), what="dialog")
+    )
+    note = dialog.content.findChild(QLabel, "keyringNote")
+    assert note.isVisible() and note.text() == LOCKED and not dialog.remember.isEnabled()
+    assert len(reads.read_text().split()) == 1  # one prompt in all
+    dialog.reject()
+    gui.run(task)

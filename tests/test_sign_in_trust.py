@@ -81,9 +81,16 @@ def test_a_bad_keyring_backend_in_the_environment_is_said_in_the_sign_in_dialog(
 
 
 class LockedKeyring(KeyringBackend):
+    """Every read is one unlock prompt on a desktop, which the user cancels."""
+
     priority = 1
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
     def get_password(self, service, username):
+        self.reads += 1
         raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
 
     def set_password(self, service, username, password):
@@ -101,6 +108,16 @@ def test_a_locked_keyring_is_said_before_signing_in(gui):
     assert "not accepted" in error_of(dialog)
     assert keyring_note(dialog) == LOCKED
     assert not dialog.remember.isEnabled()
+
+
+def test_a_cancelled_unlock_prompt_at_start_up_is_not_shown_again_by_the_sign_in_dialog(gui):
+    """No pair in the environment: the stored one is read (the system's unlock prompt, cancelled), then the
+    dialog asks for a pair. It knows the keyring is locked: asking again showed the same prompt twice."""
+    locked = LockedKeyring()
+    desk = gui.desk(None, store=CredentialStore(gui.tmp / "config", backend=locked))
+    dialog = sign_in_dialog(gui, desk)
+    assert keyring_note(dialog) == LOCKED and not dialog.remember.isEnabled()
+    assert locked.reads == 1
 
 
 def test_a_trust_store_setting_that_cannot_be_read_is_a_message_not_a_crash(gui, monkeypatch):

@@ -3,6 +3,7 @@ dialogs are answered with Enter, Escape and Tab, as a person would."""
 
 from __future__ import annotations
 
+import keyring.errors
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
@@ -339,6 +340,45 @@ def test_switch_profile_lists_the_stored_profiles(gui, qtbot):
     dialog = gui.run(until(lambda: visible_dialog(desk, SignInDialog), what="sign-in for staging"))
     label = dialog.content.findChild(QLabel, "errorLabel")
     assert "staging" in label.text() and "not accepted" in label.text()
+    press(qtbot, Qt.Key.Key_Escape)
+
+
+def test_switching_to_a_profile_in_a_locked_keyring_shows_its_unlock_prompt_once(gui, qtbot):
+    """Reading the profile's pair shows the system's unlock prompt; cancelled, the sign-in dialog said the
+    keyring was locked only after asking it again (the prompt twice)."""
+    from tbdesk.api import Credentials
+    from tbdesk.credentials import LOCKED, CredentialStore, Profile
+    from tbdesk.gui.dialogs import SignInDialog
+
+    from helpers.keyring import MemoryKeyring
+
+    class LockingKeyring(MemoryKeyring):
+        locked, reads = False, 0
+
+        def get_password(self, service, username):
+            if not self.locked:
+                return super().get_password(service, username)
+            self.reads += 1  # one unlock prompt, cancelled
+            raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+    sb = asgi_sandbox()
+    backend = LockingKeyring()
+    store = CredentialStore(gui.tmp / "cfg", backend=backend)
+    store.save(Profile("staging", sb.url), Credentials(sb.key, sb.secret))
+    store.save(Profile("work", sb.url), Credentials(sb.key, sb.secret))
+    desk = signed_in(gui, sb, store=store)
+    backend.locked = True  # the session locked the keyring meanwhile (screen lock, idle timeout)
+    menu = desk.window.profiles_menu
+    desk.window.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    file_menu = gui.run(until(QApplication.activePopupWidget, what="File menu"))
+    qtbot.keyClick(file_menu, Qt.Key.Key_W)  # S&witch profile
+    sub = gui.run(until(lambda: QApplication.activePopupWidget() is menu and menu, what="profiles"))
+    qtbot.keyClick(sub, Qt.Key.Key_Return)  # "staging"
+    dialog = gui.run(until(lambda: visible_dialog(desk, SignInDialog), what="sign-in for staging"))
+    note = dialog.content.findChild(QLabel, "keyringNote")
+    assert note.isVisible() and note.text() == LOCKED and not dialog.remember.isEnabled()
+    assert backend.reads == 1
     press(qtbot, Qt.Key.Key_Escape)
 
 

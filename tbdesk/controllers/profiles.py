@@ -63,11 +63,12 @@ class Profiles(QObject):
             self.refresh_menu()  # undo the menu's check mark
             return
         profile = next((p for p in self.store.profiles() if p.name == name), Profile(name))
+        locked = False
         try:
             creds = await asyncio.to_thread(self.store.load, name)
         except KeyringUnavailable as exc:
             self.messages.warning(exc.message)
-            creds = None
+            creds, locked = None, exc.reason == "locked"
         problem = "No stored key and secret for this profile." if creds is None else None
         if creds is not None:
             self.session.stopped.emit()
@@ -76,7 +77,10 @@ class Profiles(QObject):
             with contextlib.suppress(OSError):  # not remembered is no reason to undo a switch that worked
                 await asyncio.to_thread(self.store.set_last_profile, name)  # the next start opens it
         else:
-            await self.session.sign_in_dialog(profile.api_url, f"Profile “{name}”: {problem}", profile=name)
+            # A locked keyring's prompt was just cancelled: the dialog says so without showing it again.
+            await self.session.sign_in_dialog(
+                profile.api_url, f"Profile “{name}”: {problem}", profile=name, keyring_locked=locked
+            )
         self.refresh_menu()
 
     def sign_out(self) -> None:

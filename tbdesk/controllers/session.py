@@ -23,7 +23,15 @@ from ..api.models import Credentials, User
 from ..core import collector
 from ..core.first_screen import FirstScreen, fetch
 from ..core.wording import describe, service_account_refusal
-from ..credentials import DEFAULT_PROFILE, CredentialStore, KeyringUnavailable, Profile, Resolved, environment_pair
+from ..credentials import (
+    DEFAULT_PROFILE,
+    LOCKED,
+    CredentialStore,
+    KeyringUnavailable,
+    Profile,
+    Resolved,
+    environment_pair,
+)
 from ..gui import plain
 from ..gui.dialogs import SignInDialog, submissions
 from ..options import Options
@@ -122,8 +130,10 @@ class Session(QObject):
         fetched = await self._fetched_ahead()
         if fetched is not None:  # the helper found the pair (or that none is stored) and asked already
             resolved, screen = _resolved(fetched), fetched.screen
+            locked = fetched.keyring_locked
         else:
             resolved, screen = await asyncio.to_thread(self._resolve_and_warm_up, url), None
+            locked = self.store.keyring_problem == LOCKED
         problem = None
         if fetched is not None and fetched.timed_out:  # asking again would wait as long, for nothing
             problem = describe(NetworkError.timed_out("Checking your key and secret"))
@@ -134,7 +144,8 @@ class Session(QObject):
                 return
             if problem == REFUSED:
                 problem = refused_stored(resolved)
-        await self.sign_in_dialog(url or s.DEFAULT_API_URL, problem)
+        # Its unlock prompt was just shown (and cancelled) to read the pair: the dialog does not ask again.
+        await self.sign_in_dialog(url or s.DEFAULT_API_URL, problem, keyring_locked=locked)
 
     async def _fetched_ahead(self) -> Fetched | None:
         """The helper's pair and first screen, once it is done (and the client warmed up); None when there was
@@ -267,9 +278,12 @@ class Session(QObject):
             await probe.aclose()
         return f"{problem} The API answers at {suggested}: add /v1 to the URL."
 
-    async def sign_in_dialog(self, api_url: str, message: str | None = None, profile: str | None = None) -> None:
+    async def sign_in_dialog(
+        self, api_url: str, message: str | None = None, profile: str | None = None, keyring_locked: bool = False
+    ) -> None:
+        """`keyring_locked`: found locked a moment ago (its unlock prompt cancelled), not asked again."""
         # Ask the keyring before offering to remember the pair: locked, refused or broken is said up front.
-        keyring_problem = await asyncio.to_thread(self.store.check_keyring)
+        keyring_problem = LOCKED if keyring_locked else await asyncio.to_thread(self.store.check_keyring)
         log.info("asking to sign in (%s)", message or "no usable stored pair")
         try:
             names = [p.name for p in self.store.profiles()]
