@@ -104,11 +104,10 @@ def fit_lists(combo: QComboBox, names: list[str]) -> None:
     as the box only, they showed long names cut in the middle ("deploy-pip…canary", QA12). Qt keeps them on
     the screen."""
     longest = listed(heapq.nlargest(MEASURED, names, key=len))
-    popups = [combo.view()]
     completer = combo.completer()
-    if completer is not None and completer.popup() is not None:
-        popups.append(completer.popup())
-    for view in popups:
+    for view in (combo.view(), completer.popup() if completer is not None else None):
+        if view is None:
+            continue
         metrics = view.fontMetrics()
         text = max((metrics.horizontalAdvance(t) for t in longest), default=0)
         bar = view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, view)
