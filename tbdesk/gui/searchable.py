@@ -79,16 +79,14 @@ def make_searchable(combo: QComboBox, search_name: str) -> QCompleter:
     return completer
 
 
-def add_names(combo: QComboBox, names: list[str]) -> list[str]:
+def add_names(combo: QComboBox, names: list[str]) -> None:
     """Add server-given names to `combo` as plain text: bidi controls neutralised, each cut to LIST_CHARS (a
-    100-character name would make the list as wide as the screen), whole in the tooltip. Returns the texts."""
+    100-character name would make the list as wide as the screen), whole in the tooltip."""
     first = combo.count()
-    shown = listed(names)
-    combo.addItems(shown)
+    combo.addItems(listed(names))
     for offset, name in enumerate(names):
         if len(name) > LIST_CHARS:
             combo.setItemData(first + offset, plain.tooltip(name), Qt.ItemDataRole.ToolTipRole)
-    return shown
 
 
 def listed(names: list[str]) -> list[str]:
