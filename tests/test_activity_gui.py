@@ -85,6 +85,26 @@ def start_test(sb: Sandbox, account_id: int, name: str, build: str, success: boo
 # -- filters ------------------------------------------------------------------------------------
 
 
+def test_a_search_that_stops_matching_keeps_what_was_typed(gui, qtbot):
+    """QA14: when the matches closed (nothing matched any more) the focus came back to the box, which selected
+    its text: the next key replaced it ("jenkx", Backspace: an empty box instead of "jenk")."""
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    for combo, typed in ((w.started_by, "jenk"), (w.build_combo, "build-")):
+        gui.run(until(lambda c=combo, t=typed: c.findText(t, Qt.MatchFlag.MatchContains) > 0, what="the list"))
+        box = focus(gui, combo)
+        qtbot.keyClicks(box, typed)
+        matches = combo.completer().popup()
+        gui.run(until(matches.isVisible, what="matches"))
+        qtbot.keyClicks(QApplication.focusWidget(), "qx")  # a typo: nothing matches, the matches close
+        gui.run(until(lambda m=matches: not m.isVisible(), what="no matches"))
+        QApplication.processEvents()  # the focus back in the box, and whatever it posted
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backspace)
+        assert combo.lineEdit().text() == typed + "q"
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+
+
 def test_filters_combine_and_stay_while_polling(gui, qtbot):
     sb = asgi_sandbox(tests=FIRST_PAGE)
     desk = gui.start(gui.desk(sb))

@@ -106,39 +106,49 @@ def test_rotate_and_delete_rows_get_their_full_height(tmp_path, scale):
     assert not seen["squeezed"], seen
 
 
-def test_the_started_by_list_and_its_matches_show_a_long_name_to_its_end(gui, qtbot):
-    """QA12: the lists were only as wide as their box (180 px), so every long name read "pipeline-v…name-"."""
+def test_the_started_by_list_finds_any_part_of_a_long_name_and_shows_it_on_screen(gui, qtbot):
+    """QA12: the lists were only as wide as their box (180 px), so every long name read "pipeline-v…name-".
+    QA14: typing found only the first 48 characters of a name; the matches' popup went past the screen's right
+    edge; a name picked showed its end in the box."""
+    from tbdesk.gui import plain
+    from tbdesk.gui.searchable import LIST_CHARS
+
+    name = ("pipeline-very-long-name-" * 3)[:70] + "-on-all-mobiles-ZZ"
     sb = asgi_sandbox()
     ci = next(r for r in sb.store.service_accounts(0, 100)[0] if r["identifier"] == "ci-runner")
-    sb.store.rename_service_account(ci["id"], LONG)
+    sb.store.rename_service_account(ci["id"], name)
     desk = gui.start(gui.desk(sb))
     w = desk.window
     combo = w.started_by
-
-    def listed() -> str | None:
-        return next((t for t in (combo.itemText(i) for i in range(combo.count())) if t.startswith(LONG[:20])), None)
-
-    shown = gui.run(until(listed, what="the long name listed"))
-    assert shown.endswith("…") and len(shown) < len(LONG)  # cut to the list's limit, whole in its tooltip
+    gui.run(until(lambda: combo.findText(name) > 0, what="the long name listed"))
+    seen = plain.short(name, LIST_CHARS)  # what the lists have room for: the rest ends in "…", whole in the tooltip
+    assert name in combo.itemData(combo.findText(name), Qt.ItemDataRole.ToolTipRole)
+    # The box near the screen's right edge, where a list as wide as the name would not fit to its right.
+    screen = w.screen().availableGeometry()
+    w.move(screen.right() - combo.mapTo(w, combo.rect().bottomRight()).x() + 40, w.y())
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
     w.accounts_view.setFocus()
     press(qtbot, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # "Started &by"
     qtbot.waitUntil(lambda: combo.isAncestorOf(QApplication.focusWidget()) or QApplication.focusWidget() is combo)
 
-    def fits(view) -> bool:
-        return view.viewport().width() >= view.fontMetrics().horizontalAdvance(shown) + 8
+    def readable_on_screen(view) -> bool:
+        on_screen = screen.left() <= view.window().frameGeometry().left()
+        on_screen = on_screen and view.window().frameGeometry().right() <= screen.right()
+        return on_screen and view.viewport().width() >= view.fontMetrics().horizontalAdvance(seen) + 8
 
     press(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)  # the whole list
     qtbot.waitUntil(lambda: combo.view().isVisible())
-    assert fits(combo.view()) and combo.width() < combo.view().width()
-    assert combo.view().window().geometry().right() <= combo.screen().availableGeometry().right()
+    assert readable_on_screen(combo.view()) and combo.width() < combo.view().width()
     press(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not combo.view().isVisible())
 
     press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # "Everyone" replaced by what is typed
-    qtbot.keyClicks(QApplication.focusWidget(), "very-long")  # the matches of what is typed
+    qtbot.keyClicks(QApplication.focusWidget(), "mobiles-zz")  # past the 48 characters the lists show
     matches = combo.completer().popup()
     qtbot.waitUntil(matches.isVisible)
-    assert fits(matches)
-    press(qtbot, Qt.Key.Key_Escape)
+    assert matches.model().rowCount() == 1 and readable_on_screen(matches)
+    press(qtbot, Qt.Key.Key_Return)  # the first match picked
+    qtbot.waitUntil(lambda: combo.currentText() == name)
+    edit = combo.lineEdit()
+    assert edit.cursorPosition() == 0 and name in combo.toolTip()  # the box shows its start, whole on hover

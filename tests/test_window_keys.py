@@ -379,6 +379,9 @@ def test_switching_to_a_profile_in_a_locked_keyring_shows_its_unlock_prompt_once
     note = dialog.content.findChild(QLabel, "keyringNote")
     assert note.isVisible() and note.text() == LOCKED and not dialog.remember.isEnabled()
     assert backend.reads == 1
+    # Stored, only not readable: not "No stored key and secret" (QA14: an admin thought the pair was lost).
+    error = dialog.content.findChild(QLabel, "errorLabel").text()
+    assert "could not be read" in error and "No stored" not in error
     press(qtbot, Qt.Key.Key_Escape)
 
 

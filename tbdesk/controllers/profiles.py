@@ -19,6 +19,8 @@ from ..gui.window import MainWindow
 from .session import Session
 from .tasks import TaskRunner
 
+LOCKED_PROFILE = "The keyring is locked: its stored key and secret could not be read."
+
 
 class Profiles(QObject):
     def __init__(
@@ -69,7 +71,9 @@ class Profiles(QObject):
         except KeyringUnavailable as exc:
             self.messages.warning(exc.message)
             creds, locked = None, exc.reason == "locked"
-        problem = "No stored key and secret for this profile." if creds is None else None
+        problem = None
+        if creds is None:  # not stored, or stored in a keyring that stayed locked: not the same thing (QA14)
+            problem = LOCKED_PROFILE if locked else "No stored key and secret for this profile."
         if creds is not None:
             self.session.stopped.emit()
             problem = await self.session.try_sign_in(creds, profile, remember=False)

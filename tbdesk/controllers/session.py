@@ -380,7 +380,10 @@ def refused_stored(resolved: Resolved) -> str:
     if resolved.source == "keyring":
         name = plain.quoted(resolved.profile.name, 32)
         return f"The key and secret stored in the keyring for the profile {name} were not accepted."
-    return f"The key and secret in {resolved.source} were not accepted."
+    return (
+        f"The key and secret in {resolved.source} were not accepted. It is read at every start when no other "
+        "pair is stored: correct or remove it."
+    )
 
 
 def trust_store_problem(exc: OSError) -> str:

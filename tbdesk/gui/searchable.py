@@ -10,13 +10,21 @@ from __future__ import annotations
 import heapq
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QStyle
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QStyle, QWidget
 
 from ..bidi import has_controls
 from . import plain
 
 VISIBLE = 20  # rows in the list's popup and in the matches'
-LIST_CHARS = 48  # longer names are cut in the lists (whole in the item's tooltip)
+LIST_CHARS = 48  # the lists are as wide as this many characters at most: longer names end in "…" there
+ITEM_CHARS = 200  # an item holds at most this much of a name (identifiers have at most 100): what is searched
+ARRIVALS = (
+    Qt.FocusReason.TabFocusReason,
+    Qt.FocusReason.BacktabFocusReason,
+    Qt.FocusReason.ShortcutFocusReason,
+    Qt.FocusReason.MouseFocusReason,
+)
 MEASURED = 40  # the longest names by their number of characters: measured for the lists' width
 ITEM_MARGINS = 16  # an item's text margins and focus frame in the lists
 
@@ -31,8 +39,23 @@ class _SelectOnFocus(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # The combo box takes the focus and hands it to its text box directly (no event filter sees that).
-        if event.type() == QEvent.Type.FocusIn:
+        # Only when the admin moves to the box: the focus also comes back to it each time the matches close
+        # (nothing matches what is typed), and selecting then made the next key replace the typed text (QA14).
+        if isinstance(event, QFocusEvent) and event.type() == QEvent.Type.FocusIn and event.reason() in ARRIVALS:
             QTimer.singleShot(0, self.edit.selectAll)  # after Qt places the cursor for the click
+        return False
+
+
+class _OnScreen(QObject):
+    """Keeps the matches' popup on its screen: QCompleter places it for the box's width, and fit_lists made
+    it wider, past the screen's right edge for a box near it (QA14). Its drop-down list Qt keeps on screen."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize) and isinstance(watched, QWidget):
+            screen = watched.screen().availableGeometry()
+            frame = watched.frameGeometry()
+            if frame.right() > screen.right():
+                watched.move(max(screen.left(), watched.x() - (frame.right() - screen.right())), watched.y())
         return False
 
 
@@ -55,6 +78,14 @@ def make_searchable(combo: QComboBox, search_name: str) -> QCompleter:
         edit.setAccessibleName(search_name)  # the text box inside the list, for a screen reader
         combo.installEventFilter(_SelectOnFocus(combo, edit))
 
+        def show_current() -> None:
+            """The current item in the box from its start (a long name showed its end), whole in the tooltip."""
+            index = combo.currentIndex()
+            combo.setEditText(combo.itemText(index))
+            edit.setCursorPosition(0)
+            tip = combo.itemData(index, Qt.ItemDataRole.ToolTipRole) if index >= 0 else None
+            combo.setToolTip(tip if isinstance(tip, str) else "")
+
         def picked() -> None:
             typed = edit.text()
             if typed == combo.itemText(combo.currentIndex()):
@@ -67,41 +98,46 @@ def make_searchable(combo: QComboBox, search_name: str) -> QCompleter:
             popup = completer.popup()
             if popup is not None:
                 popup.hide()
-            combo.setEditText(combo.itemText(combo.currentIndex()))
+            show_current()
 
         def left() -> None:
             popup = completer.popup()
             if popup is None or not popup.isVisible():
-                combo.setEditText(combo.itemText(combo.currentIndex()))
+                show_current()
 
         edit.returnPressed.connect(picked)
         edit.editingFinished.connect(left)
+        combo.currentIndexChanged.connect(show_current)
+    popup = completer.popup()
+    if popup is not None:
+        popup.installEventFilter(_OnScreen(popup))
     return completer
 
 
 def add_names(combo: QComboBox, names: list[str]) -> None:
-    """Add server-given names to `combo` as plain text: bidi controls neutralised, each cut to LIST_CHARS (a
-    100-character name would make the list as wide as the screen), whole in the tooltip."""
+    """Add server-given names to `combo` as plain text (bidi controls neutralised), whole up to ITEM_CHARS so
+    typing any part of one finds it; a name longer than LIST_CHARS ends in "…" in the lists (fit_lists sizes
+    them), whole in its tooltip."""
     first = combo.count()
-    combo.addItems(listed(names))
+    combo.addItems(listed(names, ITEM_CHARS))
     for offset, name in enumerate(names):
         if len(name) > LIST_CHARS:
             combo.setItemData(first + offset, plain.tooltip(name), Qt.ItemDataRole.ToolTipRole)
 
 
-def listed(names: list[str]) -> list[str]:
-    """The lists' texts: plain.short of each name, without a call per name when none needs one (10,000
-    accounts: one search of them all for a bidi control, then a length check each)."""
+def listed(names: list[str], limit: int) -> list[str]:
+    """plain.short(name, limit) of each name, without a call per name when none needs one (10,000 accounts:
+    one search of them all for a bidi control, then a length check each)."""
     if has_controls("".join(names)):
-        return [plain.short(n, LIST_CHARS) for n in names]
-    return [n if len(n) <= LIST_CHARS else plain.short(n, LIST_CHARS) for n in names]
+        return [plain.short(n, limit) for n in names]
+    return [n if len(n) <= limit else plain.short(n, limit) for n in names]
 
 
 def fit_lists(combo: QComboBox, names: list[str]) -> None:
-    """The drop-down list and the matches' popup at least as wide as the longest of `names` as listed: as wide
-    as the box only, they showed long names cut in the middle ("deploy-pip…canary", QA12). Qt keeps them on
-    the screen."""
-    longest = listed(heapq.nlargest(MEASURED, names, key=len))
+    """The drop-down list and the matches' popup at least as wide as the longest of `names`, up to LIST_CHARS
+    characters: as wide as the box only, they showed long names cut in the middle ("deploy-pip…canary",
+    QA12). A longer name ends in "…" there (the lists elide what does not fit)."""
+    longest = listed(heapq.nlargest(MEASURED, names, key=len), LIST_CHARS)
     completer = combo.completer()
     for view in (combo.view(), completer.popup() if completer is not None else None):
         if view is None:
