@@ -87,7 +87,8 @@ def start_test(sb: Sandbox, account_id: int, name: str, build: str, success: boo
 
 def test_a_search_that_stops_matching_keeps_what_was_typed(gui, qtbot):
     """QA14: when the matches closed (nothing matched any more) the focus came back to the box, which selected
-    its text: the next key replaced it ("jenkx", Backspace: an empty box instead of "jenk")."""
+    its text: the next key replaced it ("jenkx", Backspace: an empty box instead of "jenk"). And Escape did not
+    bring the current choice back."""
     sb = asgi_sandbox()
     desk = gui.start(gui.desk(sb))
     w = desk.window
@@ -102,7 +103,10 @@ def test_a_search_that_stops_matching_keeps_what_was_typed(gui, qtbot):
         QApplication.processEvents()  # the focus back in the box, and whatever it posted
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backspace)
         assert combo.lineEdit().text() == typed + "q"
+        # Escape drops what was typed: the current choice shows again, nothing else changed (QA14).
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        assert combo.lineEdit().text() == combo.itemText(combo.currentIndex()) == combo.itemText(0)
+        assert QApplication.focusWidget() is box  # still in the box, to type again
 
 
 def test_filters_combine_and_stay_while_polling(gui, qtbot):

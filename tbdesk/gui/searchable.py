@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QStyle, QWidget
 
 from ..bidi import has_controls
@@ -29,23 +29,6 @@ MEASURED = 40  # the longest names by their number of characters: measured for t
 ITEM_MARGINS = 16  # an item's text margins and focus frame in the lists
 
 
-class _SelectOnFocus(QObject):
-    """Focus in the box (Tab, Alt+B, a click) selects its text: what is typed next searches from scratch,
-    not after "Everyone"."""
-
-    def __init__(self, combo: QComboBox, edit: QLineEdit) -> None:
-        super().__init__(combo)
-        self.edit = edit
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The combo box takes the focus and hands it to its text box directly (no event filter sees that).
-        # Only when the admin moves to the box: the focus also comes back to it each time the matches close
-        # (nothing matches what is typed), and selecting then made the next key replace the typed text (QA14).
-        if isinstance(event, QFocusEvent) and event.type() == QEvent.Type.FocusIn and event.reason() in ARRIVALS:
-            QTimer.singleShot(0, self.edit.selectAll)  # after Qt places the cursor for the click
-        return False
-
-
 class _OnScreen(QObject):
     """Keeps the matches' popup on its screen: QCompleter places it for the box's width, and fit_lists made
     it wider, past the screen's right edge for a box near it (QA14). Its drop-down list Qt keeps on screen."""
@@ -57,6 +40,63 @@ class _OnScreen(QObject):
             if frame.right() > screen.right():
                 watched.move(max(screen.left(), watched.x() - (frame.right() - screen.right())), watched.y())
         return False
+
+
+class _SearchBox(QObject):
+    """The box's behaviour: typed text searches, Enter picks the first match, the current item comes back
+    when the box is left or Escape is pressed without a pick."""
+
+    def __init__(self, combo: QComboBox, edit: QLineEdit, completer: QCompleter) -> None:
+        super().__init__(combo)
+        self.combo, self.edit, self.completer = combo, edit, completer
+        combo.installEventFilter(self)
+        edit.returnPressed.connect(self.picked)
+        edit.editingFinished.connect(self.left)
+        combo.currentIndexChanged.connect(self.show_current)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The combo box takes the focus and hands it to its text box directly (no event filter sees that).
+        # Only when the admin moves to the box: the focus also comes back to it each time the matches close
+        # (nothing matches what is typed), and selecting then made the next key replace the typed text (QA14).
+        if isinstance(event, QFocusEvent) and event.type() == QEvent.Type.FocusIn and event.reason() in ARRIVALS:
+            QTimer.singleShot(0, self.edit.selectAll)  # after Qt places the cursor for the click
+        # Escape with the matches closed: what was typed goes, the current item is shown again (the text box's
+        # keys it does not use reach the combo box).
+        elif isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and self._reverts(event):
+            self.show_current()
+            self.edit.selectAll()  # typing again searches from scratch
+            return True
+        return False
+
+    def _reverts(self, event: QKeyEvent) -> bool:
+        return event.key() == Qt.Key.Key_Escape and self.edit.text() != self.combo.itemText(self.combo.currentIndex())
+
+    def show_current(self) -> None:
+        """The current item in the box from its start (a long name showed its end), whole in the tooltip."""
+        index = self.combo.currentIndex()
+        self.combo.setEditText(self.combo.itemText(index))
+        self.edit.setCursorPosition(0)
+        tip = self.combo.itemData(index, Qt.ItemDataRole.ToolTipRole) if index >= 0 else None
+        self.combo.setToolTip(tip if isinstance(tip, str) else "")
+
+    def picked(self) -> None:
+        typed = self.edit.text()
+        if typed == self.combo.itemText(self.combo.currentIndex()):
+            return
+        self.completer.setCompletionPrefix(typed)
+        first = self.completer.currentCompletion() if self.completer.completionCount() else ""
+        index = self.combo.findText(first, Qt.MatchFlag.MatchExactly) if first else -1
+        if index >= 0:
+            self.combo.setCurrentIndex(index)
+        popup = self.completer.popup()
+        if popup is not None:
+            popup.hide()
+        self.show_current()
+
+    def left(self) -> None:
+        popup = self.completer.popup()
+        if popup is None or not popup.isVisible():
+            self.show_current()
 
 
 def make_searchable(combo: QComboBox, search_name: str) -> QCompleter:
@@ -76,38 +116,7 @@ def make_searchable(combo: QComboBox, search_name: str) -> QCompleter:
     if edit is not None:
         edit.setClearButtonEnabled(False)
         edit.setAccessibleName(search_name)  # the text box inside the list, for a screen reader
-        combo.installEventFilter(_SelectOnFocus(combo, edit))
-
-        def show_current() -> None:
-            """The current item in the box from its start (a long name showed its end), whole in the tooltip."""
-            index = combo.currentIndex()
-            combo.setEditText(combo.itemText(index))
-            edit.setCursorPosition(0)
-            tip = combo.itemData(index, Qt.ItemDataRole.ToolTipRole) if index >= 0 else None
-            combo.setToolTip(tip if isinstance(tip, str) else "")
-
-        def picked() -> None:
-            typed = edit.text()
-            if typed == combo.itemText(combo.currentIndex()):
-                return
-            completer.setCompletionPrefix(typed)
-            first = completer.currentCompletion() if completer.completionCount() else ""
-            index = combo.findText(first, Qt.MatchFlag.MatchExactly) if first else -1
-            if index >= 0:
-                combo.setCurrentIndex(index)
-            popup = completer.popup()
-            if popup is not None:
-                popup.hide()
-            show_current()
-
-        def left() -> None:
-            popup = completer.popup()
-            if popup is None or not popup.isVisible():
-                show_current()
-
-        edit.returnPressed.connect(picked)
-        edit.editingFinished.connect(left)
-        combo.currentIndexChanged.connect(show_current)
+        _SearchBox(combo, edit, completer)
     popup = completer.popup()
     if popup is not None:
         popup.installEventFilter(_OnScreen(popup))
