@@ -182,6 +182,29 @@ def test_file_sign_in_keeps_the_api_url_given_on_the_command_line(gui, qtbot):
     assert desk.session.profile.api_url == sb.url
 
 
+def test_file_sign_in_says_again_why_the_stored_pair_was_refused(gui, qtbot):
+    """QA14: Escape on the start-up dialog, then File → Sign in…: nothing said the environment's pair had been
+    refused (and would be again at the next start)."""
+    sb = asgi_sandbox()
+    desk = gui.desk(sb, secret="0" * 32)  # TESTINGBOT_KEY and TESTINGBOT_SECRET set, the secret wrong
+    task = gui.loop.create_task(desk.start())
+    first = sign_in_dialog(gui, desk)
+    refused = first.content.findChild(QLabel, "errorLabel").text()
+    assert "TESTINGBOT_SECRET were not accepted" in refused
+    press(qtbot, Qt.Key.Key_Escape)
+    gui.run(task)
+    file_menu_item(gui, qtbot, desk, Qt.Key.Key_I)  # Sign in…
+    again = sign_in_dialog(gui, desk)
+    label = again.content.findChild(QLabel, "errorLabel")
+    assert label.isVisible() and label.text() == refused
+    fill_and_submit(qtbot, sb.key, sb.secret)
+    gui.run(until(desk.loaded.is_set, what="signed in"))
+    file_menu_item(gui, qtbot, desk, Qt.Key.Key_I)  # signed in now: nothing of that is said any more
+    fresh = sign_in_dialog(gui, desk)
+    assert not fresh.content.findChild(QLabel, "errorLabel").isVisible()
+    press(qtbot, Qt.Key.Key_Escape)
+
+
 def test_sign_in_names_a_profile_and_switch_profile_lists_them(gui, qtbot):
     """QA #6: each remembered sign-in overwrote the only profile; now a name keeps each pair apart."""
     sb = asgi_sandbox()

@@ -55,7 +55,7 @@ class Profiles(QObject):
 
     async def _sign_in(self) -> None:
         if await self._may_leave():
-            await self.session.sign_in_dialog(self.session.api_url)
+            await self.session.sign_in_dialog(self.session.api_url, self.session.refusal)
 
     def switch(self, name: str) -> None:
         self.runner.spawn("sign-in", self._switch(name), replace=False)

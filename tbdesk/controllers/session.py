@@ -80,6 +80,9 @@ class Session(QObject):
         self.profile: Profile | None = None
         self.own_key: str | None = None  # the signed-in admin's key (not the secret), for leaked-key triage
         self.sandbox: Any = None  # a SandboxProcess with --sandbox
+        # Why the stored pair was refused at start-up: File → Sign in says it again until someone signs in
+        # (the start-up dialog, cancelled, was the only place it was said; QA14).
+        self.refusal: str | None = None
         self.user_wait: Callable[[bool], None] = lambda _waiting: None  # set by the composition root
 
     @property
@@ -143,7 +146,7 @@ class Session(QObject):
                 self.messages.info(f"Signed in with the key from the {resolved.source}.")
                 return
             if problem == REFUSED:
-                problem = refused_stored(resolved)
+                problem = self.refusal = refused_stored(resolved)
         # Its unlock prompt was just shown (and cancelled) to read the pair: the dialog does not ask again.
         await self.sign_in_dialog(url or s.DEFAULT_API_URL, problem, keyring_locked=locked)
 
@@ -251,6 +254,7 @@ class Session(QObject):
         if someone_else:  # another identity or server: the last one's rows, filters and selection go
             self.signed_out.emit()
         self.window.statusBar().clearMessage()  # no stale "Signed out…" or "Not signed in" after this
+        self.refusal = None
         self.apply_user(user)
         self.first_screen.emit(screen)
         return None
