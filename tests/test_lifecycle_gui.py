@@ -244,6 +244,27 @@ def test_rotate_opens_the_panel_and_its_secret_hides_after_the_reveal_timeout(gu
     assert panel.secret_edit.text() != new["secret"]
 
 
+def test_handing_over_a_pair_as_it_is_does_not_call_it_new(gui, qtbot):
+    """QA15: Account → Hand over on an account that was never rotated said "Hand over the new key and secret",
+    "New key and secret for …", "Put the new pair…": the admin wondered whether they had just rotated it."""
+    sb = asgi_sandbox()
+    desk = started(gui, qtbot, sb)
+    ci = row_of(desk, "ci-runner")
+    before = sb.store.service_account(ci.id)
+    desk.select_account(ci.id)
+    desk.window.accounts_view.setFocus()
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    menu = gui.run(until(QApplication.activePopupWidget, what="Account menu"))
+    qtbot.keyClick(menu, Qt.Key.Key_H)  # &Hand over key and secret…
+    panel = gui.run(until(lambda: panel_of(desk), what="hand-over"))
+    intro = panel.content.findChild(type(panel.title), "introLabel").text()
+    assert panel.key_edit.text() == before["key"]
+    assert panel.title.text() == "Key and secret for “ci-runner”"
+    assert "new" not in f"{panel.windowTitle()} {intro}".lower() and "stopped working" not in intro
+    assert sb.store.service_account(ci.id)["key"] == before["key"]  # nothing was rotated
+    press(qtbot, Qt.Key.Key_Escape)
+
+
 # -- 4. leaked-key triage ------------------------------------------------------------------------
 
 

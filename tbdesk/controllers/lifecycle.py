@@ -388,8 +388,9 @@ class CredentialLifecycle(QObject):
 
     # -- hand-over -------------------------------------------------------------------------------
 
-    def show_handover(self, accounts: Sequence[ServiceAccount], rotated: bool) -> None:
-        """The panel for these accounts; their secrets are in memory (they came with create or rotate)."""
+    def show_handover(self, accounts: Sequence[ServiceAccount], rotated: bool, new: bool = True) -> None:
+        """The panel for these accounts; their secrets are in memory (they came with create or rotate, or
+        were fetched to hand over a pair as it is: not `new`)."""
         pairs = []
         for account in accounts:
             current = self.accounts.account(account.id) or account
@@ -406,6 +407,7 @@ class CredentialLifecycle(QObject):
             self.session.api_url,
             self.clipboard,
             rotated=rotated,
+            new=new,
             reveal_seconds=self.credentials.reveal_timer.interval() // 1000,
         )
         panel.destroyed.connect(lambda *_: self._panel_gone(panel))
@@ -423,7 +425,9 @@ class CredentialLifecycle(QObject):
         """The panel for the selected account at any time (its secret is fetched if not in memory)."""
         account = self.presenter.selected()
         if account is not None and self.session.can_manage:
-            self.credentials.with_secret(account, lambda _secret: self.show_handover([account], rotated=False))
+            self.credentials.with_secret(
+                account, lambda _secret: self.show_handover([account], rotated=False, new=False)
+            )
 
     def hide_secrets(self) -> None:
         if self.panel is not None:

@@ -53,14 +53,19 @@ class HandoverPanel(QDialog):
         guard: ClipboardGuard,
         *,
         rotated: bool,
+        new: bool = True,
         reveal_seconds: int = 30,
     ) -> None:
+        """`new`: the pairs were just made (Add, Rotate); else an account's pair as it is, handed over again
+        (Account → Hand over), which nothing in the panel may call new (QA15)."""
         super().__init__(parent)
         dialog_frame(self)
         self.pairs = list(pairs)
         self.api_url = api_url
         self.guard = guard
-        self.setWindowTitle("Hand over the new key and secret" if len(pairs) == 1 else "Hand over the new pairs")
+        self.new = new
+        fresh = "new " if new else ""
+        self.setWindowTitle(f"Hand over the {fresh}key and secret" if len(pairs) == 1 else "Hand over the new pairs")
         self.setWindowIcon(icon("key"))
         self.content = embed("handover.ui", self)
         c = self.content
@@ -78,7 +83,7 @@ class HandoverPanel(QDialog):
                 "Put each new pair into its pipeline's secret settings. Closing this loses nothing: the pairs stay "
                 "revealable and copyable from the table."
                 if len(pairs) > 1
-                else "Put the new pair into the pipeline's secret settings. Closing this loses nothing: the pair "
+                else f"Put the {fresh}pair into the pipeline's secret settings. Closing this loses nothing: the pair "
                 "stays revealable and copyable from the table."
             )
         )
@@ -146,7 +151,7 @@ class HandoverPanel(QDialog):
     def _show_pair(self, _index: int) -> None:
         pair = self.pair
         # Shortened (the tooltip has it whole): one long word cannot wrap and would widen the panel.
-        self.title.setText(f"New key and secret for “{plain.short(pair.identifier, 60)}”")
+        self.title.setText(f"{'New key' if self.new else 'Key'} and secret for “{plain.short(pair.identifier, 60)}”")
         self.title.setToolTip(plain.tooltip(pair.identifier))
         self.key_edit.setText(pair.key)
         self.hide_secret()
