@@ -152,3 +152,41 @@ def test_the_started_by_list_finds_any_part_of_a_long_name_and_shows_it_on_scree
     qtbot.waitUntil(lambda: combo.currentText() == name)
     edit = combo.lineEdit()
     assert edit.cursorPosition() == 0 and name in combo.toolTip()  # the box shows its start, whole on hover
+
+
+def test_two_long_names_alike_are_told_apart_where_the_admin_picks_or_confirms(gui, qtbot):
+    """QA15: two pipelines whose names share their first 48 characters read the same in the matches and in the
+    rotate question ("cart-pipeline-production-eu-west-nightly-regressio…"): only their ends differ."""
+    from tbdesk.gui.dialogs import RotateDialog
+
+    base = "cart-pipeline-production-eu-west-nightly-regression-runner"
+    names = (f"{base}-MAIN-tail", f"{base}-OTHER-tail")
+    sb = asgi_sandbox()
+    ids = [sb.store.create_service_account(n)["id"] for n in names]
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    headings = []
+    for account_id in ids:
+        desk.select_account(account_id)
+        w.accounts_view.setFocus()
+        press(qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        dialog = gui.run(until(lambda: isinstance(d := desk.dialog, RotateDialog) and d.isVisible() and d))
+        headings.append(dialog.content.findChild(QLabel, "titleLabel").text())
+        press(qtbot, Qt.Key.Key_Escape)
+        gui.run(until(lambda d=dialog: not d.isVisible(), what="cancelled"))
+    assert "MAIN-tail" in headings[0] and "OTHER-tail" in headings[1] and "…" in headings[0]
+
+    combo = w.started_by
+    gui.run(until(lambda: all(combo.findText(n) > 0 for n in names), what="both listed"))
+    press(qtbot, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # "Started &by"
+    qtbot.waitUntil(lambda: combo.isAncestorOf(QApplication.focusWidget()) or QApplication.focusWidget() is combo)
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "production")
+    matches = combo.completer().popup()
+    qtbot.waitUntil(matches.isVisible)
+    room = matches.viewport().width() - 8
+    shown = {matches.fontMetrics().elidedText(n, matches.textElideMode(), room) for n in names}
+    assert len(shown) == 2 and all("…" in s for s in shown)  # cut, and still two different texts
+    press(qtbot, Qt.Key.Key_Escape)

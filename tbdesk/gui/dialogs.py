@@ -285,12 +285,14 @@ HEADING_NAME_PX = 360  # the widest an identifier may be in a heading: it fits t
 
 
 def _heading(label: QLabel, template: str, identifier: str) -> None:
-    """A dialog's bold question naming an account: the identifier elided with "…" to fit (one long word cannot
-    wrap and was cut at the dialog's edge), the whole identifier in the tooltip and for screen readers."""
+    """A dialog's bold question naming an account: the identifier elided in the middle to fit (one long word
+    cannot wrap and was cut at the dialog's edge), the whole identifier in the tooltip and for screen readers.
+    The middle: two pipelines named alike differ at their end ("…-eu-west", "…-us-east"), and the question is
+    where the admin checks which one (QA15)."""
     label.setStyleSheet("font-weight: 600;")
     font = label.font()
     font.setWeight(QFont.Weight.DemiBold)
-    name = QFontMetrics(font).elidedText(plain.text(identifier), Qt.TextElideMode.ElideRight, HEADING_NAME_PX)
+    name = QFontMetrics(font).elidedText(plain.text(identifier), Qt.TextElideMode.ElideMiddle, HEADING_NAME_PX)
     plain.label(label, template.format(name=name))
     label.setToolTip(plain.tooltip(identifier))
     label.setAccessibleDescription(plain.text(identifier))

@@ -120,6 +120,8 @@ def make_searchable(combo: QComboBox, search_name: str) -> QCompleter:
     popup = completer.popup()
     if popup is not None:
         popup.installEventFilter(_OnScreen(popup))
+        # Cut in the middle, as the drop-down list does: names alike differ at their end (QA15).
+        popup.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     return completer
 
 
