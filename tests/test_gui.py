@@ -286,6 +286,37 @@ def test_a_revealed_key_and_secret_are_shown_in_full_and_the_columns_narrow_agai
     assert {col: header.sectionSize(col) for col in masked} == masked
 
 
+def test_revealing_the_bottom_rows_pair_keeps_that_row_in_sight(gui, qtbot):
+    """QA15: the wider Key and Secret columns brought a horizontal scroll bar over the bottom row: the row just
+    revealed was cut in half."""
+    from PySide6.QtWidgets import QApplication
+
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    w.resize(1180, 460)  # a few rows in sight, and no room for two revealed values beside the other columns
+    view = w.accounts_view
+    gui.run(until(lambda: not view.horizontalScrollBar().isVisible(), what="laid out"))
+    proxy = desk.accounts_proxy
+    in_sight = [
+        r for r in range(proxy.rowCount()) if view.visualRect(proxy.index(r, 0)).bottom() < view.viewport().height()
+    ]
+    bottom = proxy.index(in_sight[-1], AccountCol.IDENTIFIER)
+    click(qtbot, view.viewport(), view.visualRect(bottom).center())
+    gui.run(until(lambda: QApplication.focusWidget() is view and view.currentIndex().row() == bottom.row()))
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_B, shift_ctrl)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_C, shift_ctrl)
+    gui.run(until(view.horizontalScrollBar().isVisible, what="the table scrolls sideways now"))
+
+    def whole() -> bool:
+        rect = view.visualRect(view.currentIndex())
+        return rect.top() >= 0 and rect.bottom() < view.viewport().height()
+
+    gui.run(until(whole, what="the revealed row in sight"))
+    assert view.currentIndex().row() == bottom.row()
+
+
 def test_keyboard_copy_env_and_hub(gui, qtbot):
     sb = asgi_sandbox()
     desk = gui.start(gui.desk(sb))

@@ -137,11 +137,20 @@ class RevealedFit(QObject):
 
     def fit(self, *_: object) -> None:
         header = self.view.horizontalHeader()
+        widened = False
         for col, floor in self.columns.items():
             shown = self.values(col)
             width = max(floor, text_width(self.view, tuple(shown), mono=True) + CELL_BUTTONS) if shown else floor
             if header.sectionSize(col) != width:
+                widened |= width > header.sectionSize(col)
                 header.resizeSection(col, width)
+        if widened:  # a horizontal scroll bar may come with it, over the bottom row: the one revealed (QA15)
+            QTimer.singleShot(0, self, self._keep_current)
+
+    def _keep_current(self) -> None:
+        current = self.view.currentIndex()
+        if current.isValid():
+            self.view.scrollTo(current)
 
 
 def columns_fit(view: QTableView) -> bool:
