@@ -430,6 +430,33 @@ def test_account_shortcuts_in_the_tests_table_say_where_they_work(gui, qtbot):
     QGuiApplication.clipboard().clear()
 
 
+def test_account_shortcuts_in_the_tests_filter_boxes_say_where_they_work_and_leave_editing_alone(gui, qtbot):
+    """QA15: Ctrl+R and F2 in Started by, Result, Build or the name box did nothing and said nothing (the tests
+    table says where they work). Keys the box uses itself keep their meaning."""
+    sb = asgi_sandbox()
+    desk = signed_in(gui, sb)
+    w = desk.window
+    desk.select_account(row_of(desk, "ci-runner").id)
+    for box in (w.started_by, w.result_combo, w.build_combo, w.test_name_edit):
+        w.statusBar().clearMessage()
+        box.setFocus(Qt.FocusReason.TabFocusReason)
+        gui.run(until(lambda b=box: focused() is b or b.isAncestorOf(focused()), what=box.objectName()))
+        for key, mod, words in (
+            (Qt.Key.Key_R, CTRL, "Ctrl+R rotates the selected service account"),
+            (Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier, "F2 renames"),
+        ):
+            press(qtbot, key, mod)
+            said = w.statusBar().currentMessage()
+            assert said.startswith(words) and "accounts table (Ctrl+F, then Down)" in said, (box.objectName(), said)
+            assert desk.dialog is None or not desk.dialog.isVisible()  # nothing opened
+    # Del in the name box deletes a character, as in any text box: no word about accounts.
+    w.statusBar().clearMessage()
+    qtbot.keyClicks(focused(), "abc")
+    press(qtbot, Qt.Key.Key_Home)
+    press(qtbot, Qt.Key.Key_Delete)
+    assert w.test_name_edit.text() == "bc" and w.statusBar().currentMessage() == ""
+
+
 def test_a_refused_pair_puts_the_focus_back_in_the_secret_to_type_it_again(gui, qtbot):
     """QA6: after "not accepted" the focus was on Cancel (the only control left on while signing in): typing
     went nowhere, and Enter cancelled."""
