@@ -47,7 +47,7 @@ class Fetched:
     api_url: str = ""
     screen: FirstScreen | None = field(default=None)
     timed_out: bool = False  # the server took a request and said nothing for the client's whole read timeout
-    keyring_locked: bool = False  # reading the pair met a locked keyring (its unlock prompt cancelled)
+    keyring_cancelled: str | None = None  # reading the pair showed the keyring's prompt, cancelled: what it says
 
 
 class Ahead:
@@ -143,14 +143,15 @@ def _helper(fd: int, api_url: str | None, profile: str | None) -> None:
     quiet = os.open(os.devnull, os.O_RDWR)
     for std in (0, 1, 2):
         os.dup2(quiet, std)
-    from .credentials import LOCKED, CredentialStore
+    from .credentials import CANCELLED, CredentialStore
 
     store = CredentialStore()
     try:
         resolved = store.resolve(profile, None, None, api_url)  # may show the keyring's prompt
     except Exception:  # nothing written: the window's process resolves the pair itself
         return
-    message: dict[str, Any] = {"pair": None, "keyring_locked": store.keyring_problem == LOCKED}
+    cancelled = store.keyring_problem if store.keyring_problem in CANCELLED else None
+    message: dict[str, Any] = {"pair": None, "keyring_cancelled": cancelled}
     if resolved is not None:
         message |= {
             "pair": [resolved.credentials.key, resolved.credentials.secret],
@@ -263,9 +264,12 @@ def read_message(data: bytes) -> Fetched | None:
     if not isinstance(message, dict):
         return None
     pair = message.get("pair")
-    locked = message.get("keyring_locked") is True
+    from .credentials import CANCELLED
+
+    cancelled = message.get("keyring_cancelled")
+    cancelled = cancelled if cancelled in CANCELLED else None
     if pair is None:
-        return Fetched(None, keyring_locked=locked)
+        return Fetched(None, keyring_cancelled=cancelled)
     texts = [pair, message.get("source"), message.get("profile"), message.get("api_url")]
     if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in [*pair, *texts[1:]])):
         return None
@@ -276,7 +280,7 @@ def read_message(data: bytes) -> Fetched | None:
     fetched = Fetched(credentials, message["source"], message["profile"], message["api_url"])
     fetched.screen = _screen(message.get("answers"))
     fetched.timed_out = message.get("timed_out") is True
-    fetched.keyring_locked = locked
+    fetched.keyring_cancelled = cancelled
     return fetched
 
 

@@ -36,15 +36,25 @@ DEFAULT_PROFILE = "default"
 ENV_PAIRS = (("TESTINGBOT_KEY", "TESTINGBOT_SECRET"), ("TB_KEY", "TB_SECRET"))
 NO_KEYRING = "No system keyring: your credentials will be kept for this session only."
 LOCKED = "The system keyring is locked: your credentials will be kept for this session only."
+DISMISSED = (
+    "No system keyring was set up (its prompt was cancelled): your credentials will be kept for this session only."
+)
+CANCELLED = (LOCKED, DISMISSED)  # the system's prompt was shown and cancelled: not to be shown again at once
 
 
 class KeyringUnavailable(Exception):
-    """No usable keyring (`reason` "none"), a locked one ("locked"), or one that failed ("error")."""
+    """No usable keyring (`reason` "none"), a locked one ("locked"), none made as its prompt was cancelled
+    ("dismissed"), or one that failed ("error")."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
         self.message = message
+
+    @property
+    def cancelled(self) -> bool:
+        """The system's prompt (unlock, or make a keyring) was shown and cancelled."""
+        return self.message in CANCELLED
 
 
 @dataclass(frozen=True)
@@ -208,6 +218,9 @@ class CredentialStore:
         except KeyringUnavailable:
             raise
         except Exception as exc:  # D-Bus and backend errors: report, without their text (it may echo input)
+            if _prompt_dismissed(exc):
+                self._problem = DISMISSED
+                raise KeyringUnavailable("dismissed", DISMISSED) from None
             log.warning("keyring %s failed: %s", what, type(exc).__name__)
             self._problem = (
                 f"The system keyring failed ({type(exc).__name__}): "
@@ -318,6 +331,14 @@ class CredentialStore:
                 return Resolved(creds, "keyring", profile)
         creds = read_dotfile((home or Path.home()) / ".testingbot")
         return Resolved(creds, "~/.testingbot", profile) if creds else None
+
+
+def _prompt_dismissed(exc: Exception) -> bool:
+    """The Secret Service's prompt to make a keyring (none exists yet), cancelled: keyring reports it as an
+    InitError whose text carries secretstorage's "Prompt dismissed" (QA16: "failed (InitError)")."""
+    import keyring.errors
+
+    return isinstance(exc, keyring.errors.InitError) and "prompt dismissed" in str(exc).lower()
 
 
 def environment_pair(environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:

@@ -447,7 +447,8 @@ def test_a_keyring_the_helper_found_locked_is_not_asked_again_by_the_sign_in_dia
     url = "http://127.0.0.1:9/v1"  # no pair: nothing is asked of it
     settings, shell, reader = start_up(gui, Sandbox(url, "", ""))
     qtbot.waitUntil(lambda: reader.done, timeout=10_000)
-    assert reader.fetched is not None and reader.fetched.credentials is None and reader.fetched.keyring_locked
+    assert reader.fetched is not None and reader.fetched.credentials is None
+    assert reader.fetched.keyring_cancelled == LOCKED
     helper_reads = reads.read_text().split()
     assert len(helper_reads) == 1 and helper_reads[0] != str(os.getpid())  # by the helper, not by this process
     desk = TbDesk(

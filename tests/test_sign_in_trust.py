@@ -8,9 +8,10 @@ import json
 import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
 
-from tbdesk.credentials import LOCKED, CredentialStore
+from tbdesk.credentials import DISMISSED, LOCKED, CredentialStore
 from tbdesk.gui.dialogs import SignInDialog
 
 from helpers.gui import until
@@ -118,6 +119,79 @@ def test_a_cancelled_unlock_prompt_at_start_up_is_not_shown_again_by_the_sign_in
     dialog = sign_in_dialog(gui, desk)
     assert keyring_note(dialog) == LOCKED and not dialog.remember.isEnabled()
     assert locked.reads == 1
+
+
+class NoKeyringYet(KeyringBackend):
+    """A Secret Service with no keyring made yet: each access shows the prompt to make one, cancelled."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prompts = 0
+
+    def _prompt(self):
+        self.prompts += 1
+        raise keyring.errors.InitError("Failed to create the collection: Prompt dismissed..")
+
+    def get_password(self, service, username):
+        self._prompt()
+
+    def set_password(self, service, username, password):
+        self._prompt()
+
+    def delete_password(self, service, username):
+        self._prompt()
+
+
+def test_a_cancelled_prompt_to_make_a_keyring_is_said_once_and_in_words(gui):
+    """QA16: with no keyring made yet, the prompt to make one came back for the dialog that followed, which
+    then said "The system keyring failed (InitError)": the admin had only cancelled it."""
+    none_yet = NoKeyringYet()
+    desk = gui.desk(None, store=CredentialStore(gui.tmp / "config", backend=none_yet))
+    dialog = sign_in_dialog(gui, desk)
+    assert keyring_note(dialog) == DISMISSED and "InitError" not in keyring_note(dialog)
+    assert not dialog.remember.isEnabled() and none_yet.prompts == 1
+
+
+def test_signing_out_with_a_locked_keyring_says_the_pair_stays_and_prompts_once(gui, qtbot):
+    """QA16: signing out showed the keyring's prompt for the removal, then again for the sign-in dialog; and it
+    said the stored pair was removed when it was not."""
+    from tbdesk.api.models import Credentials
+    from tbdesk.credentials import Profile
+    from tbdesk.gui.dialogs import SignInDialog
+
+    from helpers.keyring import MemoryKeyring
+
+    class LocksLater(MemoryKeyring):
+        locked, prompts = False, 0
+
+        def _locked(self):
+            self.prompts += 1
+            raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+        def get_password(self, service, username):
+            return self._locked() if self.locked else super().get_password(service, username)
+
+        def delete_password(self, service, username):
+            return self._locked() if self.locked else super().delete_password(service, username)
+
+    sb = asgi_sandbox()
+    backend = LocksLater()
+    store = CredentialStore(gui.tmp / "config", backend=backend)
+    store.save(Profile("work", sb.url), Credentials(sb.key, sb.secret))
+    desk = gui.start(gui.desk(sb, key=False, store=store))
+    backend.locked = True  # the screen locked meanwhile, and the keyring with it
+    desk.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is desk.window)
+    desk.window.accounts_view.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    menu = gui.run(until(QApplication.activePopupWidget, what="File menu"))
+    qtbot.keyClick(menu, Qt.Key.Key_O)  # Sign out
+    dialog = gui.run(until(lambda: isinstance(d := desk.dialog, SignInDialog) and d.isVisible() and d))
+    assert keyring_note(dialog) == LOCKED and backend.prompts == 1
+    assert "could not be removed" in error_of(dialog)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
 
 
 def test_a_trust_store_setting_that_cannot_be_read_is_a_message_not_a_crash(gui, monkeypatch):

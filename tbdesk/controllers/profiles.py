@@ -65,14 +65,15 @@ class Profiles(QObject):
             self.refresh_menu()  # undo the menu's check mark
             return
         profile = next((p for p in self.store.profiles() if p.name == name), Profile(name))
-        locked = False
+        cancelled: KeyringUnavailable | None = None
         try:
             creds = await asyncio.to_thread(self.store.load, name)
         except KeyringUnavailable as exc:
             self.messages.warning(exc.message)
-            creds, locked = None, exc.reason == "locked"
+            creds, cancelled = None, exc if exc.cancelled else None
         problem = None
         if creds is None:  # not stored, or stored in a keyring that stayed locked: not the same thing (QA14)
+            locked = cancelled is not None and cancelled.reason == "locked"
             problem = LOCKED_PROFILE if locked else "No stored key and secret for this profile."
         if creds is not None:
             self.session.stopped.emit()
@@ -81,9 +82,12 @@ class Profiles(QObject):
             with contextlib.suppress(OSError):  # not remembered is no reason to undo a switch that worked
                 await asyncio.to_thread(self.store.set_last_profile, name)  # the next start opens it
         else:
-            # A locked keyring's prompt was just cancelled: the dialog says so without showing it again.
+            # The keyring's prompt was just cancelled: the dialog says so without showing it again.
             await self.session.sign_in_dialog(
-                profile.api_url, f"Profile “{name}”: {problem}", profile=name, keyring_locked=locked
+                profile.api_url,
+                f"Profile “{name}”: {problem}",
+                profile=name,
+                keyring_problem=cancelled.message if cancelled else None,
             )
         self.refresh_menu()
 

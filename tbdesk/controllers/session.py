@@ -24,8 +24,8 @@ from ..core import collector
 from ..core.first_screen import FirstScreen, fetch
 from ..core.wording import describe, service_account_refusal
 from ..credentials import (
+    CANCELLED,
     DEFAULT_PROFILE,
-    LOCKED,
     CredentialStore,
     KeyringUnavailable,
     Profile,
@@ -133,10 +133,10 @@ class Session(QObject):
         fetched = await self._fetched_ahead()
         if fetched is not None:  # the helper found the pair (or that none is stored) and asked already
             resolved, screen = _resolved(fetched), fetched.screen
-            locked = fetched.keyring_locked
+            cancelled = fetched.keyring_cancelled
         else:
             resolved, screen = await asyncio.to_thread(self._resolve_and_warm_up, url), None
-            locked = self.store.keyring_problem == LOCKED
+            cancelled = self.store.keyring_problem if self.store.keyring_problem in CANCELLED else None
         problem = None
         if fetched is not None and fetched.timed_out:  # asking again would wait as long, for nothing
             problem = describe(NetworkError.timed_out("Checking your key and secret"))
@@ -147,8 +147,8 @@ class Session(QObject):
                 return
             if problem == REFUSED:
                 problem = self.refusal = refused_stored(resolved)
-        # Its unlock prompt was just shown (and cancelled) to read the pair: the dialog does not ask again.
-        await self.sign_in_dialog(url or s.DEFAULT_API_URL, problem, keyring_locked=locked)
+        # The keyring's prompt was just shown (and cancelled) to read the pair: the dialog does not ask again.
+        await self.sign_in_dialog(url or s.DEFAULT_API_URL, problem, keyring_problem=cancelled)
 
     async def _fetched_ahead(self) -> Fetched | None:
         """The helper's pair and first screen, once it is done (and the client warmed up); None when there was
@@ -283,11 +283,17 @@ class Session(QObject):
         return f"{problem} The API answers at {suggested}: add /v1 to the URL."
 
     async def sign_in_dialog(
-        self, api_url: str, message: str | None = None, profile: str | None = None, keyring_locked: bool = False
+        self,
+        api_url: str,
+        message: str | None = None,
+        profile: str | None = None,
+        keyring_problem: str | None = None,
     ) -> None:
-        """`keyring_locked`: found locked a moment ago (its unlock prompt cancelled), not asked again."""
+        """`keyring_problem`: found a moment ago, its prompt cancelled (locked, or none made): said, not asked
+        again (each ask shows the system's prompt anew)."""
         # Ask the keyring before offering to remember the pair: locked, refused or broken is said up front.
-        keyring_problem = LOCKED if keyring_locked else await asyncio.to_thread(self.store.check_keyring)
+        if keyring_problem is None:
+            keyring_problem = await asyncio.to_thread(self.store.check_keyring)
         log.info("asking to sign in (%s)", message or "no usable stored pair")
         try:
             names = [p.name for p in self.store.profiles()]
@@ -352,14 +358,24 @@ class Session(QObject):
 
     async def sign_out(self) -> None:
         self.stopped.emit()
+        kept: KeyringUnavailable | None = None
         if self.profile is not None and self.profile.name != "sandbox":
             try:
                 await asyncio.to_thread(self.store.delete, self.profile.name)
             except KeyringUnavailable as exc:
-                self.messages.warning(exc.message)
+                kept = exc
         await self.end_session()
-        self.messages.info("Signed out; the stored key and secret were removed from the keyring.")
-        await self.sign_in_dialog(self.api_url)
+        if kept is None:
+            self.messages.info("Signed out; the stored key and secret were removed from the keyring.")
+            await self.sign_in_dialog(self.api_url)
+            return
+        # Not "removed" when they were not (QA16); said in the dialog, which clears the status bar. Its keyring
+        # note says why, without showing a cancelled prompt again.
+        await self.sign_in_dialog(
+            self.api_url,
+            "Signed out, but the key and secret stored in the keyring could not be removed from it.",
+            keyring_problem=kept.message if kept.cancelled else None,
+        )
 
     def apply_user(self, user: User) -> None:
         self.user = user
