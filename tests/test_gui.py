@@ -317,6 +317,30 @@ def test_revealing_the_bottom_rows_pair_keeps_that_row_in_sight(gui, qtbot):
     assert view.currentIndex().row() == bottom.row()
 
 
+def test_a_secret_revealed_by_keyboard_in_a_narrow_window_is_scrolled_into_sight(gui, qtbot):
+    """QA16: Ctrl+Shift+C in a narrow window widened the Secret column past the right edge: the secret was
+    shown where it could not be seen (clicking its eye did scroll to it)."""
+    from PySide6.QtWidgets import QApplication
+
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    w.resize(800, 550)
+    view = w.accounts_view
+    ci = row_of(desk, "ci-runner")
+    click(qtbot, view.viewport(), cell_center(desk, ci.id, AccountCol.IDENTIFIER))
+    gui.run(until(lambda: QApplication.focusWidget() is view, what="focus"))
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_C, shift_ctrl)
+    gui.run(until(lambda: desk.accounts.is_revealed(ci.id, AccountCol.SECRET), what="secret revealed"))
+
+    def secret_in_sight() -> bool:
+        rect = view.visualRect(view.currentIndex().siblingAtColumn(AccountCol.SECRET))
+        return rect.left() >= 0 and rect.right() < view.viewport().width()
+
+    gui.run(until(secret_in_sight, what="the secret in sight"))
+
+
 def test_keyboard_copy_env_and_hub(gui, qtbot):
     sb = asgi_sandbox()
     desk = gui.start(gui.desk(sb))

@@ -80,8 +80,9 @@ def title_shows(widget: QWidget) -> str:
 
 
 def cut_to_fit(value: str, shown: str) -> bool:
-    """`shown` holds `value` cut with "…" (plain.short, or elided to a width): at least its first 20 characters."""
-    return any(value[:n] + "…" in shown for n in range(20, len(value)))
+    """`shown` holds `value` cut with "…" at its end or in its middle (plain.short, or elided to a width): at
+    least its first 12 characters before the "…"."""
+    return any(value[:n] + "…" in shown for n in range(12, len(value)))
 
 
 class Seen:

@@ -86,7 +86,7 @@ def test_a_long_pasted_string_leaves_the_window_as_wide_as_it_was(gui, qtbot):
     assert w.filter_edit.text() == "z" * 3000
     gui.run(until(lambda: w.empty_label.isVisible(), what="the no-match notice"))
     notice = w.empty_label.text()
-    assert notice.startswith("No service account matches “zzz") and "…”" in notice and len(notice) < 200
+    assert notice.startswith("No service account matches “zzz") and "…" in notice and len(notice) < 200
     QApplication.processEvents()  # a layout request is handled on the next turn of the loop
     assert w.width() == width and fits_screen(w)
     assert w.empty_label.width() <= w.accounts_stack.width()

@@ -52,9 +52,14 @@ def tooltip(text: str | None) -> str | None:
 
 def short(text: str, limit: int = 32) -> str:
     """A server value cut to `limit` characters for a place of fixed room (a button, the status bar): a
-    100-character identifier would otherwise push everything else aside. The full value stays in its cell."""
+    100-character identifier would otherwise push everything else aside. The full value stays in its cell.
+    Cut in the middle: names alike differ at their end ("…-eu-west-1", "…-us-east-2"; QA16), and their start
+    is what the admin types to find them."""
     text = _neutral(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    tail = (limit - 1) // 2
+    return text[: limit - 1 - tail] + "…" + (text[-tail:] if tail else "")
 
 
 def quoted(text: str, limit: int = 24) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QSize, QTimer
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QSize, QTimer
 from PySide6.QtGui import QFontDatabase, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QComboBox, QHeaderView, QStyle, QStyleOptionViewItem, QTableView, QWidget
 
@@ -129,15 +129,18 @@ class RevealedFit(QObject):
         super().__init__(view)
         self.view, self.values = view, values
         self.columns: dict[int, int] = {}  # column -> its width with nothing revealed
+        self._revealed_col = -1  # the column of the value last revealed, while it is being fitted
         for signal in (model.dataChanged, model.modelReset, model.rowsRemoved, model.layoutChanged):
             signal.connect(self.fit)
 
     def add(self, col: int) -> None:
         self.columns[col] = self.view.horizontalHeader().sectionSize(col)  # the mask's width: the floor
 
-    def fit(self, *_: object) -> None:
+    def fit(self, *changed: object) -> None:
         header = self.view.horizontalHeader()
         widened = False
+        first = changed[0] if changed else None  # dataChanged's top-left cell: the one revealed
+        self._revealed_col = first.column() if isinstance(first, QModelIndex) and first.column() in self.columns else -1
         for col, floor in self.columns.items():
             shown = self.values(col)
             width = max(floor, text_width(self.view, tuple(shown), mono=True) + CELL_BUTTONS) if shown else floor
@@ -148,9 +151,12 @@ class RevealedFit(QObject):
             QTimer.singleShot(0, self, self._keep_current)
 
     def _keep_current(self) -> None:
+        """The current row in sight, at the value just revealed: Ctrl+Shift+C left a secret past the right edge
+        of a narrow window (QA16); the current cell is the row's name."""
         current = self.view.currentIndex()
         if current.isValid():
-            self.view.scrollTo(current)
+            col = self._revealed_col
+            self.view.scrollTo(current.siblingAtColumn(col) if col >= 0 else current)
 
 
 def columns_fit(view: QTableView) -> bool:

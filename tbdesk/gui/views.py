@@ -94,6 +94,8 @@ def set_up_views(
     tests.sortByColumn(TestCol.CREATED, Qt.SortOrder.DescendingOrder)
     for table in (view, tests):
         keep_current_in_view(table)
+        # Cut in the middle, as plain.short does: names alike differ at their end ("…-eu-west-1"; QA16).
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     # A team's 1,000 accounts and every build seen: searchable lists.
     make_searchable(w.started_by, "Search who started the tests")
     make_searchable(w.build_combo, "Search the builds")
