@@ -194,6 +194,8 @@ class CredentialStore:
         does); blocking: call it in a worker thread."""
         if self._backend is None:
             return self.keyring_problem
+        if self._problem == DISMISSED:  # declined to make one in this session: its prompt is not shown again
+            return DISMISSED
         try:
             self._call("read", self._keyring().get_password, SERVICE, self.last_profile() or DEFAULT_PROFILE)
         except KeyringUnavailable as exc:

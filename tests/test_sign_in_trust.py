@@ -154,6 +154,35 @@ def test_a_cancelled_prompt_to_make_a_keyring_is_said_once_and_in_words(gui):
     assert not dialog.remember.isEnabled() and none_yet.prompts == 1
 
 
+def test_a_keyring_declined_at_start_up_is_not_offered_again_and_sign_out_removes_nothing(gui, qtbot):
+    """QA17: the prompt to make a keyring, cancelled at start-up, came back at sign-out (to remove a pair that
+    was never stored), which then said "could not be removed"."""
+    sb = asgi_sandbox()
+    none_yet = NoKeyringYet()
+    desk = gui.desk(sb, secret="0" * 32, store=CredentialStore(gui.tmp / "config", backend=none_yet))
+    dialog = sign_in_dialog(gui, desk)  # the environment's pair refused; the keyring's prompt once, cancelled
+    assert none_yet.prompts == 1 and keyring_note(dialog) == DISMISSED
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.key)
+    qtbot.keyClicks(QApplication.focusWidget(), sb.key)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), sb.secret)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    gui.run(until(desk.loaded.is_set, what="signed in"))
+    desk.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is desk.window)
+    desk.window.accounts_view.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    menu = gui.run(until(QApplication.activePopupWidget, what="File menu"))
+    qtbot.keyClick(menu, Qt.Key.Key_O)  # Sign out
+    again = gui.run(
+        until(lambda: (d := desk.dialog) is not dialog and isinstance(d, SignInDialog) and d.isVisible() and d)
+    )
+    assert none_yet.prompts == 1 and keyring_note(again) == DISMISSED
+    assert "could not be removed" not in error_of(again)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+
+
 def test_signing_out_with_a_locked_keyring_says_the_pair_stays_and_prompts_once(gui, qtbot):
     """QA16: signing out showed the keyring's prompt for the removal, then again for the sign-in dialog; and it
     said the stored pair was removed when it was not."""

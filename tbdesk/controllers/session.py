@@ -359,7 +359,9 @@ class Session(QObject):
     async def sign_out(self) -> None:
         self.stopped.emit()
         kept: KeyringUnavailable | None = None
-        if self.profile is not None and self.profile.name != "sandbox":
+        # Only a pair this profile stored (saving it lists the profile): with none, asking the keyring to
+        # remove it showed its prompt for nothing, and "could not be removed" alarmed for nothing (QA17).
+        if self.profile is not None and self.profile.name in self._stored_profiles():
             try:
                 await asyncio.to_thread(self.store.delete, self.profile.name)
             except KeyringUnavailable as exc:
@@ -376,6 +378,12 @@ class Session(QObject):
             "Signed out, but the key and secret stored in the keyring could not be removed from it.",
             keyring_problem=kept.message if kept.cancelled else None,
         )
+
+    def _stored_profiles(self) -> set[str]:
+        try:
+            return {p.name for p in self.store.profiles()}
+        except OSError:  # the profiles file cannot be read: try the keyring, as before
+            return {self.profile.name} if self.profile is not None else set()
 
     def apply_user(self, user: User) -> None:
         self.user = user

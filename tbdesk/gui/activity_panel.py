@@ -319,6 +319,7 @@ class ActivityPanel(QWidget):
         self.last_tests.setHeaderLabels(["Last tests", "Result", "Build", "Browser", "Started"])
         self.last_tests.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.last_tests.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.last_tests.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # as the tests table (QA17)
         header = self.last_tests.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
@@ -345,7 +346,7 @@ class ActivityPanel(QWidget):
         self.stack.setCurrentIndex(1)
         # Elided, the whole name in the tooltip: a long name with no space to wrap at widened the window (QA4).
         metrics = self.title.fontMetrics()
-        shown = metrics.elidedText(plain.text(name), Qt.TextElideMode.ElideRight, TITLE_PX)
+        shown = metrics.elidedText(plain.text(name), Qt.TextElideMode.ElideMiddle, TITLE_PX)  # names alike: QA17
         self.title.setText(shown)
         self.title.setToolTip(plain.tooltip(name) if shown != plain.text(name) else "")
         # The chart's window in dates: "the last 30 days" read as 30 × 24 hours, and a test from the 31st day
