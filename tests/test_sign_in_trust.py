@@ -154,6 +154,16 @@ def test_a_cancelled_prompt_to_make_a_keyring_is_said_once_and_in_words(gui):
     assert not dialog.remember.isEnabled() and none_yet.prompts == 1
 
 
+def sign_out_by_keys(gui, qtbot, desk) -> None:
+    """File → Sign out, from the accounts table, as a person does it with the keyboard."""
+    desk.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is desk.window)
+    desk.window.accounts_view.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    menu = gui.run(until(QApplication.activePopupWidget, what="File menu"))
+    qtbot.keyClick(menu, Qt.Key.Key_O)  # Sign out
+
+
 def test_a_keyring_declined_at_start_up_is_not_offered_again_and_sign_out_removes_nothing(gui, qtbot):
     """QA17: the prompt to make a keyring, cancelled at start-up, came back at sign-out (to remove a pair that
     was never stored), which then said "could not be removed"."""
@@ -169,12 +179,7 @@ def test_a_keyring_declined_at_start_up_is_not_offered_again_and_sign_out_remove
     qtbot.keyClicks(QApplication.focusWidget(), sb.secret)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     gui.run(until(desk.loaded.is_set, what="signed in"))
-    desk.window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is desk.window)
-    desk.window.accounts_view.setFocus()
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
-    menu = gui.run(until(QApplication.activePopupWidget, what="File menu"))
-    qtbot.keyClick(menu, Qt.Key.Key_O)  # Sign out
+    sign_out_by_keys(gui, qtbot, desk)
     again = gui.run(
         until(lambda: (d := desk.dialog) is not dialog and isinstance(d, SignInDialog) and d.isVisible() and d)
     )
@@ -211,12 +216,7 @@ def test_signing_out_with_a_locked_keyring_says_the_pair_stays_and_prompts_once(
     store.save(Profile("work", sb.url), Credentials(sb.key, sb.secret))
     desk = gui.start(gui.desk(sb, key=False, store=store))
     backend.locked = True  # the screen locked meanwhile, and the keyring with it
-    desk.window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is desk.window)
-    desk.window.accounts_view.setFocus()
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
-    menu = gui.run(until(QApplication.activePopupWidget, what="File menu"))
-    qtbot.keyClick(menu, Qt.Key.Key_O)  # Sign out
+    sign_out_by_keys(gui, qtbot, desk)
     dialog = gui.run(until(lambda: isinstance(d := desk.dialog, SignInDialog) and d.isVisible() and d))
     assert keyring_note(dialog) == LOCKED and backend.prompts == 1
     assert "could not be removed" in error_of(dialog)
