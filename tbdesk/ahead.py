@@ -143,15 +143,14 @@ def _helper(fd: int, api_url: str | None, profile: str | None) -> None:
     quiet = os.open(os.devnull, os.O_RDWR)
     for std in (0, 1, 2):
         os.dup2(quiet, std)
-    from .credentials import CANCELLED, CredentialStore
+    from .credentials import CredentialStore
 
     store = CredentialStore()
     try:
         resolved = store.resolve(profile, None, None, api_url)  # may show the keyring's prompt
     except Exception:  # nothing written: the window's process resolves the pair itself
         return
-    cancelled = store.keyring_problem if store.keyring_problem in CANCELLED else None
-    message: dict[str, Any] = {"pair": None, "keyring_cancelled": cancelled}
+    message: dict[str, Any] = {"pair": None, "keyring_cancelled": store.prompt_cancelled}
     if resolved is not None:
         message |= {
             "pair": [resolved.credentials.key, resolved.credentials.secret],

@@ -54,7 +54,7 @@ class KeyringUnavailable(Exception):
     @property
     def cancelled(self) -> bool:
         """The system's prompt (unlock, or make a keyring) was shown and cancelled."""
-        return self.message in CANCELLED
+        return self.reason in ("locked", "dismissed")
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,12 @@ class CredentialStore:
         if self._backend is None:
             return self._problem or NO_KEYRING
         return self._problem
+
+    @property
+    def prompt_cancelled(self) -> str | None:
+        """What to say when the last ask showed the system's prompt and it was cancelled (locked, or no keyring
+        made), else None: the next ask would show the same prompt again at once."""
+        return self._problem if self._problem in CANCELLED else None
 
     def check_keyring(self) -> str | None:
         """Ask the keyring now whether it can keep a pair: before the sign-in dialog offers to remember one.

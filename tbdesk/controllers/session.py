@@ -24,7 +24,6 @@ from ..core import collector
 from ..core.first_screen import FirstScreen, fetch
 from ..core.wording import describe, service_account_refusal
 from ..credentials import (
-    CANCELLED,
     DEFAULT_PROFILE,
     CredentialStore,
     KeyringUnavailable,
@@ -136,7 +135,7 @@ class Session(QObject):
             cancelled = fetched.keyring_cancelled
         else:
             resolved, screen = await asyncio.to_thread(self._resolve_and_warm_up, url), None
-            cancelled = self.store.keyring_problem if self.store.keyring_problem in CANCELLED else None
+            cancelled = self.store.prompt_cancelled
         problem = None
         if fetched is not None and fetched.timed_out:  # asking again would wait as long, for nothing
             problem = describe(NetworkError.timed_out("Checking your key and secret"))

@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         self.tests_view.viewport().installEventFilter(self)
         self.tests_view.installEventFilter(self)
         self.tests_tab.installEventFilter(self)  # keys its filter boxes leave unused (account shortcuts)
-        self.result_combo.installEventFilter(self)  # it takes Ctrl+R's control character as a letter to find
+        self.result_combo.installEventFilter(self)
         self.filter_edit.installEventFilter(self)
         self.resize(sizes.default_size(self))
         # The first focus is the accounts table, not the first stop of the Tab chain (the Show combo, where
@@ -483,25 +483,20 @@ class MainWindow(QMainWindow):
         if watched is self.tests_view.viewport() and event.type() == QEvent.Type.Resize:
             self.tests_empty.setGeometry(self.tests_view.viewport().rect().adjusted(16, 16, -16, -16))
         if (
-            watched in (self.tests_view, self.result_combo)
+            watched in (self.tests_view, self.result_combo, self.tests_tab)
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
         ):
-            # The account shortcuts act in the accounts pane only; here they say so instead of nothing. Ctrl+C
-            # keeps the table's own meaning (the cell's text): never an account's secret.
+            # The account shortcuts act in the accounts pane only; in the tests table, the Result list (it takes
+            # Ctrl+R's control character as a letter to find) and whatever the tests pane's boxes and buttons
+            # leave unused, they say so instead of nothing (QA15). Ctrl+C keeps its own meaning there (the
+            # table's: the cell's text), never an account's secret.
             name = self._account_shortcut(event)
             if name == "copy_secret_action":
                 if watched is self.tests_view:
                     self.elsewhere.emit(name)
                 return False
             if name:
-                self.elsewhere.emit(name)
-                return True
-        if watched is self.tests_tab and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            # Keys the tests' filter boxes and buttons left unused come up to their pane: an account shortcut
-            # says where it acts, as in the tests table (QA15: Ctrl+R and F2 did nothing there, without a word).
-            name = self._account_shortcut(event)
-            if name and name != "copy_secret_action":
                 self.elsewhere.emit(name)
                 return True
         if watched is self.filter_edit and isinstance(event, QKeyEvent):
