@@ -246,9 +246,9 @@ class Watched(importlib.abc.MetaPathFinder):
             paint_first = module.paint_first
 
             def painted(*args, **kwargs):
-                shell = paint_first(*args, **kwargs)
-                watch(shell)
-                return shell
+                shown = paint_first(*args, **kwargs)
+                watch(shown)  # from the first frame: what is made after it counts
+                return shown
 
             module.paint_first = painted
 

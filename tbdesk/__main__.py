@@ -106,8 +106,8 @@ def main(argv: list[str] | None = None) -> int:
                 from PySide6.QtCore import QSettings
             from PySide6.QtWidgets import QApplication
 
-            from .gui.icons import app_icon
-            from .startup import AheadReader, EarlyFilter, import_behind_window, paint_first, wake_on_signals
+            from .gui.first_frame import app_icon
+            from .startup import AheadReader, EarlyFilter, import_behind_window, show_window, wake_on_signals
 
             app = QApplication(sys.argv[:1])
             app.setApplicationName("tbdesk")
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             app.setQuitOnLastWindowClosed(False)  # quitting waits for the client and the sandbox to close
             settings = QSettings()
             announce = args.exit_when_loaded or args.announce_start
-            shell = paint_first(settings, announce=announce)
+            shell = show_window(settings, announce=announce)
             early = EarlyFilter(shell)  # a filter typed before signing in is wired up: applied once signed in
             reader = AheadReader(ahead, shell, announce) if ahead is not None else None  # shows its rows when read
 

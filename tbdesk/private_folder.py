@@ -1,6 +1,6 @@
 """Whether a folder is safe to load code from: the caches of compiled code live in the user's cache folder.
 
-tbdesk runs Python it compiled earlier (signature_cache.py, gui/form_cache.py), and uses regular expressions
+tbdesk runs Python it compiled earlier (signature_cache.py), and uses regular expressions
 compiled earlier (regex_cache.py), from `~/.cache`, or from wherever XDG_CACHE_HOME points, which may be a
 shared place such as /tmp. They are only read from, and written to, a folder that no one else can change,
 nor choose:

@@ -1,8 +1,9 @@
 """Start-up in the order a user sees it: the window painted first, everything else behind it (issue #16).
 
-Only PySide6 and the view modules are imported before the first frame; asyncio, httpx, the keyring and the
-controllers are imported on a worker thread while the painted window keeps handling its events. The first
-screen, asked for meanwhile by a helper process (tbdesk/ahead.py), is shown as soon as it is read.
+The first frame is the window as ui/main_window.ui has it, built by Qt (gui/first_frame.py); the rest of the
+window, its models and views follow it, then asyncio, httpx, the keyring and the controllers are imported on a
+worker thread while the painted window keeps handling its events. The first screen, asked for meanwhile by a
+helper process (tbdesk/ahead.py), is shown as soon as it is read.
 """
 
 from __future__ import annotations
@@ -16,16 +17,20 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QSocketNotifier, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from .api.errors import ApiError
+from .gui.first_frame import load_window, remembered
 from .gui.laid_out import lay_out_now
-from .gui.views import Shell
+from .gui.window import MainWindow
 
 if TYPE_CHECKING:
     import socket
 
+    from PySide6.QtWidgets import QAbstractItemView
+
     from .ahead import Ahead, Fetched
+    from .gui.views import Shell
 
 FIRST_PAINT_MARK = "tbdesk: first paint"  # printed with --exit-when-loaded: what the benchmark waits for
 
@@ -42,20 +47,38 @@ class _Painted(QObject):
         return False
 
 
-def paint_first(settings: QSettings, announce: bool = False) -> Shell:
-    """Build the window with its real layout and empty tables, show it and return once it is on screen."""
-    shell = Shell(settings)
-    shell.window.restore_layout()
-    painted = _Painted(shell)
+def paint_first(settings: QSettings, announce: bool = False) -> tuple[MainWindow, Shell | None]:
+    """Show the main window and return once it is on screen: as the form has it with its remembered layout,
+    and the window's Shell (None: to be made now, with the window on screen). A first start has no layout to
+    restore: the window is finished first, its default column widths measured (with QStyle) before it shows."""
+    window = load_window(settings)
+    shell = None
+    if not remembered(settings):
+        from .gui.views import Shell
+
+        shell = Shell(settings, window)
+    window.statusBar().showMessage("Starting…", 8000)  # signing in follows at once
+    painted = _Painted(window)
     wait = QEventLoop()
     painted.done.connect(wait.quit)
-    shell.window.installEventFilter(painted)
-    shell.window.show_message("info", "Starting…")  # signing in follows at once
-    shell.window.show()
+    window.installEventFilter(painted)
+    window.show()
     QTimer.singleShot(2000, wait.quit)  # a platform that never paints (none known) must not hang start-up
     wait.exec()
     if announce:
         print(FIRST_PAINT_MARK, flush=True)
+    return window, shell
+
+
+def show_window(settings: QSettings, announce: bool = False) -> Shell:
+    """The window painted first (paint_first), then the rest of it made with it on screen: its modules imported
+    behind it, then its models and views."""
+    window, shell = paint_first(settings, announce)
+    if shell is None:
+        import_behind_window(["tbdesk.gui.views"])
+        from .gui.views import Shell
+
+        shell = Shell(settings, window)
     return shell
 
 

@@ -31,7 +31,7 @@ from tbdesk.core.first_screen import fetch
 from tbdesk.credentials import LOCKED, CredentialStore
 from tbdesk.gui.dialogs import IdentifierDialog, SignInDialog
 from tbdesk.gui.models import ROW_ROLE
-from tbdesk.startup import AheadReader, EarlyFilter, paint_first
+from tbdesk.startup import AheadReader, EarlyFilter, show_window
 
 from helpers.gui import click, until
 from helpers.processes import Silent
@@ -162,7 +162,7 @@ def start_up(gui, sb, store=None):
     """What __main__ does: the helper forked, the window painted, the helper's rows shown when read."""
     helper = ahead.start(sb.url, None)
     settings = QSettings(str(gui.tmp / "settings.ini"), QSettings.Format.IniFormat)
-    shell = paint_first(settings)
+    shell = show_window(settings)
     reader = AheadReader(helper, shell, announce=False)
     return settings, shell, reader
 
@@ -213,7 +213,7 @@ def test_rows_that_come_while_start_up_imports_wait_until_the_imports_are_done(g
     """Read and painted during the imports behind the window, every Python step of them waited for the
     importing thread (a 30-40 ms stall); they are read as soon as the imports are over."""
     helper = ahead.start(pair_in_env.url, None)
-    shell = paint_first(QSettings(str(gui.tmp / "settings.ini"), QSettings.Format.IniFormat))
+    shell = show_window(QSettings(str(gui.tmp / "settings.ini"), QSettings.Format.IniFormat))
     answered: list[bool] = []
     read = helper.read
     helper.read = lambda: bool(answered) and read()  # type: ignore[method-assign]
@@ -233,7 +233,7 @@ def test_on_a_slow_server_the_client_warms_up_once_the_rows_are_shown(gui, qtbot
     for it: it starts once they are on screen."""
     helper = ahead.start(pair_in_env.url, None)
     settings = QSettings(str(gui.tmp / "settings.ini"), QSettings.Format.IniFormat)
-    shell = paint_first(settings)
+    shell = show_window(settings)
     answered: list[bool] = []
     read = helper.read
     helper.read = lambda: bool(answered) and read()  # type: ignore[method-assign]
@@ -288,7 +288,7 @@ def test_a_server_that_takes_the_requests_and_says_nothing_is_not_asked_twice(gu
     try:
         helper = ahead.start(server.url, None)
         settings = QSettings(str(gui.tmp / "settings.ini"), QSettings.Format.IniFormat)
-        shell = paint_first(settings)
+        shell = show_window(settings)
         reader = AheadReader(helper, shell, announce=False)
         desk = TbDesk(
             Options(api_url=server.url),

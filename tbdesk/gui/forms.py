@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TypeVar
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QFile, QIODevice, QObject
+from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..paths import ui_file
@@ -12,18 +14,34 @@ from ..paths import ui_file
 W = TypeVar("W", bound=QObject)
 
 
-def load_form(name: str, parent: QWidget | None = None) -> QWidget:
-    # Imported with the first dialog: the main window's form comes from form_cache, so QtUiTools and QFile
-    # (~2 ms) stay out of the first paint.
-    from PySide6.QtCore import QFile, QIODevice
-    from PySide6.QtUiTools import QUiLoader
+def plain_loader(*custom: type[QWidget]) -> QUiLoader:
+    """A QUiLoader that loads no Qt Designer plugin (tbdesk's forms use none), knowing the `custom` classes.
 
+    Its constructor loads every plugin in the library paths' designer/ folders (Qt Quick's widget among them:
+    ~7 ms each time), so it is made with no library path. Registering a class makes PySide6 look for plugins
+    again, in the current folder (it adds "" to the plugin paths): a folder tbdesk does not choose could hold
+    a library that would then be loaded. It is done from ui/, which holds forms only.
+    """
+    paths = QCoreApplication.libraryPaths()
+    QCoreApplication.setLibraryPaths([])
+    try:
+        loader = QUiLoader()
+    finally:
+        QCoreApplication.setLibraryPaths(paths)
+    if custom:
+        with contextlib.chdir(ui_file(".")):
+            for kind in custom:
+                loader.registerCustomWidget(kind)
+    return loader
+
+
+def load_form(name: str, parent: QWidget | None = None, loader: QUiLoader | None = None) -> QWidget:
     path = ui_file(name)
     device = QFile(str(path))
     if not device.open(QIODevice.OpenModeFlag.ReadOnly):
         raise FileNotFoundError(f"cannot open {path}")
+    loader = loader or plain_loader()
     try:
-        loader = QUiLoader()
         content = loader.load(device, parent)
     finally:
         device.close()

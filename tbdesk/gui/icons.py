@@ -10,7 +10,7 @@ import math
 from functools import cache
 from typing import ClassVar
 
-from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QStyleOption
@@ -78,7 +78,7 @@ class SvgIconEngine(QIconEngine):
             svg = self._svg.replace("currentColor", color).encode()
             renderer = self._renderers[color] = QSvgRenderer(QByteArray(svg))
         pixmap = QPixmap(QSize(round(size.width() * scale), round(size.height() * scale)))
-        pixmap.fill(Qt.GlobalColor.transparent)
+        pixmap.fill(QColor(0, 0, 0, 0))  # transparent; not Qt.GlobalColor: see gui/first_frame.py
         painter = QPainter(pixmap)
         renderer.render(painter, QRectF(pixmap.rect()))
         painter.end()
@@ -95,7 +95,3 @@ def icon(name: str, role: QPalette.ColorRole = QPalette.ColorRole.WindowText) ->
 @cache
 def _icon(name: str, color: str) -> QIcon:
     return QIcon(SvgIconEngine(resource("icons", f"{name}.svg").read_text("utf-8"), color))
-
-
-def app_icon() -> QIcon:
-    return QIcon(str(resource("tbdesk.svg")))

@@ -31,6 +31,7 @@ from ..core.usage import service_account_start as service_account_start  # re-ex
 from ..core.usage import usage_of as usage_of
 from . import format as fmt
 from . import plain
+from .columns import ACCOUNT_HEADERS, TEST_HEADERS
 from .icons import icon
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole row object
@@ -53,17 +54,6 @@ class AccountCol(IntEnum):
     MORE = 8  # the per-row "…" actions button
 
 
-ACCOUNT_HEADERS = [
-    "Identifier",
-    "Key",
-    "Secret",
-    "Created",
-    "Key age",
-    "Last test",
-    "Tests (7 days)",
-    "Last 14 days",
-    "",
-]
 CREDENTIAL_COLUMNS = (AccountCol.KEY, AccountCol.SECRET)
 
 
@@ -589,7 +579,6 @@ class TestCol(IntEnum):
     DURATION = 7
 
 
-TEST_HEADERS = ["Name", "Status", "Browser", "Platform", "Started by", "Build", "Created", "Duration"]
 STATUS_COLORS = {"passed": "#2e9d57", "failed": "#d64545", "running": "#2f80ed", "unknown": "#8a8f98"}
 
 

@@ -11,34 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QSize, QTimer
-from PySide6.QtGui import QFontDatabase, QFontMetrics, QGuiApplication
-from PySide6.QtWidgets import QComboBox, QHeaderView, QStyle, QStyleOptionViewItem, QTableView, QWidget
+from PySide6.QtGui import QFontDatabase, QFontMetrics
+from PySide6.QtWidgets import QComboBox, QHeaderView, QStyle, QStyleOptionViewItem, QTableView
 
+from .fit import default_size as default_size  # re-exported: sizes are asked for here
+from .fit import fitted as fitted
 from .format import MASK
 
-DEFAULT_SIZE = QSize(1180, 760)
-SCREEN_SHARE = 0.92  # of the available screen, at most: room for the panel and the window frame
 PADDING = 24  # cell margins and the sort arrow
 ICON = 22  # a decoration (status dot, robot/person mark, warning mark)
 CELL_BUTTONS = 2 * (22 + 2) + 12  # the eye and copy buttons of a key or secret cell (gui/delegates.py)
-
-
-def default_size(widget: QWidget) -> QSize:
-    """DEFAULT_SIZE, or less where the screen is smaller (a laptop, or QT_SCALE_FACTOR=2)."""
-    return fitted(widget, DEFAULT_SIZE)
-
-
-def fitted(widget: QWidget, wanted: QSize) -> QSize:
-    """`wanted`, or less where the screen is smaller: a window or dialog never opens taller or wider than its
-    screen (QA6: at 2x the hand-over dialog's Close button was below the screen's edge)."""
-    screen = widget.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        return wanted
-    room = screen.availableGeometry().size()
-    return QSize(
-        min(wanted.width(), int(room.width() * SCREEN_SHARE)),
-        min(wanted.height(), int(room.height() * SCREEN_SHARE)),
-    )
 
 
 def text_width(view: QTableView, samples: tuple[str, ...], icon: bool = False, mono: bool = False) -> int:

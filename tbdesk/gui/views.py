@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 
 from . import sizes
 from .delegates import CredentialDelegate, MoreDelegate
+from .first_frame import load_window
 from .models import AccountCol, AccountsModel, TestCol, TestsModel, TestsProxy
 from .searchable import make_searchable
 from .shown_accounts import SHOW_CHOICES, AccountsProxy
@@ -20,6 +21,7 @@ from .sparkline import SparklineDelegate
 from .started_by import StartedByFilter
 from .test_filters import TestFilters
 from .window import MainWindow
+from .window_setup import finish
 
 
 def account_widths(view: QTableView) -> dict[int, int]:
@@ -68,7 +70,11 @@ def set_up_views(
 ) -> Views:
     w = window
     view = w.accounts_view
-    view.setModel(accounts_proxy)
+    for table, model in ((view, accounts_proxy), (w.tests_view, tests_proxy)):
+        stand_in = table.model()  # the first frame's (gui/first_frame.py): column titles only
+        table.setModel(model)
+        if stand_in is not None:
+            stand_in.deleteLater()
     view.setSortingEnabled(True)
     view.sortByColumn(AccountCol.IDENTIFIER, Qt.SortOrder.AscendingOrder)
     cred_delegate = CredentialDelegate(view)
@@ -87,7 +93,6 @@ def set_up_views(
     for col in (AccountCol.KEY, AccountCol.SECRET):
         revealed_fit.add(col)
     tests = w.tests_view
-    tests.setModel(tests_proxy)
     sizes.apply_widths(tests, test_widths(tests), stretch=TestCol.NAME)
     # Any column sorts (the proxy compares SORT_ROLE values); newest first until the admin picks one.
     tests.setSortingEnabled(True)
@@ -113,11 +118,15 @@ def set_up_views(
 
 
 class Shell(QObject):
-    """The window with its models and views, before any controller exists (see __main__)."""
+    """The window with its models and views, before any controller exists (see __main__). `window`: the one
+    start-up painted first (gui/first_frame.py), else one is made here."""
 
-    def __init__(self, settings: QSettings) -> None:
+    def __init__(self, settings: QSettings, window: MainWindow | None = None) -> None:
         super().__init__()
-        self.window = MainWindow(settings)
+        if window is None:
+            window = load_window(settings)
+        finish(window)
+        self.window = window
         self.accounts = AccountsModel(self)
         self.accounts_proxy = AccountsProxy(self)
         self.accounts_proxy.setSourceModel(self.accounts)
@@ -125,3 +134,4 @@ class Shell(QObject):
         self.tests_proxy = TestsProxy(self)
         self.tests_proxy.setSourceModel(self.tests)
         self.views = set_up_views(self.window, self.accounts, self.accounts_proxy, self.tests_proxy, self)
+        window.restore_headers()  # the real models reset them
