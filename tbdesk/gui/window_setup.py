@@ -87,36 +87,42 @@ def finish(w: MainWindow) -> None:
     w.finished = True
 
 
+# The window's parts found by name in the form: (attribute of MainWindow, its class, its name in the form).
+PARTS: tuple[tuple[str, type[QWidget], str], ...] = (
+    ("accounts_pane", QWidget, "accountsPane"),
+    ("accounts_stack", QStackedWidget, "accountsStack"),
+    ("empty_label", QLabel, "emptyLabel"),
+    ("accounts_count", QLabel, "accountsCount"),
+    ("tests_count", QLabel, "testsCount"),
+    ("load_all_button", QPushButton, "loadAllButton"),
+    ("started_by", QComboBox, "startedByCombo"),
+    ("only_selected", QPushButton, "onlySelectedButton"),
+    ("show_combo", QComboBox, "showCombo"),
+    ("triage_bar", QFrame, "triageBar"),
+    ("triage_icon", QLabel, "triageIcon"),
+    ("triage_label", QLabel, "triageLabel"),
+    ("triage_rotate", QPushButton, "triageRotateButton"),
+    ("triage_find", QPushButton, "triageFindButton"),  # an unknown secret: look its owner up
+    ("lower_tabs", QTabWidget, "lowerTabs"),
+    ("tests_tab", QWidget, "testsPane"),
+    ("result_combo", QComboBox, "resultCombo"),
+    ("build_combo", QComboBox, "buildCombo"),
+    ("test_name_edit", QLineEdit, "testNameEdit"),
+    ("clear_filters", QPushButton, "clearFiltersButton"),
+    ("export_button", QPushButton, "exportButton"),  # off until tests are shown to a signed-in admin
+    ("activity_tab", QWidget, "activityTab"),
+)
+
+
 def find_parts(w: MainWindow) -> None:
-    c = w.content
-    w.accounts_pane = child(c, QWidget, "accountsPane")
-    w.accounts_stack = child(c, QStackedWidget, "accountsStack")
-    w.empty_label = child(c, QLabel, "emptyLabel")
+    for attribute, kind, name in PARTS:
+        setattr(w, attribute, child(w.content, kind, name))
     w.empty_text = w.empty_label.text()
-    w.accounts_count = child(c, QLabel, "accountsCount")
-    w.tests_count = child(c, QLabel, "testsCount")
-    w.load_all_button = child(c, QPushButton, "loadAllButton")
-    w.started_by = child(c, QComboBox, "startedByCombo")
-    w.only_selected = child(c, QPushButton, "onlySelectedButton")
-    w.show_combo = child(c, QComboBox, "showCombo")
     w.show_combo.setAccessibleName("Show which service accounts")
-    w.triage_bar = child(c, QFrame, "triageBar")
-    w.triage_icon = child(c, QLabel, "triageIcon")
-    w.triage_label = child(c, QLabel, "triageLabel")
-    w.triage_rotate = child(c, QPushButton, "triageRotateButton")
-    w.triage_rotate.setIcon(icon("rotate"))
-    w.triage_find = child(c, QPushButton, "triageFindButton")  # an unknown secret: look its owner up
-    w.triage_find.setIcon(icon("search"))
-    w.lower_tabs = child(c, QTabWidget, "lowerTabs")
     w.lower_tabs.setAccessibleName("Tests and activity")
-    w.tests_tab = child(c, QWidget, "testsPane")
-    w.result_combo = child(c, QComboBox, "resultCombo")
-    w.build_combo = child(c, QComboBox, "buildCombo")
-    w.test_name_edit = child(c, QLineEdit, "testNameEdit")
     w.test_name_edit.setAccessibleName("Filter tests by name")
-    w.clear_filters = child(c, QPushButton, "clearFiltersButton")
-    w.export_button = child(c, QPushButton, "exportButton")  # off until tests are shown to a signed-in admin
-    w.activity_tab = child(c, QWidget, "activityTab")
+    w.triage_rotate.setIcon(icon("rotate"))
+    w.triage_find.setIcon(icon("search"))
     # The form's items are the first frame's: the filters put theirs in, with the values they stand for.
     for combo in (w.show_combo, w.result_combo, w.started_by, w.build_combo):
         combo.clear()
