@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 
 from tbdesk.api import Credentials, TestingBotClient
@@ -465,6 +465,24 @@ def test_test_details_dialog(gui, qtbot):
     dialog.close()
 
 
+def test_test_details_from_the_view_menu_with_no_test_picked_says_so(gui, qtbot):
+    """QA18: View → Test details with no current test did nothing at all."""
+    from PySide6.QtWidgets import QApplication
+
+    from tbdesk.gui.dialogs import TestDetailsDialog
+
+    desk = gui.start(gui.desk(asgi_sandbox()))
+    w = desk.window
+    w.tests_view.setCurrentIndex(QModelIndex())
+    view_menu = next(a.menu() for a in w.menuBar().actions() if a.text() == "&View")
+    w.accounts_view.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    gui.run(until(view_menu.isVisible, what="the View menu"))
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_D)  # Test &details
+    gui.run(until(lambda: "select a test" in w.statusBar().currentMessage(), what="a word about it"))
+    assert w.findChild(TestDetailsDialog) is None
+
+
 def test_polling_shows_a_webdriver_test_started_with_a_service_account_key(gui):
     sb = asgi_sandbox()
     desk = gui.start(gui.desk(sb, poll_interval=0.2))
@@ -606,3 +624,32 @@ def test_a_stale_row_that_was_deleted_elsewhere_is_removed_with_a_notice(gui, qt
     desk.window.reveal_secret_action.trigger()
     gui.run(until(lambda: row_of(desk, "ci-runner") is None, what="stale row removed"))
     assert "no longer exists" in desk.messages.history[-1][1]
+
+
+def test_a_key_column_widened_by_the_admin_keeps_its_width_across_refreshes_reveals_and_starts(gui, qtbot):
+    """QA18: the next refresh (every 30 s) put the Key column back to the mask's width, and so did the first rows
+    of the next start, after its first frame had shown the admin's width."""
+    from PySide6.QtWidgets import QApplication
+
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    header = w.accounts_view.horizontalHeader()
+    wide = header.sectionSize(AccountCol.KEY) + 90
+    header.resizeSection(AccountCol.KEY, wide)  # the admin drags the border
+    desk.window.refresh_action.trigger()
+    gui.run(until(lambda: not desk.runner.running("refresh"), what="refreshed"))
+    assert header.sectionSize(AccountCol.KEY) == wide
+    ci = row_of(desk, "ci-runner")
+    click(qtbot, w.accounts_view.viewport(), cell_center(desk, ci.id, AccountCol.IDENTIFIER))
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_B, shift_ctrl)
+    gui.run(until(lambda: desk.accounts.is_revealed(ci.id, AccountCol.KEY), what="key revealed"))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_B, shift_ctrl)
+    gui.run(until(lambda: not desk.accounts.any_revealed(), what="hidden"))
+    assert header.sectionSize(AccountCol.KEY) == wide
+    desk.window.close()
+    gui.run(until(desk.closed.is_set))
+    again = gui.start(gui.desk(sb))
+    gui.run(until(lambda: again.accounts.rowCount() > 0, what="rows"))
+    assert again.window.accounts_view.horizontalHeader().sectionSize(AccountCol.KEY) == wide

@@ -88,7 +88,9 @@ class TestRows(QObject):
             self.started_by.show(who)
 
     def open_test(self, index: QModelIndex) -> None:
-        if index.isValid() and index.model() is self.tests_proxy:
+        if not index.isValid():  # View → Test details with no test picked: say so, not nothing (QA18)
+            self.messages.info("Test details: select a test in Recent tests first.")
+        elif index.model() is self.tests_proxy:
             test = index.data(ROW_ROLE)
             if test is not None:
                 details = TestDetailsDialog(self.window, test, self.on_testingbot())

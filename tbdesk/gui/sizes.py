@@ -104,30 +104,40 @@ class NameFloor(QObject):
 
 class RevealedFit(QObject):
     """A key or secret column widens to show its revealed values in full (the name column yields the room)
-    and returns to the mask's width once they are hidden: a revealed credential cut to "38c0c8fd8712b8…"
-    could not be read, and a tooltip is no place for a secret."""
+    and returns to its width from before once they are hidden: a revealed credential cut to "38c0c8fd8712b8…"
+    could not be read, and a tooltip is no place for a secret. That width is the admin's (or the one
+    remembered): a refresh put the mask's back, every 30 s (QA18)."""
 
     def __init__(self, view: QTableView, model: QAbstractItemModel, values: Callable[[int], list[str]]) -> None:
         super().__init__(view)
         self.view, self.values = view, values
-        self.columns: dict[int, int] = {}  # column -> its width with nothing revealed
+        self.columns: dict[int, int] = {}  # column -> its width with nothing revealed in it
+        self._widened: set[int] = set()  # columns sized here to values revealed
         self._revealed_col = -1  # the column of the value last revealed, while it is being fitted
         for signal in (model.dataChanged, model.modelReset, model.rowsRemoved, model.layoutChanged):
             signal.connect(self.fit)
 
     def add(self, col: int) -> None:
-        self.columns[col] = self.view.horizontalHeader().sectionSize(col)  # the mask's width: the floor
+        self.columns[col] = self.view.horizontalHeader().sectionSize(col)
 
     def fit(self, *changed: object) -> None:
         header = self.view.horizontalHeader()
         widened = False
         first = changed[0] if changed else None  # dataChanged's top-left cell: the one revealed
         self._revealed_col = first.column() if isinstance(first, QModelIndex) and first.column() in self.columns else -1
-        for col, floor in self.columns.items():
+        for col in self.columns:
+            current = header.sectionSize(col)
+            if col not in self._widened:
+                self.columns[col] = current  # as the admin left it: what it returns to
             shown = self.values(col)
-            width = max(floor, text_width(self.view, tuple(shown), mono=True) + CELL_BUTTONS) if shown else floor
-            if header.sectionSize(col) != width:
-                widened |= width > header.sectionSize(col)
+            if shown:
+                width = max(self.columns[col], text_width(self.view, tuple(shown), mono=True) + CELL_BUTTONS)
+                self._widened.add(col)
+            else:
+                width = self.columns[col]
+                self._widened.discard(col)
+            if current != width:
+                widened |= width > current
                 header.resizeSection(col, width)
         if widened:  # a horizontal scroll bar may come with it, over the bottom row: the one revealed (QA15)
             QTimer.singleShot(0, self, self._keep_current)

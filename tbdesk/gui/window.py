@@ -127,7 +127,6 @@ class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None) -> None:
         """Made by QUiLoader from ui/main_window.ui, before its parts exist (gui/first_frame.py)."""
         super().__init__(parent)
-        self.finished = False  # window_setup.finish has run
         self.loading = False
         self._busy = False
         self._open_row_menu: QMenu | None = None
@@ -202,7 +201,7 @@ class MainWindow(QMainWindow):
         menu = self._open_row_menu = QtWidgets.QMenu(self)
         menu.setAccessibleName("Actions of the selected test")
         self.only_starter_action.setText(
-            plain.mnemonic(f"Only tests by {plain.short(starter)}") if starter else "Only tests by this starter"
+            f"Only &tests by {plain.mnemonic(plain.short(starter))}" if starter else "Only &tests by this starter"
         )
         self.only_starter_action.setEnabled(starter is not None)
         menu.addActions([self.details_action, self.copy_session_action, self.open_test_action])

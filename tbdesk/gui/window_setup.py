@@ -84,7 +84,6 @@ def finish(w: MainWindow) -> None:
     watch_keys(w)
     # The toolbar's new buttons are placed now: a paint already due would show the toolbar empty for a frame.
     QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-    w.finished = True
 
 
 # The window's parts found by name in the form: (attribute of MainWindow, its class, its name in the form).
@@ -327,7 +326,7 @@ def make_actions(w: MainWindow) -> None:
     w.tests_view.addAction(w.tests_menu_action)
     w.copy_session_action = a("Copy session &id", "copy", "Copy the selected test's session id")
     w.open_test_action = a("&Open in TestingBot", "open", "The dashboard's page of the selected test")
-    w.only_starter_action = a("Only tests by this &starter", None, "Only the tests started by the same one")
+    w.only_starter_action = a("Only &tests by this starter", None, "Only the tests started by the same one")
     w.find_action.triggered.connect(w.focus_filter)
     w.quit_action.triggered.connect(w.close)
     w.shortcuts_action.triggered.connect(w.show_shortcuts)
