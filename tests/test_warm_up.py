@@ -58,5 +58,6 @@ def test_the_first_rows_paint_makes_no_types_and_parses_no_icons(warm: bool, tmp
     found = run_probe(f"WARM = {warm}\n{PROBE}", env={"HOME": str(tmp_path)})
     if warm:
         assert found["TYPES"] == [] and found["PARSED"] == 0
-    else:  # what the warm-up takes out of that paint
-        assert "StyleOptionType" in found["TYPES"] and found["PARSED"] > 0  # type: ignore[operator]
+    else:  # what the warm-up takes out of that paint (the style options' types are made with the empty
+        # tables' scroll bars, drawn through the focus style, in the first frames)
+        assert found["PARSED"] > 0  # type: ignore[operator]
