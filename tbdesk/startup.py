@@ -79,6 +79,9 @@ def show_window(settings: QSettings, announce: bool = False) -> Shell:
         from .gui.views import Shell
 
         shell = Shell(settings, window)
+        # The window answers before the helper's rows are shown: making the rest of it and showing them were
+        # one ~25 ms stall.
+        QApplication.processEvents()
     return shell
 
 
