@@ -225,8 +225,6 @@ class TbDesk(QObject):
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(p.app_state_changed)
         w.closing.connect(self.shutdown.quit)
-        if isinstance(app, QGuiApplication):
-            app.installEventFilter(self.quit_keys)  # Ctrl+Q while a modal dialog blocks the window's shortcut
         for action in (w.about_action, w.preferences_action, w.row_menu_action, w.tests_menu_action):
             action.setEnabled(True)  # off until now (MainWindow._until_signed_in): nothing answered them
         p.update_actions()

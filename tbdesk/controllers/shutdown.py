@@ -73,12 +73,26 @@ class Shutdown(QObject):
 class QuitKeys(QObject):
     """Ctrl+Q (the platform's Quit keys) anywhere in the app, modal dialogs included.
 
-    The window's Quit action covers the window; a modal dialog blocks the window's shortcuts, so its key
-    press arrives here instead (an application event filter sees every key press first)."""
+    The window's Quit action covers the window; a modal dialog blocks the window's shortcuts, so while one
+    is open its key presses are watched here (an application event filter sees every key press first). Only
+    then: a Python filter on the whole application is handed every event of every object, and the first of
+    Qt's own objects it was handed made PySide6 set up every Qt class to find its type (~20 ms, inside
+    signing in; issue #16)."""
 
     def __init__(self, shutdown: Shutdown, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.shutdown = shutdown
+        self._watching = False
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusWindowChanged.connect(self._follow_modal)  # a dialog opened or closed
+
+    def _follow_modal(self, *_: object) -> None:
+        app = QApplication.instance()
+        modal = QApplication.activeModalWidget() is not None
+        if isinstance(app, QApplication) and modal != self._watching:
+            (app.installEventFilter if modal else app.removeEventFilter)(self)
+            self._watching = modal
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
