@@ -188,6 +188,32 @@ def test_ctrl_q_with_an_action_dialog_open_clears_the_pending_copy(gui, qtbot):
     assert clipboard.text() != account.key
 
 
+def test_ctrl_q_in_the_hand_over_panel_and_in_an_open_menu(gui, qtbot):
+    """QA19: the panel is a window of its own (not modal), so the main window's Quit key does not reach it; nor
+    does it reach a menu that is open. Ctrl+Q quits from both."""
+    from tbdesk.gui.handover import HandoverPanel
+
+    for where in ("panel", "menu"):
+        desk = gui.start(gui.desk(asgi_sandbox()))
+        w = desk.window
+        click(qtbot, w.accounts_view.viewport(), cell_center(desk, row_of(desk, "ci-runner").id, 0))
+        if where == "panel":
+            w.accounts_view.setFocus()
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # Account
+            gui.run(until(w.account_menu.isVisible, what="the Account menu"))
+            qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_H)  # &Hand over key and secret…
+            panel = gui.run(until(lambda: isinstance(QApplication.activeWindow(), HandoverPanel), what="panel"))
+            assert panel and QApplication.activeModalWidget() is None  # not modal: the window is usable behind it
+        else:
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)  # View
+            gui.run(until(lambda: QApplication.activePopupWidget() is not None, what="the View menu"))
+        target = QApplication.activePopupWidget() or QApplication.focusWidget()
+        start = time.monotonic()
+        qtbot.keyClick(target, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+        gui.run(until(desk.closed.is_set, timeout=QUIT_WITHIN, what=f"quit from the {where}"))
+        assert time.monotonic() - start < QUIT_WITHIN and not w.isVisible()
+
+
 def test_ctrl_q_in_the_sign_in_dialog_while_signing_in_hangs(gui, qtbot):
     hanging = asyncio.Event()
 
@@ -210,6 +236,8 @@ def test_ctrl_q_in_the_sign_in_dialog_while_signing_in_hangs(gui, qtbot):
     assert not dialog.isVisible() and not desk.window.isVisible()
     starting.cancel()  # as __main__ does once everything is closed: the hanging request goes with it
     gui.run(until(starting.done, what="start to end"))
+    # Nothing tells a closed window to sign in (QA19: "Not signed in. Use File → Sign in…" printed as it quit).
+    assert not [text for _level, text in desk.messages.history if "Not signed in" in text]
 
 
 def test_ctrl_q_with_the_about_box_open(gui, qtbot):

@@ -328,7 +328,7 @@ class Session(QObject):
                 self.messages.info(f"Signed in with the profile {plain.quoted(name, 32)}." if name else "Signed in.")
             else:
                 dialog.show_error(problem)
-        if self.client is None:
+        if self.client is None and self.window.isVisible():  # else quitting closed the dialog: nothing to say
             self.signed_out.emit()  # the empty panel says how to sign in
             self.messages.warning(NOT_SIGNED_IN)
 

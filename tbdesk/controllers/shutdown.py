@@ -71,13 +71,14 @@ class Shutdown(QObject):
 
 
 class QuitKeys(QObject):
-    """Ctrl+Q (the platform's Quit keys) anywhere in the app, modal dialogs included.
+    """Ctrl+Q (the platform's Quit keys) anywhere in the app: dialogs, the hand-over panel and open menus
+    included.
 
-    The window's Quit action covers the window; a modal dialog blocks the window's shortcuts, so while one
-    is open its key presses are watched here (an application event filter sees every key press first). Only
-    then: a Python filter on the whole application is handed every event of every object, and the first of
-    Qt's own objects it was handed made PySide6 set up every Qt class to find its type (~20 ms, inside
-    signing in; issue #16)."""
+    The window's Quit action covers the window itself; elsewhere (a dialog blocks the window's shortcuts, a
+    panel is a window of its own, a menu takes the keys) key presses are watched here while the focus is
+    there (an application event filter sees every key press first). Only then: a Python filter on the whole
+    application is handed every event of every object, and the first of Qt's own objects it was handed made
+    PySide6 set up every Qt class to find its type (~20 ms, inside signing in; issue #16)."""
 
     def __init__(self, shutdown: Shutdown, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -85,14 +86,17 @@ class QuitKeys(QObject):
         self._watching = False
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.focusWindowChanged.connect(self._follow_modal)  # a dialog opened or closed
+            app.focusWindowChanged.connect(self._follow_focus)  # a dialog, panel or menu opened or closed
 
-    def _follow_modal(self, *_: object) -> None:
+    def _follow_focus(self, *_: object) -> None:
         app = QApplication.instance()
-        modal = QApplication.activeModalWidget() is not None
-        if isinstance(app, QApplication) and modal != self._watching:
-            (app.installEventFilter if modal else app.removeEventFilter)(self)
-            self._watching = modal
+        elsewhere = QApplication.activePopupWidget() is not None or QApplication.activeWindow() not in (
+            None,
+            self.shutdown.window,
+        )
+        if isinstance(app, QApplication) and elsewhere != self._watching:
+            (app.installEventFilter if elsewhere else app.removeEventFilter)(self)
+            self._watching = elsewhere
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (

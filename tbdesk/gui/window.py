@@ -400,8 +400,8 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()  # first: quitting hides a revealed key, so its column's own width is saved (QA19)
         self.save_layout()
-        self.closing.emit()
         super().closeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
