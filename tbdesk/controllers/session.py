@@ -111,8 +111,7 @@ class Session(QObject):
     async def start(self) -> None:
         """Show the window at once (unless start-up already painted it); sign in and load behind it."""
         if not self.window.isVisible():
-            self.window.restore_layout()
-            self.window.show()
+            self.window.show()  # its layout was restored as it was made (gui/first_frame.py)
         url = self.options.api_url
         if self.options.sandbox:
             self.messages.info("Starting the sandbox…")

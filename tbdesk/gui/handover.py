@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import snippets
-from . import plain, sizes
+from . import plain
 from .clipboard import ClipboardGuard
+from .fit import fitted
 from .format import MASK
 from .forms import child, embed
 from .icons import icon
@@ -138,7 +139,7 @@ class HandoverPanel(QDialog):
         self.account_combo.currentIndexChanged.connect(self._show_pair)
         guard.countdown.connect(self._countdown)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(sizes.fitted(self, QSize(700, 520)))
+        self.resize(fitted(self, QSize(700, 520)))
         self._show_pair(0)
         self.form_buttons[snippets.FORMS[0].id].setFocus()
 

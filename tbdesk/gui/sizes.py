@@ -1,5 +1,5 @@
-"""Sizes that follow the font and the screen: column widths measured from what the columns show, and a
-default window size that fits the screen at any scale factor.
+"""Sizes that follow the font: column widths measured from what the columns show (a window's size that fits
+its screen is gui/fit.py's).
 
 Fixed pixel widths were too wide for a 12-dot mask and too narrow for "Microsoft Edge 130"; measuring a
 sample of each column's widest usual text keeps every column visible at the default size, whatever the
@@ -14,8 +14,6 @@ from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QSi
 from PySide6.QtGui import QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QComboBox, QHeaderView, QStyle, QStyleOptionViewItem, QTableView
 
-from .fit import default_size as default_size  # re-exported: sizes are asked for here
-from .fit import fitted as fitted
 from .format import MASK
 
 PADDING = 24  # cell margins and the sort arrow
