@@ -412,6 +412,20 @@ def test_the_activity_panel_is_made_when_its_tab_is_first_shown_and_shows_the_se
     tests = gui.run(all_tests(desk))
     assert [(sum(d), d[FAILED]) for d in panel.chart.days] == expected_days(tests, ci.id, 30)
 
+    # Back on the Tests tab, the admin finds another account with the filter; the Activity tab's title follows
+    # at once, and its panel shows that account when the tab is shown again.
+    bar = w.lower_tabs.tabBar()
+    click(qtbot, bar, bar.tabRect(w.lower_tabs.indexOf(w.tests_tab)).center())
+    assert w.lower_tabs.currentWidget() is w.tests_tab
+    edit = focus(gui, w.filter_edit)
+    qtbot.keyClicks(edit, "jenkins-mob")
+    mobile = row_of(desk, "jenkins-mobile")
+    gui.run(until(lambda: desk.presenter.selected() == mobile, what="the filter's first match"))
+    assert "jenkins-mobile" in w.lower_tabs.tabText(tab)
+    click(qtbot, bar, bar.tabRect(tab).center())
+    gui.run(until(lambda: panel.title.text() == "jenkins-mobile", what="the panel of the account found"))
+    assert [(sum(d), d[FAILED]) for d in panel.chart.days] == expected_days(tests, mobile.id, 30)
+
 
 def test_activity_tab_shows_server_text_as_text(qtbot):
     from tbdesk.core.account_activity import account_activity

@@ -252,6 +252,58 @@ def test_reveal_and_copy_with_the_cell_buttons(gui, qtbot):
     assert clip.text() == pair["key"]
 
 
+def test_cells_painted_from_their_pictures_look_as_cells_painted_anew(gui, qtbot):
+    # Hidden keys, the "…" buttons and the sparklines are painted from pictures kept by what they show: through
+    # a selection moving, the current cell outlined, a key revealed and hidden again and the window losing the
+    # focus, the table must look exactly as it does painted with no picture kept.
+    from PySide6.QtWidgets import QApplication
+
+    from tbdesk.gui.cell_pictures import CellPictures
+
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    w.resize(1400, 700)  # every column on screen, the "…" one too
+    gui.run(until(lambda: desk.accounts.sparks_loaded, what="the sparklines"))
+    view = w.accounts_view
+    delegates = [view.itemDelegateForColumn(c) for c in range(view.model().columnCount())]
+    delegates = [d for d in delegates if d is not None and hasattr(d, "_pictures")]
+    assert len(delegates) == 4  # Key, Secret, Last 14 days, "…"
+
+    def looks_as_painted_anew(step: str) -> None:
+        # The pictures kept from every state before stay for the steps after: a key that leaves out what a
+        # cell shows would bring an earlier state's picture back.
+        kept = view.viewport().grab().toImage()
+        pictures = [d._pictures for d in delegates]
+        for d in delegates:
+            d._pictures = CellPictures()
+        anew = view.viewport().grab().toImage()
+        for d, p in zip(delegates, pictures, strict=True):
+            d._pictures = p
+        assert kept == anew, step
+
+    ci = row_of(desk, "ci-runner")
+    click(qtbot, view.viewport(), cell_center(desk, ci.id, AccountCol.IDENTIFIER))
+    gui.run(until(lambda: QApplication.focusWidget() is view, what="focus"))
+    looks_as_painted_anew("a row selected")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)  # the Key cell current: outlined
+    looks_as_painted_anew("the key cell current")
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    view.horizontalHeader().resizeSection(AccountCol.KEY, 420)  # widened by the admin: revealing keeps the width
+    looks_as_painted_anew("the key column widened")
+    for _ in range(2):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_B, shift_ctrl)
+        gui.run(until(lambda: desk.accounts.is_revealed(ci.id, AccountCol.KEY), what="key revealed"))
+        looks_as_painted_anew("a key revealed")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_B, shift_ctrl)
+        gui.run(until(lambda: not desk.accounts.any_revealed(), what="hidden"))
+        looks_as_painted_anew("the key hidden again")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    looks_as_painted_anew("the next row")
+    w.filter_edit.setFocus()
+    looks_as_painted_anew("the focus in the filter box")
+
+
 def test_a_revealed_key_and_secret_are_shown_in_full_and_the_columns_narrow_again_when_hidden(gui, qtbot):
     from PySide6.QtGui import QFontDatabase, QFontMetrics
     from PySide6.QtWidgets import QApplication

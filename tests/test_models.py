@@ -115,6 +115,47 @@ def test_typing_on_within_the_same_matches_leaves_the_rows_alone_until_the_accou
     assert proxy.rowCount() == 2
 
 
+def test_typing_backspacing_and_editing_show_what_reading_every_name_would(accounts):
+    # Typing on narrows the last keystroke's rows and a backspace takes an earlier answer back: after any mix
+    # of keystrokes and changes to the accounts, the rows are those whose name holds the text, in model order.
+    import random
+
+    rng = random.Random(16)
+    accounts.set_accounts([account(i, f"{rng.choice(['ci', 'cd', 'pipe'])}-{i:03d}") for i in range(120)])
+    proxy = AccountsProxy()
+    proxy.setSourceModel(accounts)
+    text, next_id, narrowed = "", 1000, 0
+    for step in range(800):
+        names = identifiers(accounts)
+        holding = [name for name in names if text and text in name]
+        move = rng.random()
+        if text and not holding and move < 0.9:  # no match: back, as a person would
+            text = text[:-1]
+        elif holding and move < 0.5:  # typed on, as someone finding one of the names that match so far
+            name = rng.choice(holding)
+            end = name.index(text) + len(text)
+            text += name[end : end + 1]
+            narrowed += 1
+        elif move < 0.55:
+            text += rng.choice("cdp")
+        elif move < 0.8:
+            text = text[:-1]
+        elif move < 0.84:
+            cut = rng.randrange(len(text) + 1)
+            text = text[:cut] + rng.choice("cip") + text[cut + 1 :]  # an edit in the middle
+        elif move < 0.9:  # a rename, of an account shown or not
+            renamed = accounts.at(rng.randrange(accounts.rowCount()))
+            accounts.upsert(replace(renamed, identifier=rng.choice(["cid", "pip", "dip"]) + f"-{step}"))
+        elif move < 0.95:
+            next_id += 1
+            accounts.append([account(next_id, f"ci-{next_id}")])
+        else:
+            accounts.remove(accounts.id_at(rng.randrange(accounts.rowCount())))
+        proxy.set_filter_text(text)
+        assert shown(proxy) == [name for name in identifiers(accounts) if text in name], (step, text)
+    assert narrowed > 200  # most keystrokes were typed on within matches
+
+
 def shown(proxy: AccountsProxy) -> list[str]:
     return [proxy.index(r, AccountCol.IDENTIFIER).data(DISPLAY) for r in range(proxy.rowCount())]
 

@@ -15,7 +15,7 @@ from tbdesk.gui import shortcuts
 from tbdesk.gui.dialogs import DeleteDialog, IdentifierDialog, RotateDialog
 from tbdesk.gui.models import AccountCol, TestCol, TestsProxy
 
-from helpers.gui import row_of, until
+from helpers.gui import click, row_of, until
 from helpers.sandbox import asgi_sandbox
 
 __all__ = ["_loop"]  # the autouse fixture that lets the key helpers wait on this test's loop
@@ -76,9 +76,10 @@ def test_the_activity_tab_follows_a_rename_that_moves_the_row(gui, qtbot):
     tab = tabs.indexOf(w.activity_tab)
     gui.run(until(lambda: desk.activity.ready, what="activity counted"))
     desk.select_account(made["id"])
-    w.accounts_view.setFocus()
     gui.run(until(lambda: "zz-pipeline" in tabs.tabText(tab), what="activity tab names the account"))
-    assert w.activity_panel.title.text() == "zz-pipeline"
+    click(qtbot, tabs.tabBar(), tabs.tabBar().tabRect(tab).center())  # the panel is filled when it is shown
+    gui.run(until(lambda: w.activity_panel.title.text() == "zz-pipeline", what="the panel names the account"))
+    w.accounts_view.setFocus()
     press(qtbot, Qt.Key.Key_F2)
     dialog = gui.run(until(lambda: visible_dialog(desk, IdentifierDialog), what="rename"))
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)

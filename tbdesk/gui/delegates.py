@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QS
 from PySide6.QtGui import QHelpEvent, QIcon, QMouseEvent, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QToolTip
 
+from .cell_pictures import CellPictures
 from .icons import icon
 from .models import BUSY_ROLE, REVEALED_ROLE
 
@@ -35,6 +36,7 @@ class CredentialDelegate(QStyledItemDelegate):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._icons: dict[str, QIcon] = {}
+        self._pictures = CellPictures()  # a hidden cell looks the same in every row
 
     def _icon(self, name: str) -> QIcon:
         if name not in self._icons:
@@ -54,6 +56,14 @@ class CredentialDelegate(QStyledItemDelegate):
         return QSize(hint.width() + 2 * (BUTTON + GAP) + 8, max(hint.height(), BUTTON + 4))
 
     def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        if index.data(REVEALED_ROLE) or index.data(BUSY_ROLE):
+            self._paint(painter, option, index)  # a key or secret shown is never kept in a picture
+        else:
+            self._pictures.paint(painter, option, "hidden", lambda p, o: self._paint(p, o, index))
+
+    def _paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         opt = QStyleOptionViewItem(option)
@@ -112,7 +122,16 @@ class MoreDelegate(QStyledItemDelegate):
 
     clicked = Signal(QModelIndex)
 
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._pictures = CellPictures()  # the same in every row
+
     def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        self._pictures.paint(painter, option, "more", lambda p, o: self._paint(p, o, index))
+
+    def _paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         super().paint(painter, option, index)

@@ -377,6 +377,11 @@ class AccountsModel(QAbstractTableModel):
     def folded(self, row: int) -> str:
         return self._folded[row]
 
+    @property
+    def generation(self) -> int:
+        """Goes up whenever the rows change at all: a row number or name read before is stale after."""
+        return self._generation
+
     def folded_all(self) -> list[str]:
         """Every folded identifier in row order (the model's own list: read, never change it)."""
         return self._folded

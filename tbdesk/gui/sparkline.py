@@ -6,12 +6,13 @@ row's picture is 14 rectangles). Each row is scaled to its own busiest day; the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ..core.activity import Spark
 from . import chart_colors
+from .cell_pictures import CellPictures
 from .models import SPARK_ROLE
 
 BAR_GAP = 1.0
@@ -19,11 +20,29 @@ PAD_X, PAD_Y = 6, 6
 
 
 class SparklineDelegate(QStyledItemDelegate):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pictures = CellPictures()  # a row's bars stay the same while the admin types in the filter
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(14 * 5 + 2 * PAD_X, 24)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        spark = index.data(SPARK_ROLE)
+        if not isinstance(spark, Spark):
+            super().paint(painter, option, index)  # "…" while usage loads
+            return
+        bars = (spark.totals, spark.failed)
+        self._pictures.paint(painter, option, bars, lambda p, o: self._paint(p, o, index, spark))
+
+    def _paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+        spark: Spark,
     ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
@@ -31,10 +50,6 @@ class SparklineDelegate(QStyledItemDelegate):
         style = opt.widget.style() if opt.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        spark = index.data(SPARK_ROLE)
-        if not isinstance(spark, Spark):
-            super().paint(painter, option, index)  # "…" while usage loads
-            return
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         palette = option.palette
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
