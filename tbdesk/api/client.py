@@ -417,6 +417,7 @@ class _Pages(Generic[T]):
             return self(data)
         items: list[T] = []
         page = self({**data, s.F_DATA: []})  # the meta checked once
+        await asyncio.sleep(0)  # decoding the JSON was a step of its own (~3 ms for 500 tests)
         for start in range(0, len(rows), PARSE_SLICE):
             items.extend(self({**data, s.F_DATA: rows[start : start + PARSE_SLICE]}).items)
             await asyncio.sleep(0)
