@@ -338,6 +338,38 @@ def test_a_revealed_key_and_secret_are_shown_in_full_and_the_columns_narrow_agai
     assert {col: header.sectionSize(col) for col in masked} == masked
 
 
+def test_the_column_titles_follow_the_columns_when_a_revealed_secret_gives_the_name_its_room_back(gui, qtbot):
+    # QA20: the name column yielded its room to a revealed secret and took it back once hidden, and the header
+    # on screen kept the titles where they were while the secret showed, 75 px off the cells below.
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication, QHeaderView
+
+    sb = asgi_sandbox()
+    desk = gui.start(gui.desk(sb))
+    w = desk.window
+    w.resize(1250, 760)  # the name column stretches, and shrinks to its floor while a secret shows
+    view, header = w.accounts_view, w.accounts_view.horizontalHeader()
+    gui.run(until(lambda: header.sectionResizeMode(AccountCol.IDENTIFIER) == QHeaderView.ResizeMode.Stretch))
+    ci = row_of(desk, "ci-runner")
+    click(qtbot, view.viewport(), cell_center(desk, ci.id, AccountCol.IDENTIFIER))
+    gui.run(until(lambda: QApplication.focusWidget() is view, what="focus"))
+
+    def header_on_screen_is_drawn_anew() -> bool:
+        shown = QApplication.primaryScreen().grabWindow(w.winId()).toImage()  # what the window shows now
+        where = header.geometry().translated(header.parentWidget().mapTo(w, QPoint(0, 0)))
+        anew = header.grab().toImage().convertToFormat(shown.format())
+        return shown.copy(where) == anew
+
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_C, shift_ctrl)
+    gui.run(until(lambda: desk.accounts.is_revealed(ci.id, AccountCol.SECRET), what="secret revealed"))
+    gui.run(until(lambda: header.sectionResizeMode(AccountCol.IDENTIFIER) == QHeaderView.ResizeMode.Interactive))
+    gui.run(until(header_on_screen_is_drawn_anew, what="the titles over their revealed columns"))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_C, shift_ctrl)
+    gui.run(until(lambda: header.sectionResizeMode(AccountCol.IDENTIFIER) == QHeaderView.ResizeMode.Stretch))
+    gui.run(until(header_on_screen_is_drawn_anew, what="the titles back over their columns"))
+
+
 def test_revealing_the_bottom_rows_pair_keeps_that_row_in_sight(gui, qtbot):
     """QA15: the wider Key and Secret columns brought a horizontal scroll bar over the bottom row: the row just
     revealed was cut in half."""

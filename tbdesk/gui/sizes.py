@@ -96,6 +96,9 @@ class NameFloor(QObject):
         mode = QHeaderView.ResizeMode.Stretch if room >= self.FLOOR else QHeaderView.ResizeMode.Interactive
         if header.sectionResizeMode(self.column) != mode:
             header.setSectionResizeMode(self.column, mode)
+            # Switched while the header handles a resize (a key or secret hidden gives the name its room back),
+            # Qt repainted the titles at their old places: 5-75 px off the cells below (QA20).
+            header.viewport().update()
         if mode is QHeaderView.ResizeMode.Interactive and header.sectionSize(self.column) < self.FLOOR:
             header.resizeSection(self.column, self.FLOOR)  # a wider one the admin chose stays
 
