@@ -66,6 +66,3 @@ class CellPictures:
         finally:
             painter.end()
         return picture
-
-    def clear(self) -> None:
-        self._pictures.clear()

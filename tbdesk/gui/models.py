@@ -600,8 +600,18 @@ class TestCol(IntEnum):
 
 _TEST_COLS = tuple(TestCol)  # by index: cheaper than TestCol(i) for each of the cells painted
 _TEST_ROLES = frozenset(
-    {ROW_ROLE, SORT_ROLE, _DISPLAY, _ACCESSIBLE_TEXT, _ACCESSIBLE_DESCRIPTION, _DECORATION, _FONT, _FOREGROUND}
-    | {_TOOLTIP, _ALIGNMENT}
+    (
+        ROW_ROLE,
+        SORT_ROLE,
+        _DISPLAY,
+        _ACCESSIBLE_TEXT,
+        _ACCESSIBLE_DESCRIPTION,
+        _DECORATION,
+        _FONT,
+        _FOREGROUND,
+        _TOOLTIP,
+        _ALIGNMENT,
+    )
 )  # the roles TestsModel.data answers
 
 STATUS_COLORS = {"passed": "#2e9d57", "failed": "#d64545", "running": "#2f80ed", "unknown": "#8a8f98"}
